@@ -1,0 +1,161 @@
+# Makefile - ringside: build the image, run it, test it. `make V=1` shows every command.
+VERSION := 0.1.0
+BUILD := build
+PYTHON ?= /usr/bin/python3
+CC := gcc
+LD := ld
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+NEWLIB := $(BUILD)/newlib/x86_64-elf
+NEWLIB_STAMP := $(BUILD)/newlib/.built-newlib-3.3.0
+GCC_INC := $(shell $(CC) -print-file-name=include)
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+# Kernel code: no red zone (interrupts push onto the same stack), frame
+# pointers for the backtrace, SSE allowed (isr.S saves it; newlib uses it).
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -Wall -Wextra -Werror -Wno-unused-parameter \
+	-nostdinc -isystem $(NEWLIB)/include -isystem $(GCC_INC) -I. -I$(BUILD) \
+	-MMD -MP
+KLDFLAGS := -m elf_x86_64 -T linker.ld -nostdlib -static -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments
+
+KSRCS := $(wildcard boot/*.S kernel/*.S kernel/*.c lib/*.c drivers/*/*.c net/*.c apps/*.c)
+KOBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRCS)))
+LIBS := --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
+
+.PHONY: all iso disk run run-iso debug test test-unit test-integration test-full check \
+	format clean deps FORCE
+.DEFAULT_GOAL := all
+
+all: deps $(BUILD)/ringside.elf compile_commands.json
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(NEWLIB_STAMP): scripts/newlib.sh
+	$(Q)scripts/newlib.sh $(BUILD)
+
+# The build id changes with every commit; only files that include version.h rebuild.
+$(BUILD)/version.h: FORCE
+	$(Q)mkdir -p $(BUILD)
+	$(Q)id=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	git diff --quiet HEAD 2>/dev/null || id=$$id-dirty; \
+	printf '#define RINGSIDE_VERSION "%s"\n#define RINGSIDE_BUILD_ID "%s"\n' '$(VERSION)' "$$id" > $@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/%.o: %.c $(NEWLIB_STAMP) | $(BUILD)/version.h
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -include $(BUILD)/version.h -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S $(NEWLIB_STAMP)
+	$(call say,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# Two links: the first one's function addresses become the symbol table that
+# the second embeds (.ksyms sits after all code, so no function moves).
+$(BUILD)/ksyms0.o: scripts/ksyms.sh
+	$(Q)mkdir -p $(BUILD)
+	$(Q)scripts/ksyms.sh /dev/null > $(BUILD)/ksyms0.S
+	$(Q)$(CC) -c $(BUILD)/ksyms0.S -o $@
+
+$(BUILD)/ringside.elf: $(KOBJS) $(BUILD)/ksyms0.o linker.ld scripts/ksyms.sh
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KLDFLAGS) -o $(BUILD)/ringside.1.elf $(KOBJS) $(BUILD)/ksyms0.o $(LIBS)
+	$(Q)nm -n -S --defined-only $(BUILD)/ringside.1.elf > $(BUILD)/ringside.1.nm
+	$(Q)scripts/ksyms.sh $(BUILD)/ringside.1.nm > $(BUILD)/ksyms.S
+	$(Q)$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(Q)$(LD) $(KLDFLAGS) -o $@.tmp $(KOBJS) $(BUILD)/ksyms.o $(LIBS)
+	$(Q)nm -n -S --defined-only $@.tmp | grep ' [tTwW] ' > $(BUILD)/ringside.2.nm; \
+	grep ' [tTwW] ' $(BUILD)/ringside.1.nm | cmp -s - $(BUILD)/ringside.2.nm || \
+	{ echo "ksyms: functions moved between the two links" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
+	$(Q)nm -n $@ > $(BUILD)/ringside.sym
+	$(Q)objdump -d -S --no-show-raw-insn $@ > $(BUILD)/ringside.asm
+	$(call say,OK,"$@ ($$(stat -c %s $@) bytes)")
+
+# GRUB boots the same ELF with multiboot2 from an ISO.
+CMDLINE ?=
+iso: deps $(BUILD)/ringside.iso
+$(BUILD)/ringside.iso: $(BUILD)/ringside.elf scripts/mkiso.sh
+	$(call say,ISO,$@)
+	$(Q)scripts/mkiso.sh $(BUILD)/ringside.elf $@ "$(CMDLINE)"
+
+# The default disk: 8 MiB, a text header in sector 0 and a pattern after it.
+disk: $(BUILD)/disk.img
+$(BUILD)/disk.img:
+	$(call say,DISK,$@)
+	$(Q)mkdir -p $(BUILD)
+	$(Q)$(PYTHON) scripts/mkdisk.py $@ 8
+
+QEMU_ARGS ?=
+run: all disk
+	scripts/qemu.sh --disk $(BUILD)/disk.img $(if $(CMDLINE),--append "$(CMDLINE)") $(QEMU_ARGS)
+
+run-iso: all iso disk
+	scripts/qemu.sh --iso $(BUILD)/ringside.iso --disk $(BUILD)/disk.img $(QEMU_ARGS)
+
+debug: all disk
+	scripts/debug.sh --disk $(BUILD)/disk.img $(QEMU_ARGS)
+
+# Host unit tests, with AddressSanitizer and UBSan.
+UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -I. -Itests/unit -DHOST_TEST
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+-include tests/unit/sources.mk
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard tests/sim/*.c tests/sim/*.h)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS_$*)
+
+test-unit: deps $(UNIT_TESTS)
+	$(Q)scripts/run-unit.sh $(UNIT_TESTS)
+
+test-integration: all iso disk
+	$(Q)$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+
+# Every test: unit tests, then the QEMU tests (pytest prints the summary last).
+test: test-unit test-integration
+
+# The long runs: every cross product the quick matrix leaves out.
+test-full: test-unit all iso disk
+	$(Q)RINGSIDE_FULL=1 $(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+check: deps
+	$(call say,FORMAT,"clang-format --dry-run")
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+	$(call say,CPPCHECK,"kernel drivers net apps lib")
+	$(Q)cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \
+		--enable=warning,portability --suppress=missingIncludeSystem \
+		-I. -D__x86_64__ -DRINGSIDE_VERSION='"x"' -DRINGSIDE_BUILD_ID='"x"' \
+		$(wildcard kernel lib drivers net apps)
+	$(Q)$(MAKE) --no-print-directory test-unit
+
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+compile_commands.json: Makefile scripts/compile-commands.sh $(KSRCS)
+	$(Q)scripts/compile-commands.sh "$(CC) $(KCFLAGS)" $(KSRCS) > $@
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/unit $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/*.o $(BUILD)/*.S \
+		$(BUILD)/*.nm $(BUILD)/*.sym $(BUILD)/*.asm $(BUILD)/version.h $(BUILD)/disk.img $(BUILD)/iso
+
+distclean:
+	rm -rf $(BUILD)
+
+FORCE:
+-include $(KOBJS:.o=.d)

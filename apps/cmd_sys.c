@@ -1,0 +1,81 @@
+/* cmd_sys.c - shell commands about the system itself: help, version, uptime, poweroff, crash. */
+#include "apps/cmds.h"
+#include "apps/shell.h"
+#include "kernel/log.h"
+#include "kernel/mm.h"
+#include "kernel/power.h"
+#include "kernel/time.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (int i = 0; i < shell_ncmds; i++)
+		printf("  %-10s %s\n", shell_cmds[i].name, shell_cmds[i].usage);
+	return 0;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("ringside %s build %s\n", RINGSIDE_VERSION, RINGSIDE_BUILD_ID);
+	return 0;
+}
+
+int cmd_uptime(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	uint64_t ns = now_ns();
+	printf("up %llu.%06llu s\n", (unsigned long long)(ns / 1000000000),
+	       (unsigned long long)(ns % 1000000000 / 1000));
+	return 0;
+}
+
+int cmd_mem(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct mm_stats s;
+	mm_stats(&s);
+	printf("ram=%llu KiB pages=%llu free_pages=%llu heap=%llu KiB heap_used=%llu KiB\n",
+	       (unsigned long long)(s.ram_bytes >> 10), (unsigned long long)s.pages_total,
+	       (unsigned long long)s.pages_free, (unsigned long long)(s.heap_bytes >> 10),
+	       (unsigned long long)(s.heap_used >> 10));
+	return 0;
+}
+
+int cmd_poweroff(int argc, char **argv)
+{
+	uint64_t code = 0;
+	if (argc > 2 || (argc == 2 && (parse_u64(argv[1], &code) || code > 127)))
+		return shell_usage("poweroff [N], N from 0 to 127");
+	fflush(stdout);
+	power_off((int)code);
+}
+
+/* Faults on purpose, to show (and test) the exception dump. Not static and
+ * not inlined, so the dump names it. */
+__attribute__((noinline)) void crash_page_fault(void);
+__attribute__((noinline)) void crash_page_fault(void)
+{
+	/* Canonical, above the 512 GiB that PML4 entry 0 covers, never mapped. */
+	volatile uint64_t *p = (volatile uint64_t *)0xdead000000ull;
+	*p = 0x5a;
+}
+
+__attribute__((noinline)) void crash_invalid_opcode(void);
+__attribute__((noinline)) void crash_invalid_opcode(void) { __asm__ volatile("ud2"); }
+
+int cmd_crash(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "pf";
+	if (argc > 2 || (strcmp(what, "pf") && strcmp(what, "ud")))
+		return shell_usage("crash [pf|ud]");
+	fflush(stdout);
+	if (!strcmp(what, "ud"))
+		crash_invalid_opcode();
+	else
+		crash_page_fault();
+	return 0;
+}

@@ -1,0 +1,12 @@
+/* cmds.h - every shell command's entry point; apps/commands.c lists them. */
+#ifndef APPS_CMDS_H
+#define APPS_CMDS_H
+
+/* apps/cmd_sys.c */
+int cmd_crash(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_mem(int argc, char **argv);
+int cmd_poweroff(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+#endif

@@ -1,0 +1,125 @@
+/* cmdline.c - parse the space-separated key=value kernel command line. */
+#include "kernel/cmdline.h"
+#include "kernel/log.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kconfig kconfig = { .mode = IO_MODE_HYBRID, .dhcp = 1, .shell = 1 };
+
+static const char *const mode_names[] = { "poll", "irq", "hybrid" };
+
+const char *io_mode_name(enum io_mode m) { return (unsigned)m < 3 ? mode_names[m] : "?"; }
+
+int io_mode_parse(const char *s, enum io_mode *m)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum io_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int parse_ipv4(const char *s, uint32_t *ip)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++) {
+		char *end;
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		unsigned long b = strtoul(s, &end, 10);
+		if (b > 255 || end - s > 3 || (i < 3 && *end != '.') || (i == 3 && *end))
+			return -EINVAL;
+		v = v << 8 | (uint32_t)b;
+		s = end + (i < 3);
+	}
+	*ip = v;
+	return 0;
+}
+
+static int on_off(const char *v, int *out)
+{
+	if (!strcmp(v, "on"))
+		*out = 1;
+	else if (!strcmp(v, "off"))
+		*out = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_ip(const char *v)
+{
+	char buf[32];
+	if (!strcmp(v, "dhcp")) {
+		kconfig.dhcp = 1;
+		return 0;
+	}
+	const char *slash = strchr(v, '/');
+	if (!slash || (size_t)(slash - v) >= sizeof buf)
+		return -EINVAL;
+	memcpy(buf, v, (size_t)(slash - v));
+	buf[slash - v] = 0;
+	char *end;
+	uint32_t ip;
+	unsigned long n = strtoul(slash + 1, &end, 10);
+	if (parse_ipv4(buf, &ip) || slash[1] < '0' || slash[1] > '9' || *end || n < 1 || n > 32)
+		return -EINVAL;
+	kconfig.ip = ip;
+	kconfig.prefix = (int)n;
+	kconfig.dhcp = 0;
+	return 0;
+}
+
+static int parse_key(const char *k, const char *v)
+{
+	if (!strcmp(k, "mode"))
+		return io_mode_parse(v, &kconfig.mode);
+	if (!strcmp(k, "ip"))
+		return parse_ip(v);
+	if (!strcmp(k, "gw"))
+		return parse_ipv4(v, &kconfig.gw);
+	if (!strcmp(k, "shell"))
+		return on_off(v, &kconfig.shell);
+	if (!strcmp(k, "trace"))
+		return on_off(v, &kconfig.trace);
+	if (!strcmp(k, "crash")) {
+		if (strcmp(v, "pf"))
+			return -EINVAL;
+		strcpy(kconfig.crash, v);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+void cmdline_parse(const char *line)
+{
+	char word[128];
+	while (*line) {
+		while (*line == ' ')
+			line++;
+		size_t n = strcspn(line, " ");
+		if (!n)
+			break;
+		if (n >= sizeof word) {
+			log_warn("cmdline: word of %u bytes ignored\n", (unsigned)n);
+			line += n;
+			continue;
+		}
+		memcpy(word, line, n);
+		word[n] = 0;
+		line += n;
+		char *eq = strchr(word, '=');
+		if (!eq) {
+			log_warn("cmdline: '%s' is not key=value; ignored\n", word);
+			continue;
+		}
+		*eq = 0;
+		int r = parse_key(word, eq + 1);
+		if (r == -ENOENT)
+			log_warn("cmdline: unknown key '%s' ignored\n", word);
+		else if (r)
+			log_warn("cmdline: bad value '%s' for '%s' ignored\n", eq + 1, word);
+	}
+}

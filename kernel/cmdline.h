@@ -1,0 +1,23 @@
+/* cmdline.h - the kernel command line (INTERFACE.md, "Command line keys"). */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+#include <stdint.h>
+
+enum io_mode { IO_MODE_POLL, IO_MODE_IRQ, IO_MODE_HYBRID };
+
+struct kconfig {
+	enum io_mode mode; /* mode=poll|irq|hybrid */
+	int dhcp;          /* ip=dhcp, the default */
+	uint32_t ip, gw;   /* ip=A.B.C.D/N gw=A.B.C.D, host byte order */
+	int prefix;
+	int shell;     /* shell=on|off */
+	int trace;     /* trace=on|off */
+	char crash[8]; /* crash=pf: fault right after boot, to test the dump */
+};
+
+extern struct kconfig kconfig;
+void cmdline_parse(const char *line);
+const char *io_mode_name(enum io_mode m);
+int io_mode_parse(const char *s, enum io_mode *m); /* 0 or -EINVAL */
+int parse_ipv4(const char *s, uint32_t *ip);       /* 0 or -EINVAL */
+#endif

@@ -1,0 +1,36 @@
+/* panic.c - kprintf, safe in any context, and panic. */
+#include "kernel/console.h"
+#include "kernel/io.h"
+#include "kernel/log.h"
+#include "kernel/trap.h"
+#include <stdarg.h>
+#include <stdio.h>
+
+int kprintf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return n;
+	console_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	return n;
+}
+
+void panic(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	irq_disable();
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	kprintf("\npanic: %s\n", buf);
+	/* start at our caller: its frame, and where it called us from */
+	backtrace_from(*(uint64_t *)__builtin_frame_address(0), (uint64_t)__builtin_return_address(0) - 1, 0);
+	kprintf("halted.\n");
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

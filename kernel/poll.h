@@ -1,0 +1,30 @@
+/* poll.h - the main loop: pollers, waiting with a deadline, and idling in hlt. */
+#ifndef KERNEL_POLL_H
+#define KERNEL_POLL_H
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A poller does a bounded amount of work and returns how much it did. */
+typedef int (*poll_fn)(void *arg);
+void poll_register(poll_fn fn, void *arg, const char *name);
+int poll_run_once(void); /* every poller not already running; the work done */
+
+/* Devices in poll mode keep the CPU from sleeping while they are active. */
+void poll_busy_get(void);
+void poll_busy_put(void);
+
+/* Interrupt handlers call this when they leave work for a poller, so the
+ * main loop does not go to sleep over it. */
+void poll_kick(void);
+/* Sleep until an interrupt, unless polling is on, no interrupt can wake us
+ * yet, work was kicked, or done(arg) became true (done may be NULL). */
+void cpu_idle(bool (*done)(void *arg), void *arg);
+/* Set once interrupts (a timer at least) are running. */
+void poll_irqs_ready(void);
+
+/* Run the pollers and idle until done(arg) is true or timeout_ns passes
+ * (0: forever). Returns true if done. */
+bool kwait(bool (*done)(void *arg), void *arg, uint64_t timeout_ns);
+
+__attribute__((noreturn)) void main_loop(void);
+#endif

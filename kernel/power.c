@@ -1,0 +1,49 @@
+/* power.c - orderly exit: flush the disks, then isa-debug-exit or ACPI S5. */
+#include "kernel/power.h"
+#include "kernel/io.h"
+#include "kernel/log.h"
+
+#define MAX_FLUSH       16
+#define DEBUG_EXIT_PORT 0xf4 /* QEMU isa-debug-exit: exit status (v << 1) | 1 */
+
+static struct {
+	int (*fn)(void *);
+	void *arg;
+} flushers[MAX_FLUSH];
+static int nflush;
+void (*acpi_poweroff_hook)(void);
+
+void power_register_flush(int (*fn)(void *arg), void *arg)
+{
+	if (nflush == MAX_FLUSH)
+		panic("power: more than %d flush hooks", MAX_FLUSH);
+	flushers[nflush].fn = fn;
+	flushers[nflush].arg = arg;
+	nflush++;
+}
+
+int power_flush_all(void)
+{
+	int first = 0;
+	for (int i = 0; i < nflush; i++) {
+		int r = flushers[i].fn(flushers[i].arg);
+		if (r && !first)
+			first = r;
+	}
+	return first;
+}
+
+void power_off(int code)
+{
+	int r = power_flush_all();
+	if (r)
+		log_err("poweroff: flush failed (%d); powering off anyway\n", r);
+	log_info("ringside: power off (%d)\n", code);
+	outb(DEBUG_EXIT_PORT, (uint8_t)code);
+	/* Still here: no isa-debug-exit device. */
+	if (acpi_poweroff_hook)
+		acpi_poweroff_hook();
+	log_info("ringside: halted (no way to power off)\n");
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

@@ -1,0 +1,92 @@
+#!/bin/bash
+# qemu.sh - the one place that holds ringside's QEMU command line.
+#
+# Usage: scripts/qemu.sh [options] [-- extra QEMU arguments]
+#   --accel auto|kvm|tcg   KVM only when the CPU has vmx/svm and /dev/kvm opens (auto)
+#   --machine q35|pc|...   machine type (q35); extra properties after a comma
+#   --kernel FILE          boot FILE with -kernel, multiboot 1 (build/ringside.elf)
+#   --iso FILE             boot FILE (GRUB, multiboot 2) from -cdrom instead
+#   --append "K=V ..."     kernel command line (with --kernel)
+#   --disk FILE[,PROPS]    a virtio-blk-pci disk (raw); repeatable; PROPS go to the device
+#   --net user|none|ARGS   virtio-net on user networking (default), none, or a -netdev spec
+#   --net-props PROPS      extra virtio-net-pci properties
+#   --mem SIZE             guest RAM (256M)
+#   --gdb [PORT]           gdbstub on tcp::PORT (1234), CPU halted at the start
+#   --qmp PATH             QMP on a unix socket at PATH
+#   --print                print the command instead of running it
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+accel=auto machine=q35 kernel="$here/build/ringside.elf" iso="" append="" mem=256M
+net=user net_props="" gdb="" qmp="" print=0
+disks=()
+extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--accel) accel=$2; shift ;;
+	--machine) machine=$2; shift ;;
+	--kernel) kernel=$2; shift ;;
+	--iso) iso=$2; shift ;;
+	--append) append=$2; shift ;;
+	--disk) disks+=("$2"); shift ;;
+	--net) net=$2; shift ;;
+	--net-props) net_props=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--gdb)
+		gdb=1234
+		if [ $# -gt 1 ] && [[ $2 =~ ^[0-9]+$ ]]; then gdb=$2; shift; fi ;;
+	--qmp) qmp=$2; shift ;;
+	--print) print=1 ;;
+	--) shift; extra=("$@"); break ;;
+	-h | --help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "qemu.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+# Hardware virtualisation is what makes KVM fast; without vmx/svm it is far
+# slower than TCG (../shared/MACHINE.md).
+have_kvm() {
+	grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		exec 3<>/dev/kvm 2>/dev/null
+}
+case "$accel" in
+auto) if have_kvm; then accel=kvm; else accel=tcg; fi ;;
+kvm | tcg) ;;
+*) echo "qemu.sh: --accel auto|kvm|tcg" >&2; exit 2 ;;
+esac
+if [ "$accel" = kvm ]; then cpu=host; else cpu=qemu64; fi
+
+args=(qemu-system-x86_64 -machine "$machine" -accel "$accel" -cpu "$cpu" -m "$mem"
+	-display none -serial mon:stdio -no-reboot
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ -n "$iso" ]; then
+	args+=(-cdrom "$iso" -boot d)
+else
+	args+=(-kernel "$kernel")
+	[ -n "$append" ] && args+=(-append "$append")
+fi
+i=0
+for d in "${disks[@]}"; do
+	file=${d%%,*} props=""
+	[ "$file" != "$d" ] && props=,${d#*,}
+	args+=(-drive "file=$file,if=none,id=disk$i,format=raw,cache=unsafe"
+		-device "virtio-blk-pci,drive=disk$i$props")
+	i=$((i + 1))
+done
+case "$net" in
+none) ;;
+user) args+=(-netdev user,id=net0 -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
+*) args+=(-netdev "$net,id=net0" -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
+esac
+[ -n "$gdb" ] && args+=(-gdb "tcp::$gdb" -S)
+[ -n "$qmp" ] && args+=(-qmp "unix:$qmp,server=on,wait=off")
+args+=("${extra[@]}")
+
+if [ "$print" = 1 ]; then
+	printf '%q ' "${args[@]}"
+	echo
+	exit 0
+fi
+echo "qemu.sh: accel=$accel machine=$machine (Ctrl-A x quits)" >&2
+exec "${args[@]}"

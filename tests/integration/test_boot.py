@@ -1,0 +1,89 @@
+"""test_boot.py - the foundation: boot paths, the ready line, the shell, exit, the crash dump."""
+import os
+import re
+
+import pytest
+from guest import BUILD
+
+ISO = os.path.join(BUILD, "ringside.iso")
+
+
+@pytest.mark.parametrize("machine", ["q35", "pc"])
+def test_kernel_boot_reaches_prompt(boot, machine):
+    g = boot(machine=machine)
+    assert g.boot_us > 0
+    out = g.cmd("version")
+    assert re.match(r"ringside \d+\.\d+\.\d+ build \S+\n", out), out
+
+
+def test_iso_boot_with_grub_multiboot2(boot):
+    g = boot(iso=ISO)
+    assert "loaded by multiboot2" in g.output
+    assert g.cmd("version").startswith("ringside ")
+
+
+def test_kernel_boot_is_multiboot1(boot):
+    g = boot()
+    assert "loaded by multiboot1" in g.output
+
+
+def test_help_lists_every_command(boot):
+    out = boot().cmd("help")
+    for c in ("help", "version", "poweroff", "crash", "uptime"):
+        assert re.search(rf"^\s+{c}\s", out, re.M), (c, out)
+
+
+def test_unknown_command_gets_error_and_shell_goes_on(boot):
+    g = boot()
+    assert g.cmd("frobnicate now").strip() == "error: usage: EINVAL: unknown command 'frobnicate'"
+    assert g.cmd("version").startswith("ringside ")
+
+
+def test_line_editing_backspace(boot):
+    g = boot()
+    out = g.cmd("verx\x7fsiom\bn")
+    assert "ringside " in out and "error" not in out
+
+
+def test_bad_poweroff_argument(boot):
+    g = boot()
+    for arg in ("128", "-1", "x", "1 2"):
+        assert g.cmd("poweroff " + arg).startswith("error: usage: EINVAL:"), arg
+    assert g.cmd("version").startswith("ringside ")
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_poweroff_exit_status(boot, code):
+    g = boot()
+    g.send(f"poweroff {code}\r")
+    assert g.wait_exit() == 2 * code + 1
+
+
+def test_cmdline_keys_and_unknown_key_warning(boot):
+    g = boot(append="mode=poll trace=off colour=blue")
+    assert "warning: cmdline: unknown key 'colour' ignored" in g.output
+    assert re.search(r"ringside: ready .*mode=poll", g.output)
+
+
+def test_crash_dump_names_faulting_function(boot):
+    g = boot()
+    g.send("crash pf\r")
+    m = g.expect(r"panic: exception 14 \(#PF page fault\) error=0x\w+ at rip=0x\w+ in (\w+)\+0x")
+    assert m.group(1) == "crash_page_fault"
+    g.expect(r"CR2=000000dead000000")
+    g.expect(r"backtrace:")
+    g.expect(r"#\d+ 0x\w+ cmd_crash\+0x")
+    g.expect(r"#\d+ 0x\w+ shell_exec\+0x")
+    g.expect("halted.")
+
+
+def test_crash_from_cmdline(boot):
+    g = boot(append="crash=pf", wait_ready=False)
+    g.expect(r"panic: exception 14 \(#PF page fault\).* in crash_page_fault\+0x")
+    g.expect(r"#\d+ 0x\w+ kmain\+0x")
+
+
+def test_invalid_opcode_dump(boot):
+    g = boot()
+    g.send("crash ud\r")
+    g.expect(r"panic: exception 6 \(#UD invalid opcode\).* in crash_invalid_opcode\+0x")

@@ -1,0 +1,78 @@
+/* test_cmdline.c - the command line keys, IPv4 parsing, shell numbers, errno names. */
+#include "unit.h"
+
+#include "kernel/cmdline.c"
+#include "lib/errname.c"
+#include <errno.h>
+#include <string.h>
+
+static void reset(void) { kconfig = (struct kconfig){ .mode = IO_MODE_HYBRID, .dhcp = 1, .shell = 1 }; }
+
+static void test_defaults(void)
+{
+	reset();
+	cmdline_parse("");
+	CHECK_EQ(kconfig.mode, IO_MODE_HYBRID);
+	CHECK_EQ(kconfig.dhcp, 1);
+	CHECK_EQ(kconfig.shell, 1);
+	CHECK_EQ(kconfig.trace, 0);
+}
+
+static void test_all_keys(void)
+{
+	reset();
+	cmdline_parse("mode=poll ip=10.0.2.15/24 gw=10.0.2.2 shell=off trace=on crash=pf");
+	CHECK_EQ(kconfig.mode, IO_MODE_POLL);
+	CHECK_EQ(kconfig.dhcp, 0);
+	CHECK_EQ(kconfig.ip, 0x0a00020f);
+	CHECK_EQ(kconfig.prefix, 24);
+	CHECK_EQ(kconfig.gw, 0x0a000202);
+	CHECK_EQ(kconfig.shell, 0);
+	CHECK_EQ(kconfig.trace, 1);
+	CHECK(!strcmp(kconfig.crash, "pf"));
+}
+
+static void test_bad_values_are_ignored(void)
+{
+	reset();
+	int before = unit_log_lines;
+	cmdline_parse("  mode=fast ip=10.0.2.15 ip=1.2.3.4/33 gw=1.2.3 bogus=1 noequals shell=maybe  ");
+	CHECK_EQ(kconfig.mode, IO_MODE_HYBRID);
+	CHECK_EQ(kconfig.dhcp, 1);
+	CHECK_EQ(kconfig.gw, 0);
+	CHECK_EQ(kconfig.shell, 1);
+	CHECK_EQ(unit_log_lines - before, 7); /* one warning per bad word */
+}
+
+static void test_ipv4(void)
+{
+	uint32_t ip = 0;
+	CHECK_EQ(parse_ipv4("255.255.255.255", &ip), 0);
+	CHECK_EQ(ip, 0xffffffff);
+	CHECK_EQ(parse_ipv4("0.0.0.0", &ip), 0);
+	CHECK_EQ(parse_ipv4("256.1.1.1", &ip), -EINVAL);
+	CHECK_EQ(parse_ipv4("1.1.1", &ip), -EINVAL);
+	CHECK_EQ(parse_ipv4("1.1.1.1.", &ip), -EINVAL);
+	CHECK_EQ(parse_ipv4("1..1.1", &ip), -EINVAL);
+	CHECK_EQ(parse_ipv4("-1.1.1.1", &ip), -EINVAL);
+	CHECK_EQ(parse_ipv4("0001.1.1.1", &ip), -EINVAL);
+	CHECK_EQ(parse_ipv4("", &ip), -EINVAL);
+}
+
+static void test_errno_names(void)
+{
+	CHECK(!strcmp(errno_name(EIO), "EIO"));
+	CHECK(!strcmp(errno_name(-EROFS), "EROFS"));
+	CHECK(!strcmp(errno_name(EOPNOTSUPP), "EOPNOTSUPP"));
+	CHECK(!strcmp(errno_name(99999), "E?"));
+}
+
+int main(void)
+{
+	RUN(test_defaults);
+	RUN(test_all_keys);
+	RUN(test_bad_values_are_ignored);
+	RUN(test_ipv4);
+	RUN(test_errno_names);
+	UNIT_DONE();
+}
