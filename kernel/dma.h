@@ -1,0 +1,34 @@
+/* dma.h - the only source of addresses a device may see: handles, per device. */
+#ifndef KERNEL_DMA_H
+#define KERNEL_DMA_H
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A dma_addr_t is what goes into a descriptor or a device register. Without
+ * an IOMMU it equals the guest-physical address; with one (drivers/iommu/)
+ * it is an I/O virtual address valid only for the device it was made for.
+ * Drivers never compute one themselves.
+ */
+typedef uint64_t dma_addr_t;
+#define DMA_MAPPING_ERROR (~(dma_addr_t)0)
+
+enum dma_dir { DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_BIDIRECTIONAL };
+
+/* The device a mapping is for: its PCI requester id names it to the IOMMU. */
+struct dma_dev {
+	uint16_t segment;
+	uint8_t bus, dev, fn;
+	const char *name;
+	void *domain; /* the IOMMU backend's per-device state; NULL: identity */
+};
+
+/* Coherent memory both sides use (rings, headers): zeroed, page aligned.
+ * NULL when out of memory or address space. */
+void *dma_alloc(struct dma_dev *d, size_t size, dma_addr_t *handle);
+void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle);
+
+/* Lend [p, p+len) to the device for one transfer; DMA_MAPPING_ERROR on failure. */
+dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir);
+void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
+#endif
