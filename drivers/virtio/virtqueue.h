@@ -1,0 +1,69 @@
+/* virtqueue.h - one API over split and packed virtqueues; no transport code below it. */
+#ifndef DRIVERS_VIRTIO_VIRTQUEUE_H
+#define DRIVERS_VIRTIO_VIRTQUEUE_H
+#include "kernel/dma.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One buffer segment, as a handle from kernel/dma.c. */
+struct vq_sg {
+	dma_addr_t addr;
+	uint32_t len;
+};
+
+/* The counters of `stats` (INTERFACE.md). */
+struct vq_stats {
+	uint64_t added, used, kicks, kicks_suppressed, irqs, polls, empty_polls, errors;
+	uint32_t max_inflight;
+};
+
+struct virtqueue;
+
+/* Ring features the queue honours; a subset of what was negotiated. */
+#define VQ_F_EVENT_IDX (1u << 0)
+#define VQ_F_INDIRECT (1u << 1)
+#define VQ_F_PACKED (1u << 2)
+
+/* What the transport gives the queue, and what it reads back to program
+ * the device (queue_desc, queue_driver, queue_device; virtio 1.2 §4.1.4.3). */
+struct vq_config {
+	const char *name;   /* "blk0", for logs */
+	unsigned index;     /* queue number on the device */
+	unsigned num;       /* queue size: a power of two for split rings */
+	unsigned flags;     /* VQ_F_* */
+	struct dma_dev *dma;
+	void (*notify)(struct virtqueue *vq, void *priv); /* the transport's doorbell */
+	void *priv;
+};
+
+struct virtqueue *vq_create(const struct vq_config *cfg); /* NULL: -ENOMEM or bad config */
+void vq_destroy(struct virtqueue *vq);
+dma_addr_t vq_desc_addr(const struct virtqueue *vq);   /* descriptor area */
+dma_addr_t vq_driver_addr(const struct virtqueue *vq); /* avail ring / driver event suppression */
+dma_addr_t vq_device_addr(const struct virtqueue *vq); /* used ring / device event suppression */
+
+/* Post a chain: nout device-readable segments, then nin device-writable
+ * ones. token (not NULL) comes back from vq_get. 0, -ENOSPC when the ring
+ * lacks room, -EIO when the queue is broken, -EINVAL for a bad chain. */
+int vq_add(struct virtqueue *vq, const struct vq_sg *out, int nout, const struct vq_sg *in, int nin, void *token);
+/* Publish what was added; true if the device wants a notification now
+ * (EVENT_IDX or the NO_NOTIFY flag say otherwise). */
+bool vq_kick_prepare(struct virtqueue *vq);
+void vq_notify(struct virtqueue *vq);
+void vq_kick(struct virtqueue *vq); /* prepare + notify if needed */
+/* The next used buffer's token and the length the device wrote, or NULL. */
+void *vq_get(struct virtqueue *vq, uint32_t *len);
+/* Interrupts for this queue: disable is a hint to the device; enable
+ * returns false if buffers were used meanwhile (poll again, then retry). */
+void vq_disable_cb(struct virtqueue *vq);
+bool vq_enable_cb(struct virtqueue *vq);
+bool vq_has_used(const struct virtqueue *vq);
+unsigned vq_num_free(const struct virtqueue *vq);
+unsigned vq_size(const struct virtqueue *vq);
+bool vq_broken(const struct virtqueue *vq);
+/* After a device reset: hand back in-flight tokens one by one (NULL when none left). */
+void *vq_detach_unused(struct virtqueue *vq);
+/* Counting done by drivers: an interrupt, a poll that found nothing. */
+struct vq_stats *vq_stats(struct virtqueue *vq);
+void vq_dump(const struct virtqueue *vq); /* `vq DEV Q` */
+#endif
