@@ -9,4 +9,6 @@ int cmd_mem(int argc, char **argv);
 int cmd_poweroff(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* apps/cmd_pci.c */
+int cmd_lspci(int argc, char **argv);
 #endif

@@ -5,6 +5,7 @@
 const struct shell_cmd shell_cmds[] = {
 	{ "crash", cmd_crash, "crash [pf|ud]: fault on purpose, to see the exception dump" },
 	{ "help", cmd_help, "help: this list" },
+	{ "lspci", cmd_lspci, "lspci [-v]: PCI functions; -v adds BARs and capabilities" },
 	{ "mem", cmd_mem, "mem: RAM, free pages and heap use" },
 	{ "poweroff", cmd_poweroff, "poweroff [N]: flush every disk, exit QEMU with status 2N+1" },
 	{ "uptime", cmd_uptime, "uptime: time since boot" },

@@ -1,0 +1,185 @@
+/* test_pci.c - BAR sizing and the capability walk against synthetic config spaces. */
+#include "unit.h"
+
+#include "drivers/pci/pci.c"
+#include <string.h>
+
+/* One fake function: 256 bytes of config space, and per BAR the mask that
+ * reads back after all ones are written (0: BAR not implemented). */
+static uint8_t space[256];
+static uint32_t bar_mask[6];
+static int bar_garbage[6]; /* reads back this instead of a mask */
+static uint16_t cmd_during_sizing;
+
+static uint32_t fake_read(uint16_t seg, uint8_t bus, uint8_t df, uint16_t off, int width)
+{
+	(void)seg;
+	if (bus != 0 || df != 0)
+		return 0xffffffffu; /* nothing else on the bus */
+	uint32_t v = 0;
+	memcpy(&v, space + off, (size_t)width);
+	return v;
+}
+
+static void fake_write(uint16_t seg, uint8_t bus, uint8_t df, uint16_t off, int width, uint32_t v)
+{
+	(void)seg, (void)bus, (void)df;
+	if (off >= PCI_BAR0 && off < PCI_BAR0 + 24 && width == 4) {
+		int i = (off - PCI_BAR0) / 4;
+		uint32_t cur;
+		memcpy(&cur, space + off, 4);
+		if (v == 0xffffffffu) {
+			cmd_during_sizing = (uint16_t)(space[PCI_COMMAND] | space[PCI_COMMAND + 1] << 8);
+			v = bar_garbage[i] ? (uint32_t)bar_garbage[i] : (bar_mask[i] | (cur & 0xf));
+		}
+		memcpy(space + off, &v, 4);
+		return;
+	}
+	memcpy(space + off, &v, (size_t)width);
+}
+
+static int fake_max(uint16_t seg, uint8_t bus) { return 256; }
+static const struct pci_cfg_ops fake = { "fake", fake_read, fake_write, fake_max };
+
+static void put32(uint16_t off, uint32_t v) { memcpy(space + off, &v, 4); }
+static void put16(uint16_t off, uint16_t v) { memcpy(space + off, &v, 2); }
+
+static struct pci_dev *setup(void)
+{
+	memset(space, 0, sizeof space);
+	memset(bar_mask, 0, sizeof bar_mask);
+	memset(bar_garbage, 0, sizeof bar_garbage);
+	pci_devices = NULL;
+	tail = &pci_devices;
+	pci_set_cfg_ops(&fake);
+	put16(PCI_VENDOR_ID, 0x1af4);
+	put16(PCI_DEVICE_ID, 0x1041);
+	put16(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	space[PCI_CLASS] = 2;
+	static struct pci_dev d;
+	memset(&d, 0, sizeof d);
+	return &d;
+}
+
+static void test_bars_decode_and_restore(void)
+{
+	struct pci_dev *d = setup();
+	put32(PCI_BAR0, 0xc001); /* I/O at 0xc000, 32 ports */
+	bar_mask[0] = 0xffffffe0;
+	put32(PCI_BAR0 + 4, 0xfebd1000); /* 32-bit memory, 4 KiB */
+	bar_mask[1] = 0xfffff000;
+	put32(PCI_BAR0 + 16, 0xfe00000c); /* 64-bit prefetchable, 16 KiB, upper half 0x8 */
+	put32(PCI_BAR0 + 20, 0x8);
+	bar_mask[4] = 0xffffc000;
+	bar_mask[5] = 0xffffffff;
+	pci_read_bars(d);
+	CHECK_EQ(d->bar[0].type, PCI_BAR_IO);
+	CHECK_EQ(d->bar[0].addr, 0xc000);
+	CHECK_EQ(d->bar[0].size, 32);
+	CHECK_EQ(d->bar[1].type, PCI_BAR_MEM32);
+	CHECK_EQ(d->bar[1].size, 0x1000);
+	CHECK_EQ(d->bar[2].type, PCI_BAR_NONE);
+	CHECK_EQ(d->bar[4].type, PCI_BAR_MEM64);
+	CHECK(d->bar[4].prefetch);
+	CHECK_EQ(d->bar[4].addr, 0x8fe000000ull);
+	CHECK_EQ(d->bar[4].size, 0x4000);
+	CHECK_EQ(d->bar[5].type, PCI_BAR_NONE); /* the upper half, not a BAR */
+	/* every BAR holds what it held, and decoding was off while sizing */
+	uint32_t v;
+	memcpy(&v, space + PCI_BAR0, 4);
+	CHECK_EQ(v, 0xc001);
+	memcpy(&v, space + PCI_BAR0 + 16, 4);
+	CHECK_EQ(v, 0xfe00000c);
+	memcpy(&v, space + PCI_BAR0 + 20, 4);
+	CHECK_EQ(v, 0x8);
+	CHECK_EQ(cmd_during_sizing & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO), 0);
+	CHECK_EQ(space[PCI_COMMAND], PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+}
+
+static void test_bar_garbage_is_ignored(void)
+{
+	struct pci_dev *d = setup();
+	put32(PCI_BAR0, 0xfebd1000);
+	bar_garbage[0] = 0x0f0f0f00;     /* not contiguous ones */
+	put32(PCI_BAR0 + 4, 0xfebd2002); /* memory type 1: reserved */
+	bar_mask[1] = 0xfffff000;
+	put32(PCI_BAR0 + 20, 0xfe00000c); /* 64-bit in the last slot */
+	bar_mask[5] = 0xffffc000;
+	int logs = unit_log_lines;
+	pci_read_bars(d);
+	CHECK_EQ(d->bar[0].type, PCI_BAR_NONE);
+	CHECK_EQ(d->bar[1].type, PCI_BAR_NONE);
+	CHECK_EQ(d->bar[5].type, PCI_BAR_NONE);
+	CHECK_EQ(unit_log_lines - logs, 3);
+	uint32_t v;
+	memcpy(&v, space + PCI_BAR0, 4);
+	CHECK_EQ(v, 0xfebd1000); /* restored even when garbage */
+}
+
+static void caps(int n, const uint8_t *offs, const uint8_t *ids, uint8_t last_next)
+{
+	put16(PCI_STATUS, PCI_STATUS_CAP_LIST);
+	space[PCI_CAP_PTR] = offs[0];
+	for (int i = 0; i < n; i++) {
+		space[offs[i]] = ids[i];
+		space[offs[i] + 1] = i + 1 < n ? offs[i + 1] : last_next;
+	}
+}
+
+static void test_cap_walk(void)
+{
+	struct pci_dev *d = setup();
+	const uint8_t offs[] = { 0x98, 0x84, 0x70, 0x40 }, ids[] = { 0x11, 0x09, 0x09, 0x05 };
+	caps(4, offs, ids, 0);
+	CHECK_EQ(pci_for_each_cap(d, NULL, NULL), 4);
+	CHECK_EQ(pci_find_cap(d, PCI_CAP_MSIX, 0), 0x98);
+	CHECK_EQ(pci_find_cap(d, PCI_CAP_VENDOR, 0), 0x84);
+	CHECK_EQ(pci_find_cap(d, PCI_CAP_VENDOR, 0x84), 0x70);
+	CHECK_EQ(pci_find_cap(d, PCI_CAP_VENDOR, 0x70), 0);
+	CHECK_EQ(pci_find_cap(d, PCI_CAP_MSI, 0), 0x40);
+	CHECK_EQ(pci_find_cap(d, PCI_CAP_EXP, 0), 0);
+	put16(PCI_STATUS, 0); /* no list at all */
+	CHECK_EQ(pci_for_each_cap(d, NULL, NULL), 0);
+}
+
+static void test_cap_loop_and_bad_pointer_end_the_walk(void)
+{
+	struct pci_dev *d = setup();
+	const uint8_t offs[] = { 0x40, 0x50, 0x60 }, ids[] = { 0x09, 0x09, 0x11 };
+	caps(3, offs, ids, 0x50); /* 0x60 points back to 0x50 */
+	int logs = unit_log_lines;
+	CHECK_EQ(pci_for_each_cap(d, NULL, NULL), 3);
+	CHECK_EQ(pci_find_cap(d, 0x42, 0), 0); /* terminates though the id is absent */
+	CHECK(unit_log_lines > logs);
+
+	caps(3, offs, ids, 0x10); /* points into the header */
+	CHECK_EQ(pci_for_each_cap(d, NULL, NULL), 3);
+
+	space[PCI_CAP_PTR] = 0x40; /* a self loop */
+	space[0x41] = 0x40;
+	CHECK_EQ(pci_for_each_cap(d, NULL, NULL), 1);
+}
+
+static void test_enumerate_finds_the_function(void)
+{
+	setup();
+	pci_enumerate(0, 0);
+	int n = 0;
+	for (struct pci_dev *p = pci_devices; p; p = p->next)
+		n++;
+	CHECK_EQ(n, 1);
+	CHECK(pci_devices && !strcmp(pci_dev_name(pci_devices), "virtio-net"));
+}
+
+const struct pci_driver pci_drivers[] = { { "none", 0, 0, 0, 0, NULL } };
+const int pci_ndrivers = 0;
+
+int main(void)
+{
+	RUN(test_bars_decode_and_restore);
+	RUN(test_bar_garbage_is_ignored);
+	RUN(test_cap_walk);
+	RUN(test_cap_loop_and_bad_pointer_end_the_walk);
+	RUN(test_enumerate_finds_the_function);
+	UNIT_DONE();
+}
