@@ -9,4 +9,8 @@ int cmd_mem(int argc, char **argv);
 int cmd_poweroff(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+
+/* apps/cmd_irq.c */
+int cmd_irq(int argc, char **argv);
+int cmd_sleep(int argc, char **argv);
 #endif
