@@ -1,6 +1,7 @@
 /* cmd_sys.c - shell commands about the system itself: help, version, uptime, poweroff, crash. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
+#include "kernel/apic.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
 #include "kernel/power.h"
@@ -28,8 +29,9 @@ int cmd_uptime(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	uint64_t ns = now_ns();
-	printf("up %llu.%06llu s\n", (unsigned long long)(ns / 1000000000),
-	       (unsigned long long)(ns % 1000000000 / 1000));
+	uint64_t ticks = apic_ticks;
+	printf("up %llu.%06llu s ticks=%llu hz=%d\n", (unsigned long long)(ns / 1000000000),
+	       (unsigned long long)(ns % 1000000000 / 1000), (unsigned long long)ticks, APIC_TICK_HZ);
 	return 0;
 }
 

@@ -11,4 +11,8 @@ int cmd_uptime(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 /* apps/cmd_pci.c */
 int cmd_lspci(int argc, char **argv);
+
+/* apps/cmd_irq.c */
+int cmd_irq(int argc, char **argv);
+int cmd_sleep(int argc, char **argv);
 #endif

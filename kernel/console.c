@@ -1,6 +1,9 @@
 /* console.c - 16550 UART on COM1 (0x3f8), 115200 8N1, with a receive ring. */
 #include "kernel/console.h"
+#include "kernel/apic.h"
 #include "kernel/io.h"
+#include "kernel/log.h"
+#include "kernel/poll.h"
 
 #define COM1           0x3f8
 /* 16550 registers, as offsets from the base port */
@@ -65,10 +68,28 @@ int console_getc(void)
 	return c;
 }
 
+#define COM1_IRQ 4 /* ISA IRQ of COM1 */
+
+/* Received data: move it to the ring; the shell's poller takes it from there. */
+static void console_irq(void *arg)
+{
+	(void)arg;
+	console_rx_poll();
+	poll_kick();
+}
+
 void console_enable_irq(void)
 {
+	int v = isa_irq_register(COM1_IRQ, GSI_EDGE | GSI_HIGH, console_irq, NULL, "serial");
+	if (v < 0) {
+		log_warn("console: IRQ %d cannot be routed (%d); polling the UART\n", COM1_IRQ, v);
+		return;
+	}
+	uint64_t flags = irq_save();
 	irq_mode = 1;
 	outb(COM1 + UART_IER, 0x01); /* received data available */
+	console_rx_poll();           /* bytes that came before the interrupt was on */
+	irq_restore(flags);
 }
 
 int console_irq_enabled(void) { return irq_mode; }

@@ -1,6 +1,8 @@
 /* kmain.c - bring the machine up in order, print the ready line, run the main loop. */
 #include "apps/shell.h"
 #include "drivers/pci/pci.h"
+#include "kernel/acpi.h"
+#include "kernel/apic.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -28,6 +30,12 @@ void kmain(uint32_t magic, uint32_t info)
 	kprintf("time: TSC %llu kHz (%s)\n", (unsigned long long)(tsc_hz() / 1000), time_source());
 	kprintf("cmdline: %s\n", boot_info_data.cmdline);
 	cmdline_parse(boot_info_data.cmdline);
+	acpi_init();
+	apic_init();
+	console_enable_irq();
+	kprintf("console: COM1 input by interrupt: %s\n", console_irq_enabled() ? "yes" : "no");
+	acpi_power_init();
+
 
 	pci_init();
 

@@ -13,12 +13,13 @@
 #   --mem SIZE             guest RAM (256M)
 #   --gdb [PORT]           gdbstub on tcp::PORT (1234), CPU halted at the start
 #   --qmp PATH             QMP on a unix socket at PATH
+#   --no-debug-exit        leave out isa-debug-exit: poweroff then goes through ACPI S5
 #   --print                print the command instead of running it
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 accel=auto machine=q35 kernel="$here/build/ringside.elf" iso="" append="" mem=256M
-net=user net_props="" gdb="" qmp="" print=0
+net=user net_props="" gdb="" qmp="" print=0 debug_exit=1
 disks=()
 extra=()
 while [ $# -gt 0 ]; do
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
 		gdb=1234
 		if [ $# -gt 1 ] && [[ $2 =~ ^[0-9]+$ ]]; then gdb=$2; shift; fi ;;
 	--qmp) qmp=$2; shift ;;
+	--no-debug-exit) debug_exit=0 ;;
 	--print) print=1 ;;
 	--) shift; extra=("$@"); break ;;
 	-h | --help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -58,8 +60,8 @@ esac
 if [ "$accel" = kvm ]; then cpu=host; else cpu=qemu64; fi
 
 args=(qemu-system-x86_64 -machine "$machine" -accel "$accel" -cpu "$cpu" -m "$mem"
-	-display none -serial mon:stdio -no-reboot
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	-display none -serial mon:stdio -no-reboot)
+[ "$debug_exit" = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ -n "$iso" ]; then
 	args+=(-cdrom "$iso" -boot d)
 else

@@ -84,7 +84,7 @@ class Guest:
 
     def __init__(self, append=None, machine=None, iso=None, disks=(), net="none",
                  net_props=None, extra=(), qmp=False, gdb_port=None, mem=None,
-                 name="guest", wait_ready=True, timeout=60):
+                 name="guest", wait_ready=True, timeout=60, debug_exit=True):
         args = []
         if machine:
             args += ["--machine", machine]
@@ -101,6 +101,8 @@ class Guest:
             args += ["--mem", mem]
         if gdb_port:
             args += ["--gdb", str(gdb_port)]
+        if not debug_exit:
+            args += ["--no-debug-exit"]
         self.qmp_path = None
         if qmp:
             self.tmpdir = tempfile.mkdtemp(prefix="ringside-")
