@@ -118,21 +118,23 @@ void dhcp_tick(struct netif *nif, uint64_t now)
 		c->next_send = now;
 	} else if (c->state == DHCP_BOUND && now >= c->t1) {
 		c->state = DHCP_RENEWING; /* ask the server that gave the lease, by unicast */
+		c->xid = dhcp_rand(c);
+		c->start = now;
 		c->next_send = now;
 	}
 	if (c->state == DHCP_BOUND || now < c->next_send)
 		return;
 	switch (c->state) {
-	case DHCP_SELECTING:
-		dhcp_send(nif, DHCPDISCOVER, now);
-		c->next_send = now + dhcp_backoff(c);
-		break;
 	case DHCP_REQUESTING:
-		if (++c->tries > DHCP_REQUEST_TRIES) {
-			dhcp_restart(nif, now); /* RFC 2131 §3.1.5: no answer, start over */
+		if (++c->tries <= DHCP_REQUEST_TRIES) {
+			dhcp_send(nif, DHCPREQUEST, now);
+			c->next_send = now + dhcp_backoff(c);
 			break;
 		}
-		dhcp_send(nif, DHCPREQUEST, now);
+		dhcp_restart(nif, now); /* RFC 2131 §3.1.5: no answer, start over */
+					/* fall through */
+	case DHCP_SELECTING:
+		dhcp_send(nif, DHCPDISCOVER, now);
 		c->next_send = now + dhcp_backoff(c);
 		break;
 	case DHCP_RENEWING:
@@ -191,15 +193,16 @@ static void dhcp_bind(struct netif *nif, const struct dhcp_msg *m, const struct 
 	uint32_t ip = be32(m->yiaddr), mask = o->mask;
 	if (!mask || (~mask & (~mask + 1))) /* absent or not contiguous: the address class's */
 		mask = ip < 0x80000000u ? 0xff000000u : ip < 0xc0000000u ? 0xffff0000u : 0xffffff00u;
-	uint64_t lease = o->lease, t1 = o->t1 ? o->t1 : lease / 2, t2 = o->t2 ? o->t2 : lease * 7 / 8;
-	if (t2 > lease || t1 > t2)
-		t1 = lease / 2, t2 = lease * 7 / 8;
+	uint64_t lease = o->lease * SEC, t1 = o->t1 ? o->t1 * SEC : lease / 2;
+	uint64_t t2 = o->t2 ? o->t2 * SEC : lease / 8 * 7;
+	if (t2 > lease || t1 > t2) /* inconsistent: the defaults, 0.5 and 0.875 of the lease */
+		t1 = lease / 2, t2 = lease / 8 * 7;
 	int infinite = o->lease == 0xffffffffu;
 	c->lease_s = o->lease;
 	c->bound_at = now;
-	c->t1 = infinite ? UINT64_MAX : now + t1 * SEC;
-	c->t2 = infinite ? UINT64_MAX : now + t2 * SEC;
-	c->expires = infinite ? UINT64_MAX : now + lease * SEC;
+	c->t1 = infinite ? UINT64_MAX : now + t1;
+	c->t2 = infinite ? UINT64_MAX : now + t2;
+	c->expires = infinite ? UINT64_MAX : now + lease;
 	if (o->server)
 		c->server = o->server;
 	int changed = ip != nif->ip || mask != nif->netmask || o->router != nif->gw;
