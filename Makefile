@@ -120,6 +120,9 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard tests/sim/*.c tests
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS_$*)
 
+# The net tests include net/*.c (and the fake in test_net.h): rebuild them when those change.
+$(filter $(BUILD)/unit/test_net%,$(UNIT_TESTS)): $(wildcard net/*.c net/*.h) tests/unit/test_net.h
+
 test-unit: deps $(UNIT_TESTS)
 	$(Q)scripts/run-unit.sh $(UNIT_TESTS)
 

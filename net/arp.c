@@ -1,0 +1,233 @@
+/* arp.c - ARP for IPv4 over Ethernet (RFC 826): a cache with expiry, requests with retries, a queue. */
+#include "net/arp.h"
+#include "kernel/time.h"
+#include "net/netif.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARP_HTYPE_ETH  1
+#define ARP_OP_REQUEST 1
+#define ARP_OP_REPLY   2
+
+/* A frame waiting for its next hop's MAC: headers and a copy of the payload. */
+struct arp_queued {
+	struct arp_queued *next;
+	uint32_t next_hop;
+	struct net_tx tx;
+	uint8_t data[];
+};
+
+static const uint8_t mac_bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t mac_zero[ETH_ALEN];
+
+static struct arp_entry *arp_find(struct netif *nif, uint32_t ip)
+{
+	for (int i = 0; i < ARP_ENTRIES; i++)
+		if (nif->arp.e[i].state != ARP_FREE && nif->arp.e[i].ip == ip)
+			return &nif->arp.e[i];
+	return 0;
+}
+
+const struct arp_entry *arp_lookup(const struct netif *nif, uint32_t ip)
+{
+	const struct arp_entry *e = arp_find((struct netif *)nif, ip);
+	return e && e->state == ARP_VALID ? e : 0;
+}
+
+/* A free entry, or else the resolved one closest to expiry: pending ones hold queued frames. */
+static struct arp_entry *arp_alloc(struct netif *nif, uint32_t ip)
+{
+	struct arp_entry *victim = 0;
+	for (int i = 0; i < ARP_ENTRIES; i++) {
+		struct arp_entry *e = &nif->arp.e[i];
+		if (e->state == ARP_FREE) {
+			victim = e;
+			break;
+		}
+		if (e->state == ARP_VALID && (!victim || e->deadline < victim->deadline))
+			victim = e;
+	}
+	if (victim) {
+		memset(victim, 0, sizeof *victim);
+		victim->ip = ip;
+	}
+	return victim;
+}
+
+static int arp_send(struct netif *nif, uint16_t op, const uint8_t *tha, uint32_t tpa, uint32_t spa)
+{
+	struct net_tx tx = { .hdr_len = sizeof(struct eth_hdr) + sizeof(struct arp_pkt) };
+	struct eth_hdr *eth = (struct eth_hdr *)tx.hdr;
+	struct arp_pkt *a = (struct arp_pkt *)(eth + 1);
+	memcpy(eth->dst, op == ARP_OP_REQUEST ? mac_bcast : tha, ETH_ALEN);
+	eth->type = be16(ETH_TYPE_ARP);
+	a->htype = be16(ARP_HTYPE_ETH);
+	a->ptype = be16(ETH_TYPE_IPV4);
+	a->hlen = ETH_ALEN;
+	a->plen = 4;
+	a->op = be16(op);
+	memcpy(a->sha, nif->mac, ETH_ALEN);
+	put_be32(a->spa, spa);
+	memcpy(a->tha, op == ARP_OP_REQUEST ? mac_zero : tha, ETH_ALEN);
+	put_be32(a->tpa, tpa);
+	if (op == ARP_OP_REQUEST)
+		nif->stats.arp_requests_tx++;
+	else
+		nif->stats.arp_replies_tx++;
+	return eth_xmit(nif, &tx);
+}
+
+static int arp_who_has(struct netif *nif, uint32_t ip)
+{
+	return arp_send(nif, ARP_OP_REQUEST, 0, ip, nif->ip);
+}
+
+/* A pending entry for ip, asked for now and retried by arp_tick; 0 if one exists. */
+static struct arp_entry *arp_resolve(struct netif *nif, uint32_t ip)
+{
+	struct arp_entry *e = arp_find(nif, ip);
+	if (e)
+		return e;
+	e = arp_alloc(nif, ip);
+	if (e) {
+		e->state = ARP_PENDING;
+		e->tries = 1;
+		e->deadline = now_ns() + ARP_RETRY_NS;
+		arp_who_has(nif, ip);
+	}
+	return e;
+}
+
+int arp_request(struct netif *nif, uint32_t ip) { return arp_resolve(nif, ip) ? 0 : -ENOBUFS; }
+
+/* RFC 5227 §2.3: a request with our address as both sender and target tells
+ * the link where it lives now. */
+void arp_announce(struct netif *nif) { arp_send(nif, ARP_OP_REQUEST, 0, nif->ip, nif->ip); }
+
+/* Sends (ok) or drops (!ok) every queued frame for ip, in the order queued. */
+static void arp_release(struct netif *nif, uint32_t ip, const uint8_t *mac)
+{
+	struct arp_queued **p = &nif->arp.queue;
+	while (*p) {
+		struct arp_queued *q = *p;
+		if (q->next_hop != ip) {
+			p = &q->next;
+			continue;
+		}
+		*p = q->next;
+		nif->arp.queued--;
+		if (mac) {
+			memcpy(((struct eth_hdr *)q->tx.hdr)->dst, mac, ETH_ALEN);
+			eth_xmit(nif, &q->tx);
+		} else {
+			net_drop(nif, NET_DROP_ARP_UNRESOLVED);
+		}
+		free(q);
+	}
+}
+
+static void arp_learn(struct netif *nif, struct arp_entry *e, const uint8_t *mac)
+{
+	memcpy(e->mac, mac, ETH_ALEN);
+	e->state = ARP_VALID;
+	e->tries = 0;
+	e->deadline = now_ns() + ARP_TTL_NS;
+	arp_release(nif, e->ip, e->mac);
+}
+
+static enum net_drop arp_process(struct netif *nif, const struct arp_pkt *a, size_t len)
+{
+	if (len < sizeof *a || be16(a->htype) != ARP_HTYPE_ETH || be16(a->ptype) != ETH_TYPE_IPV4 ||
+	    a->hlen != ETH_ALEN || a->plen != 4)
+		return NET_DROP_ARP_BAD;
+	uint16_t op = be16(a->op);
+	if ((op != ARP_OP_REQUEST && op != ARP_OP_REPLY) || (a->sha[0] & 1)) /* a multicast sender */
+		return NET_DROP_ARP_BAD;
+	if (op == ARP_OP_REQUEST)
+		nif->stats.arp_requests_rx++;
+	else
+		nif->stats.arp_replies_rx++;
+
+	/* RFC 826 "Packet Reception": update the sender's entry if we have one
+	 * (the merge flag); add it if the packet is for us. A probe (sender 0),
+	 * a broadcast or our own address is never learnt. */
+	uint32_t spa = get_be32(a->spa), tpa = get_be32(a->tpa);
+	int for_us = nif->ip && tpa == nif->ip;
+	struct arp_entry *e = arp_find(nif, spa);
+	int learnable = spa && spa != nif->ip && !ip_is_bcast(nif, spa) && (spa >> 28) != 14;
+	if (learnable && (e || for_us)) {
+		if (!e)
+			e = arp_alloc(nif, spa);
+		if (e)
+			arp_learn(nif, e, a->sha);
+	}
+	if (!for_us)
+		return e && learnable ? NET_DROP_NONE : NET_DROP_ARP_NOT_US;
+	if (op == ARP_OP_REQUEST)
+		arp_send(nif, ARP_OP_REPLY, a->sha, spa, nif->ip);
+	return NET_DROP_NONE;
+}
+
+void arp_input(struct netif *nif, const void *pkt, size_t len) { net_drop(nif, arp_process(nif, pkt, len)); }
+
+int arp_output(struct netif *nif, uint32_t next_hop, struct net_tx *tx)
+{
+	struct eth_hdr *eth = (struct eth_hdr *)tx->hdr;
+	if (ip_is_bcast(nif, next_hop)) {
+		memcpy(eth->dst, mac_bcast, ETH_ALEN);
+		return eth_xmit(nif, tx);
+	}
+	struct arp_entry *e = arp_resolve(nif, next_hop);
+	if (e && e->state == ARP_VALID) {
+		memcpy(eth->dst, e->mac, ETH_ALEN);
+		return eth_xmit(nif, tx);
+	}
+	struct arp_queued *q = e && nif->arp.queued < ARP_QUEUE_MAX ? malloc(sizeof *q + tx->payload_len) : 0;
+	if (!q) {
+		net_drop(nif, NET_DROP_ARP_QUEUE_FULL);
+		return -ENOBUFS;
+	}
+	q->next = 0;
+	q->next_hop = next_hop;
+	q->tx = *tx;
+	if (tx->payload_len)
+		memcpy(q->data, tx->payload, tx->payload_len);
+	q->tx.payload = q->data;
+	struct arp_queued **p = &nif->arp.queue;
+	while (*p)
+		p = &(*p)->next;
+	*p = q;
+	nif->arp.queued++;
+	return 0;
+}
+
+/* RFC 1122 §2.3.2.1: at most one request per second per address, and give up after a few. */
+void arp_tick(struct netif *nif, uint64_t now)
+{
+	for (int i = 0; i < ARP_ENTRIES; i++) {
+		struct arp_entry *e = &nif->arp.e[i];
+		if (e->state == ARP_FREE || now < e->deadline)
+			continue;
+		if (e->state == ARP_VALID) {
+			e->state = ARP_FREE;
+		} else if (e->tries >= ARP_RETRIES) {
+			e->state = ARP_FREE;
+			arp_release(nif, e->ip, 0);
+		} else {
+			e->tries++;
+			e->deadline = now + ARP_RETRY_NS;
+			arp_who_has(nif, e->ip);
+		}
+	}
+}
+
+void arp_flush(struct netif *nif)
+{
+	while (nif->arp.queue) {
+		struct arp_queued *q = nif->arp.queue;
+		nif->arp.queue = q->next;
+		free(q);
+	}
+	memset(&nif->arp, 0, sizeof nif->arp);
+}
