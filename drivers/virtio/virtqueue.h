@@ -21,16 +21,16 @@ struct virtqueue;
 
 /* Ring features the queue honours; a subset of what was negotiated. */
 #define VQ_F_EVENT_IDX (1u << 0)
-#define VQ_F_INDIRECT (1u << 1)
-#define VQ_F_PACKED (1u << 2)
+#define VQ_F_INDIRECT  (1u << 1)
+#define VQ_F_PACKED    (1u << 2)
 
 /* What the transport gives the queue, and what it reads back to program
  * the device (queue_desc, queue_driver, queue_device; virtio 1.2 §4.1.4.3). */
 struct vq_config {
-	const char *name;   /* "blk0", for logs */
-	unsigned index;     /* queue number on the device */
-	unsigned num;       /* queue size: a power of two for split rings */
-	unsigned flags;     /* VQ_F_* */
+	const char *name; /* "blk0", for logs */
+	unsigned index;   /* queue number on the device */
+	unsigned num;     /* queue size: a power of two for split rings */
+	unsigned flags;   /* VQ_F_* */
 	struct dma_dev *dma;
 	void (*notify)(struct virtqueue *vq, void *priv); /* the transport's doorbell */
 	void *priv;
@@ -45,7 +45,8 @@ dma_addr_t vq_device_addr(const struct virtqueue *vq); /* used ring / device eve
 /* Post a chain: nout device-readable segments, then nin device-writable
  * ones. token (not NULL) comes back from vq_get. 0, -ENOSPC when the ring
  * lacks room, -EIO when the queue is broken, -EINVAL for a bad chain. */
-int vq_add(struct virtqueue *vq, const struct vq_sg *out, int nout, const struct vq_sg *in, int nin, void *token);
+int vq_add(struct virtqueue *vq, const struct vq_sg *out, int nout, const struct vq_sg *in, int nin,
+	   void *token);
 /* Publish what was added; true if the device wants a notification now
  * (EVENT_IDX or the NO_NOTIFY flag say otherwise). */
 bool vq_kick_prepare(struct virtqueue *vq);
@@ -66,4 +67,10 @@ void *vq_detach_unused(struct virtqueue *vq);
 /* Counting done by drivers: an interrupt, a poll that found nothing. */
 struct vq_stats *vq_stats(struct virtqueue *vq);
 void vq_dump(const struct virtqueue *vq); /* `vq DEV Q` */
+
+/* `trace on|off`: one console line per add, kick, used buffer and interrupt. */
+void vq_set_trace(bool on);
+void vq_irq(struct virtqueue *vq); /* drivers call this on an interrupt: counts and traces it */
+const char *vq_name(const struct virtqueue *vq);
+unsigned vq_index(const struct virtqueue *vq);
 #endif
