@@ -390,6 +390,11 @@ static void test_udp_bind_send_and_checks(void)
 	n = build_udp(f, peer_ip, our_ip, 6000, 5999, "x", 1);
 	net_input(&nif, f, n);
 	CHECK_EQ(nif.stats.drops[NET_DROP_UDP_PORT], 1);
+	udp_unbind(5000);
+	n = build_udp(f, peer_ip, our_ip, 6000, 0, "x",
+		      1); /* port 0 never matches a free slot (found by fuzzing) */
+	net_input(&nif, f, n);
+	CHECK_EQ(nif.stats.drops[NET_DROP_UDP_PORT], 2);
 	CHECK_EQ(got.count, 3);
 	CHECK_EQ(udp_send(&nif, 1, peer_ip, 2, f, UDP_MAX_PAYLOAD + 1), -EMSGSIZE);
 	/* A device that fails to send is counted. */
