@@ -173,6 +173,15 @@ static void test_eth_rejects(void)
 	CHECK_EQ(nif.stats.drops[NET_DROP_ETH_TYPE], 1);
 	CHECK_EQ(nif.stats.rx_frames, 3);
 	CHECK_EQ(netif_drops(&nif), 3);
+	char line[200];
+	netif_format(&nif, line, sizeof line);
+	CHECK(!strcmp(
+		line,
+		"net0 mac=52:54:00:12:34:56 link=up ip=10.0.2.15/24 gw=10.0.2.2 mtu=1500 rx=3 tx=2 drops=3"));
+	netif_format_drops(&nif, line, sizeof line);
+	CHECK(!strcmp(line, "eth_short=1 eth_dst=1 eth_type=1"));
+	CHECK_EQ(netif_format_drops(&nif, line, 12), 11);
+	CHECK(!strcmp(line, "eth_short=1"));
 }
 
 static void test_ip_rejects(void)
