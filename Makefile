@@ -34,7 +34,7 @@ KOBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRCS)))
 LIBS := --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 
 .PHONY: all iso disk run run-iso debug test test-unit test-integration test-full check \
-	format clean deps FORCE
+	format clean deps fuzz-net FORCE
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/ringside.elf compile_commands.json
@@ -129,8 +129,25 @@ test-unit: deps $(UNIT_TESTS)
 test-integration: all iso disk
 	$(Q)$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
-# Every test: unit tests, then the QEMU tests (pytest prints the summary last).
-test: test-unit test-integration
+# libFuzzer on the net stack's input: a short run from seeds, or longer with FUZZ_SECS=N.
+FUZZ_SECS ?= 20
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Werror -Wno-unused-parameter -I. -DHOST_TEST
+$(BUILD)/fuzz/net_input_fuzz: tests/fuzz/net_input_fuzz.c $(wildcard net/*.c net/*.h)
+	$(call say,FUZZCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $<
+
+fuzz-net: $(BUILD)/fuzz/net_input_fuzz
+	$(Q)mkdir -p $(BUILD)/fuzz/net_input_corpus
+	$(Q)$(PYTHON) tests/fuzz/net_input_seeds.py $(BUILD)/fuzz/net_input_seeds
+	$(Q)$(BUILD)/fuzz/net_input_fuzz -max_total_time=$(FUZZ_SECS) -timeout=5 \
+		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/net_input_corpus $(BUILD)/fuzz/net_input_seeds \
+		> $(BUILD)/fuzz/net_input.log 2>&1 || { tail -40 $(BUILD)/fuzz/net_input.log; exit 1; }
+	$(Q)echo "fuzz: net_input: $$(grep -o 'Done [0-9]* runs' $(BUILD)/fuzz/net_input.log), no crash"
+
+# Every test: unit tests, the fuzz runs, then the QEMU tests (pytest prints the summary last).
+test: test-unit fuzz-net test-integration
 
 # The long runs: every cross product the quick matrix leaves out.
 test-full: test-unit all iso disk

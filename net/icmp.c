@@ -27,7 +27,8 @@ static enum net_drop icmp_process(struct netif *nif, const struct ip_info *ip, c
 	size_t data_len = len - sizeof *m;
 
 	if (m->type == ICMP_ECHO_REQUEST && m->code == 0) {
-		/* RFC 1122 §3.2.2.6: one to a broadcast address MAY be discarded; we do, no smurf amplifier. */
+		/* RFC 1122 §3.2.2.6: one to a broadcast address MAY be discarded; we do, no smurf
+		 * amplifier. Without an address we have nothing to answer from either. */
 		if (ip->bcast || !nif->ip)
 			return NET_DROP_ICMP_BCAST;
 		nif->stats.icmp_echo_rx++;

@@ -2,6 +2,7 @@
 #include "net/netif.h"
 #include "kernel/log.h"
 #include "kernel/time.h"
+#include <stdio.h>
 #include <string.h>
 
 const char *const net_drop_names[NET_DROP_COUNT] = {
@@ -100,6 +101,37 @@ uint64_t netif_drops(const struct netif *nif)
 	for (int i = 0; i < NET_DROP_COUNT; i++)
 		n += nif->stats.drops[i];
 	return n;
+}
+
+/* INTERFACE.md `net`: DEV mac=M link=up|down ip=A.B.C.D/N gw=A.B.C.D mtu=N rx=N tx=N drops=N */
+int netif_format(const struct netif *nif, char *buf, size_t size)
+{
+	const uint8_t *m = nif->mac;
+	uint32_t ip = nif->ip, gw = nif->gw;
+	return snprintf(
+		buf, size,
+		"%s mac=%02x:%02x:%02x:%02x:%02x:%02x link=%s ip=%u.%u.%u.%u/%d gw=%u.%u.%u.%u mtu=%u "
+		"rx=%llu tx=%llu drops=%llu",
+		nif->name, m[0], m[1], m[2], m[3], m[4], m[5], nif->link_up ? "up" : "down", ip >> 24,
+		(ip >> 16) & 255, (ip >> 8) & 255, ip & 255, netif_prefix(nif), gw >> 24, (gw >> 16) & 255,
+		(gw >> 8) & 255, gw & 255, nif->mtu, (unsigned long long)nif->stats.rx_frames,
+		(unsigned long long)nif->stats.tx_frames, (unsigned long long)netif_drops(nif));
+}
+
+/* The reasons that counted, as "name=N name=N", or "none". */
+int netif_format_drops(const struct netif *nif, char *buf, size_t size)
+{
+	int n = 0;
+	for (int i = 1; i < NET_DROP_COUNT; i++) {
+		if (!nif->stats.drops[i])
+			continue;
+		int k = snprintf(buf + n, size - n, "%s%s=%llu", n ? " " : "", net_drop_names[i],
+				 (unsigned long long)nif->stats.drops[i]);
+		if (k < 0 || (size_t)k >= size - n)
+			return n; /* what fitted */
+		n += k;
+	}
+	return n ? n : snprintf(buf, size, "none");
 }
 
 static const uint8_t eth_bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };

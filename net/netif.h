@@ -109,8 +109,12 @@ struct netif *netif_find(const char *name);
 void netif_set_addr(struct netif *nif, uint32_t ip, int prefix, uint32_t gw);
 int netif_prefix(const struct netif *nif);
 uint64_t netif_drops(const struct netif *nif); /* every reason added up */
+/* One line for the shell's `net` (INTERFACE.md), and the drops by reason; snprintf's count. */
+int netif_format(const struct netif *nif, char *buf, size_t size);
+int netif_format_drops(const struct netif *nif, char *buf, size_t size);
 
-/* The driver calls this for every frame received; frame is only read, and only during the call. */
+/* The driver calls this for every frame received; frame is only read, and only
+ * during the call. Replies are sent from inside it: xmit may be called then. */
 void net_input_flags(struct netif *nif, const void *frame, size_t len, int flags);
 static inline void net_input(struct netif *nif, const void *frame, size_t len)
 {
@@ -118,7 +122,7 @@ static inline void net_input(struct netif *nif, const void *frame, size_t len)
 }
 /* Timers of every interface: ARP retries and expiry, reassembly timeouts, DHCP. */
 void net_tick(uint64_t now_ns);
-int net_poll(void *arg); /* a poller (kernel/poll.h) that calls net_tick */
+int net_poll(void *arg); /* register once with poll_register (kernel/poll.h): it calls net_tick */
 
 /* Counting drops, for the protocol modules. */
 static inline void net_drop(struct netif *nif, enum net_drop why)

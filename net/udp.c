@@ -3,6 +3,7 @@
 #include "net/netif.h"
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 static struct {
 	uint16_t port;
@@ -33,7 +34,7 @@ void udp_unbind(uint16_t port)
 {
 	for (int i = 0; i < UDP_PORTS; i++)
 		if (udp_ports[i].port == port)
-			udp_ports[i].port = 0;
+			memset(&udp_ports[i], 0, sizeof udp_ports[i]);
 }
 
 static enum net_drop udp_process(struct netif *nif, const struct ip_info *ip, const uint8_t *dgram,
@@ -53,7 +54,7 @@ static enum net_drop udp_process(struct netif *nif, const struct ip_info *ip, co
 	}
 	uint16_t dport = be16(u->dport);
 	for (int i = 0; i < UDP_PORTS; i++) {
-		if (udp_ports[i].port != dport)
+		if (!dport || udp_ports[i].port != dport) /* port 0 is no one's: free slots hold it */
 			continue;
 		nif->stats.udp_rx++;
 		struct udp_rx rx = {

@@ -173,6 +173,15 @@ static void test_eth_rejects(void)
 	CHECK_EQ(nif.stats.drops[NET_DROP_ETH_TYPE], 1);
 	CHECK_EQ(nif.stats.rx_frames, 3);
 	CHECK_EQ(netif_drops(&nif), 3);
+	char line[200];
+	netif_format(&nif, line, sizeof line);
+	CHECK(!strcmp(
+		line,
+		"net0 mac=52:54:00:12:34:56 link=up ip=10.0.2.15/24 gw=10.0.2.2 mtu=1500 rx=3 tx=2 drops=3"));
+	netif_format_drops(&nif, line, sizeof line);
+	CHECK(!strcmp(line, "eth_short=1 eth_dst=1 eth_type=1"));
+	CHECK_EQ(netif_format_drops(&nif, line, 12), 11);
+	CHECK(!strcmp(line, "eth_short=1"));
 }
 
 static void test_ip_rejects(void)
@@ -390,6 +399,11 @@ static void test_udp_bind_send_and_checks(void)
 	n = build_udp(f, peer_ip, our_ip, 6000, 5999, "x", 1);
 	net_input(&nif, f, n);
 	CHECK_EQ(nif.stats.drops[NET_DROP_UDP_PORT], 1);
+	udp_unbind(5000);
+	n = build_udp(f, peer_ip, our_ip, 6000, 0, "x",
+		      1); /* port 0 never matches a free slot (found by fuzzing) */
+	net_input(&nif, f, n);
+	CHECK_EQ(nif.stats.drops[NET_DROP_UDP_PORT], 2);
 	CHECK_EQ(got.count, 3);
 	CHECK_EQ(udp_send(&nif, 1, peer_ip, 2, f, UDP_MAX_PAYLOAD + 1), -EMSGSIZE);
 	/* A device that fails to send is counted. */
