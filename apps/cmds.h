@@ -15,4 +15,16 @@ int cmd_lspci(int argc, char **argv);
 /* apps/cmd_irq.c */
 int cmd_irq(int argc, char **argv);
 int cmd_sleep(int argc, char **argv);
+/* apps/cmd_virtio.c */
+int cmd_mode(int argc, char **argv);
+int cmd_rng(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_virtio(int argc, char **argv);
+int cmd_vq(int argc, char **argv);
+/* apps/cmd_blk.c, apps/bench.c */
+int cmd_blk(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+/* apps/cmd_net.c */
+int cmd_net(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
 #endif

@@ -14,7 +14,7 @@
 #define PTE_P 0x1
 #define PTE_W 0x2
 #define PTE_PS 0x80
-#define BOOT_STACK_SIZE 16384
+#define BOOT_STACK_SIZE 65536
 
 	.section .multiboot, "a"
 /*

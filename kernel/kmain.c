@@ -1,4 +1,5 @@
 /* kmain.c - bring the machine up in order, print the ready line, run the main loop. */
+#include "apps/services.h"
 #include "apps/shell.h"
 #include "drivers/pci/pci.h"
 #include "kernel/acpi.h"
@@ -36,8 +37,8 @@ void kmain(uint32_t magic, uint32_t info)
 	kprintf("console: COM1 input by interrupt: %s\n", console_irq_enabled() ? "yes" : "no");
 	acpi_power_init();
 
-
 	pci_init();
+	services_start();
 
 	if (kconfig.crash[0])
 		crash_page_fault();

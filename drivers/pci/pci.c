@@ -167,12 +167,15 @@ void pci_enable_bus_master(struct pci_dev *d)
 	pci_write16(d, PCI_COMMAND, cmd | PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
 }
 
-static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
+static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn,
+				    struct pci_dev *parent)
 {
 	struct pci_dev *d = calloc(1, sizeof *d);
 	if (!d)
 		return NULL;
 	d->seg = seg, d->bus = bus, d->dev = dev, d->fn = fn;
+	d->parent = parent;
+	d->intx_gsi = -1;
 	d->vendor = pci_read16(d, PCI_VENDOR_ID);
 	d->device = pci_read16(d, PCI_DEVICE_ID);
 	d->revision = pci_read8(d, PCI_REVISION);
@@ -190,12 +193,15 @@ static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint
 	}
 	d->dma = (struct dma_dev){ .segment = seg, .bus = bus, .dev = dev, .fn = fn };
 	pci_read_bars(d);
+	d->msix.cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
+	if (d->msix.cap) /* table size is N-1 in the low 11 bits of message control (PCI 3.0 §6.8.2.3) */
+		d->msix.nvec = (uint16_t)((pci_read16(d, (uint16_t)(d->msix.cap + 2)) & 0x7ff) + 1);
 	*tail = d;
 	tail = &d->next;
 	return d;
 }
 
-static void scan_bus(uint16_t seg, uint8_t bus, uint8_t *visited, int depth)
+static void scan_bus(uint16_t seg, uint8_t bus, uint8_t *visited, int depth, struct pci_dev *parent)
 {
 	if (visited[bus / 8] & (1 << (bus % 8)))
 		return; /* a bridge that names a bus already scanned */
@@ -208,12 +214,12 @@ static void scan_bus(uint16_t seg, uint8_t bus, uint8_t *visited, int depth)
 					break;
 				continue;
 			}
-			struct pci_dev *d = add_function(seg, bus, dev, fn);
+			struct pci_dev *d = add_function(seg, bus, dev, fn, parent);
 			if (!d)
 				return;
 			/* PCI-to-PCI bridges and PCIe root/downstream ports: follow them */
 			if ((d->header_type & 0x7f) == 1 && d->secondary_bus > bus && depth < 32)
-				scan_bus(seg, d->secondary_bus, visited, depth + 1);
+				scan_bus(seg, d->secondary_bus, visited, depth + 1, d);
 			if (fn == 0 && !(d->header_type & 0x80))
 				break; /* not multi-function */
 		}
@@ -224,7 +230,7 @@ void pci_enumerate(uint16_t seg, uint8_t bus);
 void pci_enumerate(uint16_t seg, uint8_t bus)
 {
 	uint8_t visited[256 / 8] = { 0 };
-	scan_bus(seg, bus, visited, 0);
+	scan_bus(seg, bus, visited, 0, NULL);
 }
 
 struct pci_dev *pci_get(uint8_t bus, uint8_t dev, uint8_t fn)

@@ -67,8 +67,10 @@ struct pci_dev {
 	uint8_t secondary_bus; /* bridges */
 	struct pci_bar bar[6];
 	struct pci_msix msix;
-	struct dma_dev dma; /* what kernel/dma.c is told about this function */
-	const char *driver; /* set by the probe that took it */
+	struct dma_dev dma;     /* what kernel/dma.c is told about this function */
+	const char *driver;     /* set by the probe that took it */
+	struct pci_dev *parent; /* the bridge it sits behind; NULL on a root bus */
+	int intx_gsi;           /* routed INTx, -1 if none */
 	struct pci_dev *next;
 };
 
@@ -116,6 +118,11 @@ void pci_msix_disable(struct pci_dev *d);
 /* MSI (PCI 3.0 §6.8.1): one vector. */
 int pci_msi_enable(struct pci_dev *d, int vector);
 void pci_msi_disable(struct pci_dev *d);
+
+/* Legacy INTx: route the function's pin through the IOAPIC to vector
+ * (level-triggered, active low); the GSI choice is in drivers/pci/msi.c. */
+int pci_intx_enable(struct pci_dev *d, int vector);
+void pci_intx_disable(struct pci_dev *d);
 
 /* Drivers: matched on vendor/device (0xffff: any) and class (0xff: any). */
 struct pci_driver {

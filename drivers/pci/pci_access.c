@@ -128,7 +128,6 @@ const struct pci_cfg_ops *pci_pick_cfg_ops(void)
 
 void pci_enumerate(uint16_t seg, uint8_t bus);
 void pci_probe_drivers(void);
-struct acpi_info acpi __attribute__((weak)); /* until kernel/acpi.c lands */
 
 void pci_init(void)
 {

@@ -486,7 +486,10 @@ static bool packed_next_used(struct virtqueue *vq, uint32_t *id, uint32_t *len)
 			    vq->last_used, flags, vq->used_wrap);
 	dma_rmb(); /* the flags that say used read before the id and length */
 	*id = d->id;
-	*len = (flags & VRING_DESC_F_WRITE) ? d->len : 0; /* §2.8.4: len only counts with WRITE */
+	/* §2.8.4 reserves len in a used descriptor without WRITE, but QEMU (as
+	 * of 7.2) never sets WRITE there, and Linux reads len regardless. So
+	 * do we: used_ok() holds it to the writable bytes the chain posted. */
+	*len = d->len;
 	return true;
 }
 

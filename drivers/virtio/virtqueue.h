@@ -23,6 +23,9 @@ struct virtqueue;
 #define VQ_F_EVENT_IDX (1u << 0)
 #define VQ_F_INDIRECT  (1u << 1)
 #define VQ_F_PACKED    (1u << 2)
+/* Legacy virtio-pci: one contiguous split ring, used ring on a 4 KiB
+ * boundary (virtio 1.2 §2.7.2, legacy interfaces); vq_desc_addr is its start. */
+#define VQ_F_LEGACY    (1u << 3)
 
 /* What the transport gives the queue, and what it reads back to program
  * the device (queue_desc, queue_driver, queue_device; virtio 1.2 §4.1.4.3). */

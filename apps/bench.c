@@ -1,0 +1,191 @@
+/* bench.c - `bench blk`: qd requests really in flight, IOPS, MB/s and latency from the TSC. */
+#include "apps/cmds.h"
+#include "apps/shell.h"
+#include "drivers/virtio/virtio.h"
+#include "drivers/virtio/virtio_blk.h"
+#include "kernel/poll.h"
+#include "kernel/time.h"
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_QD      1024
+#define MAX_SAMPLES (1u << 22)
+
+enum pattern { RANDREAD, RANDWRITE, READ, WRITE };
+
+struct bench {
+	struct virtio_dev *vd;
+	enum pattern rw;
+	uint32_t sectors; /* per request */
+	uint64_t blocks;  /* request-sized slots on the disk */
+	uint64_t next_seq, rng, deadline, ops, errors;
+	uint32_t *lat_ns;
+	uint32_t nlat;
+	unsigned inflight;
+	int first_error;
+	bool stopping;
+};
+
+struct slot {
+	struct blk_req req;
+	struct bench *b;
+	uint64_t start;
+};
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static int issue(struct slot *s);
+
+static void done(struct blk_req *r, int status)
+{
+	struct slot *s = (struct slot *)r;
+	struct bench *b = s->b;
+	uint64_t t = now_ns();
+	b->inflight--;
+	if (status) {
+		b->errors++;
+		if (!b->first_error)
+			b->first_error = status;
+	} else {
+		b->ops++;
+		if (b->nlat < MAX_SAMPLES) {
+			uint64_t l = t - s->start;
+			b->lat_ns[b->nlat++] = l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
+		}
+	}
+	if (!b->stopping && t < b->deadline && !b->first_error)
+		issue(s); /* keep the queue depth: the slot goes straight back */
+}
+
+static int issue(struct slot *s)
+{
+	struct bench *b = s->b;
+	uint64_t block = b->rw == RANDREAD || b->rw == RANDWRITE ? xorshift(&b->rng) % b->blocks
+								 : b->next_seq++ % b->blocks;
+	s->req.op = b->rw == RANDREAD || b->rw == READ ? BLK_READ : BLK_WRITE;
+	s->req.sector = block * b->sectors;
+	s->req.count = b->sectors;
+	s->start = now_ns();
+	b->inflight++;
+	int r = blk_submit(b->vd, &s->req);
+	if (r) {
+		b->inflight--;
+		b->first_error = r;
+	}
+	return r;
+}
+
+static bool all_back(void *arg) { return ((struct bench *)arg)->inflight == 0; }
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double pct_us(const struct bench *b, double p)
+{
+	if (!b->nlat)
+		return 0;
+	uint32_t i = (uint32_t)(p * (b->nlat - 1));
+	return b->lat_ns[i] / 1000.0;
+}
+
+static int bench_blk(int argc, char **argv)
+{
+	static const char *const names[] = { "randread", "randwrite", "read", "write" };
+	uint64_t bs = 4096, qd = 1, secs = 5, queue = 0;
+	struct bench b = { .rw = RANDREAD, .rng = 0x9e3779b97f4a7c15ull };
+	struct blk_info in;
+
+	if (argc < 3)
+		return shell_usage("bench blk DEV [rw=randread|randwrite|read|write] [bs=BYTES] [qd=N] "
+				   "[secs=S] [queue=Q]");
+	b.vd = virtio_find(argv[2]);
+	if (!b.vd || blk_get_info(b.vd, &in))
+		return shell_err(argv[2], -ENODEV, "no such block device");
+	for (int i = 3; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		uint64_t *v = NULL;
+		if (!eq)
+			return shell_usage("bench: '%s' is not key=value", argv[i]);
+		*eq = 0;
+		if (!strcmp(argv[i], "rw")) {
+			int k;
+			for (k = 0; k < 4 && strcmp(eq + 1, names[k]); k++)
+				;
+			if (k == 4)
+				return shell_usage("bench: rw=randread|randwrite|read|write");
+			b.rw = (enum pattern)k;
+			continue;
+		}
+		if (!strcmp(argv[i], "bs"))
+			v = &bs;
+		else if (!strcmp(argv[i], "qd"))
+			v = &qd;
+		else if (!strcmp(argv[i], "secs"))
+			v = &secs;
+		else if (!strcmp(argv[i], "queue"))
+			v = &queue;
+		if (!v || parse_u64(eq + 1, v))
+			return shell_usage("bench: bad option '%s=%s'", argv[i], eq + 1);
+	}
+	if (bs == 0 || bs % in.block_size || bs > (1u << 20) || bs > in.capacity * 512)
+		return shell_usage("bench: bs must be a multiple of %u bytes, at most 1 MiB and the disk",
+				   in.block_size);
+	if (qd == 0 || qd > MAX_QD || secs == 0 || secs > 3600 || queue >= in.queues)
+		return shell_usage("bench: qd 1..%d, secs 1..3600, queue below %u", MAX_QD, in.queues);
+	if ((b.rw == RANDWRITE || b.rw == WRITE) && in.ro)
+		return shell_err(argv[2], -EROFS, "device is read-only");
+
+	b.sectors = (uint32_t)(bs / 512);
+	b.blocks = in.capacity / b.sectors;
+	struct slot *slots = calloc(qd, sizeof *slots);
+	uint8_t *bufs = memalign(4096, qd * bs);
+	b.lat_ns = malloc(MAX_SAMPLES * sizeof *b.lat_ns);
+	if (!slots || !bufs || !b.lat_ns) {
+		free(slots), free(bufs), free(b.lat_ns);
+		return shell_err(argv[2], -ENOMEM, "no memory for %llu buffers", (unsigned long long)qd);
+	}
+	memset(bufs, 0xa5, qd * bs);
+	uint64_t t0 = now_ns();
+	b.deadline = t0 + secs * 1000000000ull;
+	for (uint64_t i = 0; i < qd; i++) {
+		slots[i] = (struct slot){
+			.req = { .buf = bufs + i * bs, .queue = (unsigned)queue, .done = done }, .b = &b
+		};
+		if (issue(&slots[i]))
+			break;
+	}
+	kwait(all_back, &b, 0);
+	uint64_t elapsed = now_ns() - t0;
+	qsort(b.lat_ns, b.nlat, sizeof *b.lat_ns, cmp_u32);
+	double s = elapsed / 1e9;
+	printf("%s bs=%llu qd=%llu: %llu requests in %.2f s, %llu errors\n", names[b.rw],
+	       (unsigned long long)bs, (unsigned long long)qd, (unsigned long long)b.ops, s,
+	       (unsigned long long)b.errors);
+	printf("iops=%llu mbps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f qd=%llu mode=%s queue=%llu\n",
+	       (unsigned long long)(b.ops / s), b.ops * bs / s / 1e6, pct_us(&b, 0.50), pct_us(&b, 0.99),
+	       pct_us(&b, 1.0), (unsigned long long)qd, io_mode_name(b.vd->mode), (unsigned long long)queue);
+	int err = b.first_error;
+	free(slots), free(bufs), free(b.lat_ns);
+	if (err)
+		return shell_err(argv[2], err, "requests failed during the benchmark");
+	return 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "blk"))
+		return bench_blk(argc, argv);
+	return shell_usage("bench blk DEV [rw=...] [bs=BYTES] [qd=N] [secs=S] [queue=Q]");
+}

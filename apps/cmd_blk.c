@@ -1,0 +1,127 @@
+/* cmd_blk.c - `blk DEV info|sha256|fill|discard|zero|flush`: the block API from the shell. */
+#include "apps/cmds.h"
+#include "apps/shell.h"
+#include "drivers/virtio/virtio.h"
+#include "drivers/virtio/virtio_blk.h"
+#include "lib/sha256.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_SECTORS 2048u /* 1 MiB per request from the shell */
+
+/* Why blk_submit said no, in words: it checks the same things in this order. */
+static int refuse(const char *dev, const struct blk_info *in, int err, uint64_t lba, uint64_t count)
+{
+	if (err == -EINVAL && (lba > in->capacity || count > in->capacity - lba))
+		return shell_err(dev, err, "sectors %llu..%llu are past the end (capacity %llu)",
+				 (unsigned long long)lba, (unsigned long long)(lba + count - 1),
+				 (unsigned long long)in->capacity);
+	if (err == -EINVAL)
+		return shell_err(dev, err,
+				 "LBA and COUNT must be whole %u-byte blocks (multiples of %u sectors)",
+				 in->block_size, in->block_size / 512);
+	if (err == -EROFS)
+		return shell_err(dev, err, "device is read-only");
+	if (err == -EOPNOTSUPP)
+		return shell_err(dev, err, "the device does not offer this");
+	return shell_err(dev, err, "I/O failed");
+}
+
+static int range_args(char **argv, uint64_t *lba, uint64_t *count)
+{
+	if (parse_u64(argv[0], lba) || parse_u64(argv[1], count) || *count == 0 || *count > UINT32_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+static int do_sha256(struct virtio_dev *vd, const struct blk_info *in, uint64_t lba, uint64_t count)
+{
+	uint8_t *buf = malloc(CHUNK_SECTORS * 512), digest[32];
+	struct sha256 s;
+	if (!buf)
+		return shell_err(vd->name, -ENOMEM, "no memory for the buffer");
+	sha256_init(&s);
+	for (uint64_t done = 0; done < count;) {
+		uint32_t n = count - done < CHUNK_SECTORS ? (uint32_t)(count - done) : CHUNK_SECTORS;
+		int r = blk_io(vd, BLK_READ, lba + done, n, buf);
+		if (r) {
+			free(buf);
+			return refuse(vd->name, in, r, lba, count);
+		}
+		sha256_update(&s, buf, (size_t)n * 512);
+		done += n;
+	}
+	free(buf);
+	sha256_final(&s, digest);
+	for (int i = 0; i < 32; i++)
+		printf("%02x", digest[i]);
+	printf("\n");
+	return 0;
+}
+
+static int do_fill(struct virtio_dev *vd, const struct blk_info *in, uint64_t lba, uint64_t count,
+		   uint8_t byte)
+{
+	uint32_t chunk = count < CHUNK_SECTORS ? (uint32_t)count : CHUNK_SECTORS;
+	uint8_t *buf = malloc((size_t)chunk * 512);
+	int r = 0;
+	if (!buf)
+		return shell_err(vd->name, -ENOMEM, "no memory for the buffer");
+	memset(buf, byte, (size_t)chunk * 512);
+	/* refuse the whole range before writing any of it */
+	if (in->ro)
+		r = -EROFS;
+	else if (lba > in->capacity || count > in->capacity - lba)
+		r = -EINVAL;
+	for (uint64_t done = 0; !r && done < count;) {
+		uint32_t n = count - done < chunk ? (uint32_t)(count - done) : chunk;
+		r = blk_io(vd, BLK_WRITE, lba + done, n, buf);
+		done += n;
+	}
+	free(buf);
+	if (!r && in->flush)
+		r = blk_io(vd, BLK_FLUSH, 0, 0, NULL);
+	if (r)
+		return refuse(vd->name, in, r, lba, count);
+	printf("wrote %llu sectors of 0x%02x at %llu\n", (unsigned long long)count, byte,
+	       (unsigned long long)lba);
+	return 0;
+}
+
+int cmd_blk(int argc, char **argv)
+{
+	struct blk_info in;
+	uint64_t lba, count, byte;
+	if (argc < 3)
+		return shell_usage("blk DEV info|sha256 LBA COUNT|fill LBA COUNT BYTE|discard LBA COUNT|zero "
+				   "LBA COUNT|flush");
+	struct virtio_dev *vd = virtio_find(argv[1]);
+	if (!vd || blk_get_info(vd, &in))
+		return shell_err(argv[1], -ENODEV, "no such block device");
+	const char *op = argv[2];
+	if (!strcmp(op, "info") && argc == 3) {
+		printf("capacity=%llu block_size=%u ro=%d flush=%d discard=%d write_zeroes=%d queues=%u "
+		       "id=%s\n",
+		       (unsigned long long)in.capacity, in.block_size, in.ro, in.flush, in.discard,
+		       in.write_zeroes, in.queues, in.id[0] ? in.id : "-");
+		return 0;
+	}
+	if (!strcmp(op, "flush") && argc == 3) {
+		int r = blk_io(vd, BLK_FLUSH, 0, 0, NULL);
+		return r ? refuse(argv[1], &in, r, 0, 0) : 0;
+	}
+	if (!strcmp(op, "sha256") && argc == 5 && !range_args(argv + 3, &lba, &count))
+		return do_sha256(vd, &in, lba, count);
+	if (!strcmp(op, "fill") && argc == 6 && !range_args(argv + 3, &lba, &count) &&
+	    !parse_u64(argv[5], &byte) && byte <= 255)
+		return do_fill(vd, &in, lba, count, (uint8_t)byte);
+	if ((!strcmp(op, "discard") || !strcmp(op, "zero")) && argc == 5 &&
+	    !range_args(argv + 3, &lba, &count)) {
+		int r = blk_io(vd, op[0] == 'd' ? BLK_DISCARD : BLK_WRITE_ZEROES, lba, (uint32_t)count, NULL);
+		return r ? refuse(argv[1], &in, r, lba, count) : 0;
+	}
+	return shell_usage(
+		"blk DEV info|sha256 LBA COUNT|fill LBA COUNT BYTE|discard LBA COUNT|zero LBA COUNT|flush");
+}

@@ -1,0 +1,113 @@
+/* cmd_virtio.c - `virtio`, `vq`, `mode`, `stats`, `trace`, `rng`: the virtio layer from the shell. */
+#include "apps/cmds.h"
+#include "apps/shell.h"
+#include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio.h"
+#include "drivers/virtio/virtio_rng.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct virtio_dev *find(const char *name)
+{
+	struct virtio_dev *vd = virtio_find(name);
+	if (!vd)
+		shell_err(name, -ENODEV, "no such virtio device");
+	return vd;
+}
+
+int cmd_virtio(int argc, char **argv)
+{
+	char feats[512];
+	(void)argv;
+	if (argc != 1)
+		return shell_usage("virtio");
+	for (struct virtio_dev *vd = virtio_devices; vd; vd = vd->next) {
+		virtio_format_features(vd, vd->features, feats, sizeof feats);
+		printf("%s %02x:%02x.%x %s %s queues=%u mode=%s features=%s\n", vd->name, vd->pci->bus,
+		       vd->pci->dev, vd->pci->fn, vd->ops->name,
+		       virtio_has(vd, VIRTIO_F_RING_PACKED) ? "packed" : "split", vd->nqueues,
+		       io_mode_name(vd->mode), feats);
+	}
+	return 0;
+}
+
+int cmd_vq(int argc, char **argv)
+{
+	uint64_t q;
+	if (argc != 3 || parse_u64(argv[2], &q))
+		return shell_usage("vq DEV Q");
+	struct virtio_dev *vd = find(argv[1]);
+	if (!vd)
+		return -ENODEV;
+	if (q >= vd->nqueues)
+		return shell_err(argv[1], -EINVAL, "no queue %llu (it has %u)", (unsigned long long)q,
+				 vd->nqueues);
+	vq_dump(vd->q[q].vq);
+	return 0;
+}
+
+int cmd_mode(int argc, char **argv)
+{
+	enum io_mode m;
+	if (argc != 3 || io_mode_parse(argv[2], &m))
+		return shell_usage("mode DEV poll|irq|hybrid");
+	struct virtio_dev *vd = find(argv[1]);
+	if (!vd)
+		return -ENODEV;
+	int r = virtio_set_mode(vd, m);
+	if (r)
+		return shell_err(argv[1], r, "cannot change mode");
+	printf("%s mode=%s\n", vd->name, io_mode_name(vd->mode));
+	return 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	if (argc > 2)
+		return shell_usage("stats [DEV]");
+	if (argc == 2 && !find(argv[1]))
+		return -ENODEV;
+	for (struct virtio_dev *vd = virtio_devices; vd; vd = vd->next) {
+		if (argc == 2 && strcmp(argv[1], vd->name))
+			continue;
+		for (unsigned q = 0; q < vd->nqueues; q++) {
+			const struct vq_stats *s = vq_stats(vd->q[q].vq);
+			printf("%s q%u added=%llu used=%llu kicks=%llu kicks_suppressed=%llu irqs=%llu "
+			       "polls=%llu "
+			       "empty_polls=%llu errors=%llu max_inflight=%u\n",
+			       vd->name, q, (unsigned long long)s->added, (unsigned long long)s->used,
+			       (unsigned long long)s->kicks, (unsigned long long)s->kicks_suppressed,
+			       (unsigned long long)s->irqs, (unsigned long long)s->polls,
+			       (unsigned long long)s->empty_polls, (unsigned long long)s->errors,
+			       s->max_inflight);
+		}
+	}
+	return 0;
+}
+
+int cmd_rng(int argc, char **argv)
+{
+	uint64_t n;
+	static uint8_t buf[4096];
+	if (argc != 3 || parse_u64(argv[2], &n) || n == 0 || n > sizeof buf)
+		return shell_usage("rng DEV N, N from 1 to %u", (unsigned)sizeof buf);
+	struct virtio_dev *vd = find(argv[1]);
+	if (!vd)
+		return -ENODEV;
+	if (vd->drv != &virtio_rng_driver)
+		return shell_err(argv[1], -EINVAL, "not a virtio-rng device");
+	size_t got = 0;
+	while (got < n) {
+		int r = virtio_rng_read(vd, buf + got, n - got);
+		if (r < 0)
+			return shell_err(argv[1], r, "read failed");
+		if (r == 0)
+			return shell_err(argv[1], -EIO, "the device returned no bytes");
+		got += (size_t)r;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%02x", buf[i]);
+	printf("\n");
+	return 0;
+}

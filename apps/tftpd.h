@@ -1,0 +1,12 @@
+/* tftpd.h - the TFTP server: `disk` is blk0, `disk1` blk1, ... (INTERFACE.md, Network services). */
+#ifndef APPS_TFTPD_H
+#define APPS_TFTPD_H
+#include <stdint.h>
+
+struct tftpd_stats {
+	uint64_t requests, reads, writes, blocks_sent, retransmits, errors_sent, bad_packets;
+};
+extern struct tftpd_stats tftpd_stats;
+
+int tftpd_start(void); /* binds UDP port 69; 0 or a negative errno */
+#endif

@@ -1,0 +1,361 @@
+/* virtio.c - the virtio core: the handshake, queues, the three modes, one poller per device. */
+#include "drivers/virtio/virtio.h"
+#include "drivers/pci/pci.h"
+#include "kernel/io.h"
+#include "kernel/log.h"
+#include "kernel/poll.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define POLL_BUDGET 64
+
+static const struct virtio_driver *const drivers[] = {
+	&virtio_rng_driver,
+	&virtio_blk_driver,
+	&virtio_net_driver,
+};
+
+struct virtio_dev *virtio_devices;
+static struct virtio_dev **tail = &virtio_devices;
+
+static const char *const ring_feature_names[64] = {
+	[VIRTIO_F_NOTIFY_ON_EMPTY] = "NOTIFY_ON_EMPTY",
+	[VIRTIO_F_ANY_LAYOUT] = "ANY_LAYOUT",
+	[VIRTIO_F_INDIRECT_DESC] = "INDIRECT_DESC",
+	[VIRTIO_F_EVENT_IDX] = "EVENT_IDX",
+	[VIRTIO_F_VERSION_1] = "VERSION_1",
+	[VIRTIO_F_ACCESS_PLATFORM] = "ACCESS_PLATFORM",
+	[VIRTIO_F_RING_PACKED] = "RING_PACKED",
+	[VIRTIO_F_IN_ORDER] = "IN_ORDER",
+	[VIRTIO_F_ORDER_PLATFORM] = "ORDER_PLATFORM",
+	[VIRTIO_F_SR_IOV] = "SR_IOV",
+	[VIRTIO_F_NOTIFICATION_DATA] = "NOTIFICATION_DATA",
+	[VIRTIO_F_RING_RESET] = "RING_RESET",
+};
+
+/* The ring features ringside implements, whatever the device type. */
+#define RING_FEATURES                                                                      \
+	(BIT(VIRTIO_F_INDIRECT_DESC) | BIT(VIRTIO_F_EVENT_IDX) | BIT(VIRTIO_F_VERSION_1) | \
+	 BIT(VIRTIO_F_ACCESS_PLATFORM) | BIT(VIRTIO_F_RING_PACKED))
+
+const char *virtio_feature_name(const struct virtio_dev *vd, unsigned bit)
+{
+	if (bit >= 24 && bit < 64 && ring_feature_names[bit])
+		return ring_feature_names[bit];
+	if (bit < 24 && vd->drv && vd->drv->feature_name)
+		return vd->drv->feature_name(bit);
+	return NULL;
+}
+
+void virtio_format_features(const struct virtio_dev *vd, uint64_t f, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (unsigned bit = 0; bit < 64 && n < len; bit++) {
+		if (!(f & BIT(bit)))
+			continue;
+		const char *name = virtio_feature_name(vd, bit);
+		int w = name ? snprintf(buf + n, len - n, "%s%s", n ? "," : "", name)
+			     : snprintf(buf + n, len - n, "%sbit%u", n ? "," : "", bit);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+uint64_t virtio_config_read(struct virtio_dev *vd, unsigned off, int width)
+{
+	return vd->ops->read_config(vd, off, width);
+}
+
+void virtio_config_write(struct virtio_dev *vd, unsigned off, int width, uint64_t v)
+{
+	vd->ops->write_config(vd, off, width, v);
+}
+
+static void set_status(struct virtio_dev *vd, uint8_t bit, const char *step)
+{
+	vd->ops->set_status(vd, vd->ops->get_status(vd) | bit);
+	log_info("virtio %s: %s\n", vd->name, step);
+}
+
+/* The three modes (DESIGN.md): which interrupts are on, and whether the CPU may sleep. */
+static void apply_mode(struct virtio_dev *vd, unsigned q, enum io_mode mode)
+{
+	struct virtio_queue *vq = &vd->q[q];
+	if (mode == IO_MODE_POLL) {
+		vq_disable_cb(vq->vq);
+		vq->irq_on = false;
+		if (vd->ops->mask_queue_irq)
+			vd->ops->mask_queue_irq(vd, q, true);
+	} else {
+		if (vd->ops->mask_queue_irq)
+			vd->ops->mask_queue_irq(vd, q, false);
+		vq->irq_on = true;
+		vq_enable_cb(vq->vq);
+		vq->pending = true; /* look once: something may have completed meanwhile */
+	}
+}
+
+int virtio_set_mode(struct virtio_dev *vd, enum io_mode mode)
+{
+	if (vd->broken)
+		return -EIO;
+	uint64_t flags = irq_save();
+	if (vd->mode == IO_MODE_POLL && mode != IO_MODE_POLL)
+		poll_busy_put();
+	if (vd->mode != IO_MODE_POLL && mode == IO_MODE_POLL)
+		poll_busy_get();
+	vd->mode = mode;
+	for (unsigned q = 0; q < vd->nqueues; q++)
+		apply_mode(vd, q, mode);
+	irq_restore(flags);
+	poll_kick();
+	return 0;
+}
+
+int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size)
+{
+	int r;
+	if (n == 0 || n > VIRTIO_MAX_QUEUES || n > vd->ops->max_queues(vd))
+		return -EINVAL;
+	r = vd->ops->setup_irqs(vd, n);
+	if (r)
+		return r;
+	unsigned flags = 0;
+	if (virtio_has(vd, VIRTIO_F_EVENT_IDX))
+		flags |= VQ_F_EVENT_IDX;
+	if (virtio_has(vd, VIRTIO_F_INDIRECT_DESC))
+		flags |= VQ_F_INDIRECT;
+	if (virtio_has(vd, VIRTIO_F_RING_PACKED))
+		flags |= VQ_F_PACKED;
+	if (!strcmp(vd->ops->name, "legacy"))
+		flags |= VQ_F_LEGACY;
+	for (unsigned q = 0; q < n; q++) {
+		unsigned max = vd->ops->queue_max(vd, q), size = max;
+		if (!max)
+			return -ENODEV;
+		if (max_size && size > max_size && !(flags & VQ_F_LEGACY))
+			size = max_size; /* a legacy device's size is fixed */
+		if (!(flags & VQ_F_PACKED))
+			while (size & (size - 1))
+				size &= size - 1; /* split rings: a power of two */
+		struct vq_config cfg = {
+			.name = vd->name,
+			.index = q,
+			.num = size,
+			.flags = flags,
+			.dma = vd->dma,
+			.notify = vd->ops->notify,
+			.priv = vd,
+		};
+		vd->q[q].vq = vq_create(&cfg);
+		if (!vd->q[q].vq)
+			return -ENOMEM;
+		r = vd->ops->queue_activate(vd, q, vd->q[q].vq, vd->q[q].msix_entry);
+		if (r)
+			return r;
+		vd->nqueues = q + 1;
+		apply_mode(vd, q, vd->mode);
+	}
+	return 0;
+}
+
+void virtio_queue_irq(struct virtio_dev *vd, unsigned q)
+{
+	if (q >= vd->nqueues)
+		return;
+	vq_stats(vd->q[q].vq)->irqs++;
+	vd->q[q].pending = true;
+	poll_kick();
+}
+
+void virtio_config_irq(struct virtio_dev *vd)
+{
+	vd->config_pending = true;
+	poll_kick();
+}
+
+/*
+ * One queue's turn in the main loop. poll: look every time. irq: look when
+ * an interrupt came; interrupts stay on, re-armed after each look. hybrid
+ * (NAPI): when an interrupt
+ * came, turn the queue's interrupts off, poll it empty, turn them back on;
+ * vq_enable_cb says whether buffers slipped in meanwhile (virtio 1.2
+ * §2.7.10 and §2.8.21: the driver must check the ring after re-enabling).
+ */
+int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
+{
+	struct virtio_queue *vq = &vd->q[q];
+	int n, total = 0;
+
+	if (vd->mode != IO_MODE_POLL && !vq->pending)
+		return 0;
+	vq->pending = false;
+	if (vd->mode == IO_MODE_HYBRID)
+		vq_disable_cb(vq->vq);
+	for (;;) {
+		n = vd->drv->poll(vd, q, POLL_BUDGET);
+		vq_stats(vq->vq)->polls++;
+		if (!n)
+			vq_stats(vq->vq)->empty_polls++;
+		total += n;
+		if (n == POLL_BUDGET) {
+			vq->pending = true; /* more to do: come back on the next turn */
+			return total;
+		}
+		/* irq: interrupts stay on, but with EVENT_IDX the device is told
+		 * again where the next one is due (used_event moves with us) */
+		if (vd->mode == IO_MODE_POLL || vq_enable_cb(vq->vq))
+			return total;
+	}
+}
+
+static int virtio_reinit(struct virtio_dev *vd);
+
+static int device_poll(void *arg)
+{
+	struct virtio_dev *vd = arg;
+	int work = 0;
+
+	if (vd->broken)
+		return 0;
+	if (vd->config_pending) {
+		vd->config_pending = false;
+		if (vd->ops->get_status(vd) & VIRTIO_STATUS_NEEDS_RESET) {
+			log_err("virtio %s: device needs reset; failing what is in flight and starting "
+				"again\n",
+				vd->name);
+			virtio_reinit(vd);
+			return 1;
+		}
+		if (vd->drv->config_changed)
+			vd->drv->config_changed(vd);
+		work++;
+	}
+	for (unsigned q = 0; q < vd->nqueues; q++)
+		work += virtio_poll_queue(vd, q);
+	return work;
+}
+
+bool virtio_wait(struct virtio_dev *vd, bool (*done)(void *), void *arg, uint64_t timeout_ns)
+{
+	(void)vd; /* the device's poller runs inside kwait, in whatever mode it is */
+	return kwait(done, arg, timeout_ns);
+}
+
+struct virtio_dev *virtio_find(const char *name)
+{
+	for (struct virtio_dev *vd = virtio_devices; vd; vd = vd->next)
+		if (!strcmp(vd->name, name))
+			return vd;
+	return NULL;
+}
+
+static void log_features(struct virtio_dev *vd, const char *what, uint64_t f)
+{
+	char buf[512];
+	virtio_format_features(vd, f, buf, sizeof buf);
+	log_info("virtio %s: %s %s\n", vd->name, what, buf);
+}
+
+/* Device initialisation, virtio 1.2 §3.1.1, steps 1-6; the driver does 7. */
+static int handshake(struct virtio_dev *vd)
+{
+	bool modern = strcmp(vd->ops->name, "legacy") != 0;
+
+	vd->ops->reset(vd); /* 1: reset */
+	log_info("virtio %s: reset\n", vd->name);
+	set_status(vd, VIRTIO_STATUS_ACKNOWLEDGE, "ACKNOWLEDGE"); /* 2: we noticed it */
+	set_status(vd, VIRTIO_STATUS_DRIVER, "DRIVER");           /* 3: we can drive it */
+	vd->offered = vd->ops->get_features(vd);                  /* 4: negotiate */
+	log_features(vd, "offers", vd->offered);
+	if (modern && !(vd->offered & BIT(VIRTIO_F_VERSION_1))) {
+		log_err("virtio %s: modern transport without VERSION_1\n", vd->name);
+		return -EPROTO;
+	}
+	vd->features = vd->offered & (RING_FEATURES | vd->drv->features);
+	if (!modern)
+		vd->features &= 0xffffffffull;
+	log_features(vd, "accepts", vd->features);
+	vd->ops->set_features(vd, vd->features);
+	if (!modern)
+		return 0; /* legacy devices have no FEATURES_OK (§4.1.5.1.3.1) */
+	set_status(vd, VIRTIO_STATUS_FEATURES_OK, "FEATURES_OK");     /* 5 */
+	if (!(vd->ops->get_status(vd) & VIRTIO_STATUS_FEATURES_OK)) { /* 6: did it agree? */
+		log_err("virtio %s: device refused the features\n", vd->name);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int bring_up(struct virtio_dev *vd)
+{
+	int r = handshake(vd);
+	if (!r)
+		r = vd->drv->probe(vd); /* 7: device-specific setup, queues */
+	if (r) {
+		vd->ops->free_irqs(vd);
+		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+			if (vd->q[q].vq)
+				vq_destroy(vd->q[q].vq);
+			vd->q[q].vq = NULL;
+		}
+		vd->nqueues = 0;
+		vd->ops->set_status(vd, VIRTIO_STATUS_FAILED);
+		log_err("virtio %s: initialisation failed (%d); device marked FAILED\n", vd->name, r);
+		return r;
+	}
+	set_status(vd, VIRTIO_STATUS_DRIVER_OK, "DRIVER_OK"); /* 8: live */
+	return 0;
+}
+
+static void teardown_queues(struct virtio_dev *vd)
+{
+	vd->ops->reset(vd); /* the device lets go of the rings first */
+	if (vd->drv->reset_fail)
+		vd->drv->reset_fail(vd);
+	vd->ops->free_irqs(vd);
+	for (unsigned q = 0; q < vd->nqueues; q++) {
+		vq_destroy(vd->q[q].vq);
+		vd->q[q].vq = NULL;
+	}
+	vd->nqueues = 0;
+}
+
+static int virtio_reinit(struct virtio_dev *vd)
+{
+	teardown_queues(vd);
+	int r = bring_up(vd);
+	if (r)
+		vd->broken = true;
+	return r;
+}
+
+int virtio_probe(struct virtio_dev *vd, uint16_t device_id)
+{
+	static int counts[sizeof drivers / sizeof drivers[0]];
+	int i;
+
+	for (i = 0; i < (int)(sizeof drivers / sizeof drivers[0]); i++)
+		if (drivers[i]->device_id == device_id)
+			break;
+	if (i == (int)(sizeof drivers / sizeof drivers[0]))
+		return -ENODEV;
+	vd->drv = drivers[i];
+	snprintf(vd->name, sizeof vd->name, "%s%d", vd->drv->prefix, counts[i]);
+	vd->mode = kconfig.mode;
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		vd->q[q] = (struct virtio_queue){ .vector = -1, .msix_entry = -1 };
+	int r = bring_up(vd);
+	if (r)
+		return r;
+	counts[i]++;
+	if (vd->mode == IO_MODE_POLL)
+		poll_busy_get();
+	*tail = vd;
+	tail = &vd->next;
+	poll_register(device_poll, vd, vd->name);
+	return 0;
+}

@@ -1,0 +1,141 @@
+/* virtio.h - the virtio core: devices, the transport ops table, feature names, modes. */
+#ifndef DRIVERS_VIRTIO_VIRTIO_H
+#define DRIVERS_VIRTIO_VIRTIO_H
+#include "drivers/virtio/virtqueue.h"
+#include "kernel/cmdline.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Device status bits (virtio 1.2 §2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE 0x01
+#define VIRTIO_STATUS_DRIVER      0x02
+#define VIRTIO_STATUS_DRIVER_OK   0x04
+#define VIRTIO_STATUS_FEATURES_OK 0x08
+#define VIRTIO_STATUS_NEEDS_RESET 0x40
+#define VIRTIO_STATUS_FAILED      0x80
+
+/* Reserved feature bits (virtio 1.2 §6). */
+#define VIRTIO_F_NOTIFY_ON_EMPTY   24
+#define VIRTIO_F_ANY_LAYOUT        27
+#define VIRTIO_F_INDIRECT_DESC     28
+#define VIRTIO_F_EVENT_IDX         29
+#define VIRTIO_F_VERSION_1         32
+#define VIRTIO_F_ACCESS_PLATFORM   33
+#define VIRTIO_F_RING_PACKED       34
+#define VIRTIO_F_IN_ORDER          35
+#define VIRTIO_F_ORDER_PLATFORM    36
+#define VIRTIO_F_SR_IOV            37
+#define VIRTIO_F_NOTIFICATION_DATA 38
+#define VIRTIO_F_RING_RESET        40
+#define BIT(n)                     (1ull << (n))
+
+/* Device ids (virtio 1.2 §5). */
+#define VIRTIO_ID_NET 1
+#define VIRTIO_ID_BLK 2
+#define VIRTIO_ID_RNG 4
+
+struct virtio_dev;
+struct pci_dev;
+
+/* What a transport (drivers/virtio/virtio_pci.c) provides. */
+struct virtio_ops {
+	void (*reset)(struct virtio_dev *vd); /* returns once the device reads back 0 */
+	uint8_t (*get_status)(struct virtio_dev *vd);
+	void (*set_status)(struct virtio_dev *vd, uint8_t status);
+	uint64_t (*get_features)(struct virtio_dev *vd);
+	void (*set_features)(struct virtio_dev *vd, uint64_t features);
+	/* device-specific configuration, one field at a time (width 1, 2, 4, 8) */
+	uint64_t (*read_config)(struct virtio_dev *vd, unsigned off, int width);
+	void (*write_config)(struct virtio_dev *vd, unsigned off, int width, uint64_t v);
+	uint32_t (*config_generation)(struct virtio_dev *vd);
+	size_t (*config_size)(struct virtio_dev *vd);
+	unsigned (*max_queues)(struct virtio_dev *vd);
+	/* Largest size the device allows for queue q (0: no such queue). */
+	unsigned (*queue_max)(struct virtio_dev *vd, unsigned q);
+	/* Tell the device where queue q lives and enable it. */
+	int (*queue_activate)(struct virtio_dev *vd, unsigned q, struct virtqueue *vq, int msix_entry);
+	void (*notify)(struct virtqueue *vq, void *priv);
+	/* Interrupts: MSI-X entries for config and queues, or INTx. */
+	int (*setup_irqs)(struct virtio_dev *vd, unsigned nqueues);
+	void (*free_irqs)(struct virtio_dev *vd);
+	void (*mask_queue_irq)(struct virtio_dev *vd, unsigned q, bool mask);
+	const char *name; /* "modern" or "legacy" */
+};
+
+/* What a device driver provides. */
+struct virtio_driver {
+	const char *prefix; /* devices are named prefix0, prefix1, ... */
+	uint16_t device_id;
+	uint64_t features; /* device-type features it understands */
+	/* After FEATURES_OK: read config, create queues; DRIVER_OK follows. */
+	int (*probe)(struct virtio_dev *vd);
+	/* Take up to budget used buffers from queue q; returns how many. */
+	int (*poll)(struct virtio_dev *vd, unsigned q, int budget);
+	void (*config_changed)(struct virtio_dev *vd); /* may be NULL */
+	/* The device was reset: fail every request in flight (may be NULL). */
+	void (*reset_fail)(struct virtio_dev *vd);
+	const char *(*feature_name)(unsigned bit); /* device-type bits, or NULL */
+};
+
+#define VIRTIO_MAX_QUEUES 16
+
+struct virtio_queue {
+	struct virtqueue *vq;
+	int vector;            /* CPU vector of its interrupt, -1: none */
+	int msix_entry;        /* -1: INTx or shared */
+	volatile bool pending; /* an interrupt came; the poller has work */
+	bool irq_on;           /* interrupts enabled on the ring */
+};
+
+struct virtio_dev {
+	char name[16];
+	const struct virtio_ops *ops;
+	const struct virtio_driver *drv;
+	struct pci_dev *pci;
+	struct dma_dev *dma;
+	void *transport;            /* the transport's own state */
+	void *priv;                 /* the driver's */
+	uint64_t offered, features; /* device features; negotiated ones */
+	unsigned nqueues;
+	struct virtio_queue q[VIRTIO_MAX_QUEUES];
+	enum io_mode mode;
+	bool msix;                    /* false: INTx through the ISR */
+	volatile bool config_pending; /* config interrupt came */
+	bool broken;
+	struct virtio_dev *next;
+};
+
+extern struct virtio_dev *virtio_devices;
+
+/* Called by the transport: runs the handshake of virtio 1.2 §3.1.1 with
+ * the driver for this device id. 0, or a negative errno (device FAILED). */
+int virtio_probe(struct virtio_dev *vd, uint16_t device_id);
+
+/* For drivers, from probe: create n queues of at most max_size entries
+ * each (0: the device's maximum), with interrupts per the device's mode. */
+int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size);
+static inline bool virtio_has(const struct virtio_dev *vd, unsigned bit) { return vd->features & BIT(bit); }
+/* Config fields by offset (use offsetof on the device's config struct). */
+uint64_t virtio_config_read(struct virtio_dev *vd, unsigned off, int width);
+void virtio_config_write(struct virtio_dev *vd, unsigned off, int width, uint64_t v);
+
+/* Run the queue's poll once, or wait for the driver's condition. */
+int virtio_poll_queue(struct virtio_dev *vd, unsigned q);
+/* Wait until done(arg), polling or sleeping as the mode says; false on timeout. */
+bool virtio_wait(struct virtio_dev *vd, bool (*done)(void *), void *arg, uint64_t timeout_ns);
+
+int virtio_set_mode(struct virtio_dev *vd, enum io_mode mode);
+struct virtio_dev *virtio_find(const char *name);
+const char *virtio_feature_name(const struct virtio_dev *vd, unsigned bit);
+void virtio_format_features(const struct virtio_dev *vd, uint64_t f, char *buf, size_t len);
+
+/* Interrupt entry points for the transport. */
+void virtio_queue_irq(struct virtio_dev *vd, unsigned q);
+void virtio_config_irq(struct virtio_dev *vd);
+
+/* The drivers, for the table in virtio.c. */
+extern const struct virtio_driver virtio_rng_driver;
+extern const struct virtio_driver virtio_blk_driver;
+extern const struct virtio_driver virtio_net_driver;
+#endif

@@ -1,0 +1,326 @@
+/* virtio_net.c - virtio-net (virtio 1.2 §5.1): a receive ring kept full, a transmit ring reclaimed. */
+#include "drivers/virtio/virtio_net.h"
+#include "drivers/virtio/virtio.h"
+#include "kernel/io.h"
+#include "kernel/log.h"
+#include "net/netif.h"
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Feature bits (§5.1.3). */
+#define VIRTIO_NET_F_CSUM       0
+#define VIRTIO_NET_F_GUEST_CSUM 1
+#define VIRTIO_NET_F_MTU        3
+#define VIRTIO_NET_F_MAC        5
+#define VIRTIO_NET_F_MRG_RXBUF  15
+#define VIRTIO_NET_F_STATUS     16
+#define VIRTIO_NET_F_CTRL_VQ    17
+
+/* §5.1.4: device configuration. */
+struct virtio_net_config {
+	uint8_t mac[6];
+	uint16_t status; /* bit 0: link up */
+	uint16_t max_virtqueue_pairs;
+	uint16_t mtu;
+};
+_Static_assert(offsetof(struct virtio_net_config, mtu) == 10, "virtio 1.2 §5.1.4");
+#define VIRTIO_NET_S_LINK_UP 1
+
+/* §5.1.6: the header before every frame; num_buffers is there with
+ * VERSION_1 or MRG_RXBUF (12 bytes), not otherwise (10 bytes). */
+struct virtio_net_hdr {
+	uint8_t flags, gso_type;
+	uint16_t hdr_len, gso_size, csum_start, csum_offset;
+	uint16_t num_buffers;
+};
+_Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio 1.2 §5.1.6");
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
+#define VIRTIO_NET_HDR_F_DATA_VALID 2
+#define VIRTIO_NET_HDR_GSO_NONE     0
+
+#define RXQ           0
+#define TXQ           1
+#define BUF_SIZE      2048u /* one receive or transmit buffer */
+#define MAX_FRAME     9216u /* merged receive buffers are refused past this */
+#define ETH_MIN_FRAME 14u   /* an Ethernet header, at least */
+
+struct vnet {
+	struct netif nif;
+	size_t hdr_len;   /* 10 or 12 */
+	uint8_t *rx, *tx; /* BUF_SIZE slots, coherent */
+	dma_addr_t rx_h, tx_h;
+	unsigned nrx, ntx;
+	uint16_t *tx_free;
+	unsigned ntx_free;
+	uint8_t *merge; /* a frame spread over several receive buffers is copied here */
+	struct vnet_stats st;
+};
+
+#define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_net_config, field), width)
+
+static const char *net_feature_name(unsigned bit)
+{
+	static const char *const names[24] = {
+		[VIRTIO_NET_F_CSUM] = "CSUM",
+		[VIRTIO_NET_F_GUEST_CSUM] = "GUEST_CSUM",
+		[VIRTIO_NET_F_MTU] = "MTU",
+		[VIRTIO_NET_F_MAC] = "MAC",
+		[VIRTIO_NET_F_MRG_RXBUF] = "MRG_RXBUF",
+		[VIRTIO_NET_F_STATUS] = "STATUS",
+		[VIRTIO_NET_F_CTRL_VQ] = "CTRL_VQ",
+		[2] = "CTRL_GUEST_OFFLOADS",
+		[18] = "CTRL_RX",
+		[19] = "CTRL_VLAN",
+		[20] = "CTRL_RX_EXTRA",
+		[21] = "GUEST_ANNOUNCE",
+		[22] = "MQ",
+		[23] = "CTRL_MAC_ADDR",
+	};
+	return bit < 24 ? names[bit] : NULL;
+}
+
+/* Hand receive buffer i to the device: one device-writable descriptor. */
+static int post_rx(struct virtio_dev *vd, struct vnet *n, unsigned i)
+{
+	struct vq_sg sg = { n->rx_h + (dma_addr_t)i * BUF_SIZE, BUF_SIZE };
+	/* token: the slot number, plus one so that it is never NULL */
+	return vq_add(vd->q[RXQ].vq, NULL, 0, &sg, 1, (void *)(uintptr_t)(i + 1));
+}
+
+static void read_link(struct virtio_dev *vd, struct vnet *n)
+{
+	bool up = !virtio_has(vd, VIRTIO_NET_F_STATUS) || (CFG(status, 2) & VIRTIO_NET_S_LINK_UP);
+	if (up != n->nif.link_up)
+		log_info("virtio %s: link %s\n", vd->name, up ? "up" : "down");
+	n->nif.link_up = up;
+}
+
+static int xmit(struct netif *nif, const struct net_tx *tx);
+
+static int net_probe(struct virtio_dev *vd)
+{
+	struct vnet *n = vd->priv;
+	bool again = n != NULL;
+	int r;
+	if (!n && !(n = vd->priv = calloc(1, sizeof *n)))
+		return -ENOMEM;
+	/* §5.1.6: the header carries num_buffers with VERSION_1 or MRG_RXBUF */
+	n->hdr_len = virtio_has(vd, VIRTIO_F_VERSION_1) || virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF) ? 12 : 10;
+	if ((r = virtio_setup_queues(vd, 2, 256)))
+		return r;
+	unsigned nrx = vq_size(vd->q[RXQ].vq), ntx = vq_size(vd->q[TXQ].vq);
+	if (!again) {
+		n->nrx = nrx, n->ntx = ntx;
+		n->rx = dma_alloc(vd->dma, (size_t)nrx * BUF_SIZE, &n->rx_h);
+		n->tx = dma_alloc(vd->dma, (size_t)ntx * BUF_SIZE, &n->tx_h);
+		n->tx_free = calloc(ntx, sizeof *n->tx_free);
+		n->merge = malloc(MAX_FRAME);
+		if (!n->rx || !n->tx || !n->tx_free || !n->merge)
+			return -ENOMEM;
+	} else if (nrx != n->nrx || ntx != n->ntx) {
+		return -EPROTO; /* a reset device must come back as it was */
+	}
+	n->ntx_free = 0;
+	for (unsigned i = 0; i < ntx; i++)
+		n->tx_free[n->ntx_free++] = (uint16_t)i;
+	/* §5.1.6.3: fill the receive queue before DRIVER_OK */
+	for (unsigned i = 0; i < nrx; i++)
+		if ((r = post_rx(vd, n, i)))
+			return r;
+	vq_kick(vd->q[RXQ].vq);
+
+	struct netif *nif = &n->nif;
+	if (!again) {
+		snprintf(nif->name, sizeof nif->name, "%s", vd->name);
+		if (virtio_has(vd, VIRTIO_NET_F_MAC)) {
+			for (int i = 0; i < 6; i++)
+				nif->mac[i] = (uint8_t)virtio_config_read(vd, (unsigned)i, 1);
+		} else { /* locally administered, unicast */
+			uint64_t t = rdtsc();
+			memcpy(nif->mac, &t, 6);
+			nif->mac[0] = (uint8_t)((nif->mac[0] & 0xfe) | 0x02);
+		}
+		nif->mtu = 1500;
+		if (virtio_has(vd, VIRTIO_NET_F_MTU)) {
+			uint16_t mtu = (uint16_t)CFG(mtu, 2);
+			if (mtu >= 576 && mtu < nif->mtu)
+				nif->mtu =
+					mtu; /* the device's is a maximum: never more than a buffer holds */
+		}
+		if (virtio_has(vd, VIRTIO_NET_F_CSUM))
+			nif->features |= NETIF_F_TX_CSUM;
+		nif->xmit = xmit;
+		nif->driver = vd;
+		read_link(vd, n);
+		netif_add(nif);
+	}
+	log_info("virtio %s: mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u, %u receive buffers of %u bytes\n",
+		 vd->name, nif->mac[0], nif->mac[1], nif->mac[2], nif->mac[3], nif->mac[4], nif->mac[5],
+		 nif->mtu, nrx, BUF_SIZE);
+	return 0;
+}
+
+/* -- transmit ------------------------------------------------------------------ */
+
+static int reclaim_tx(struct virtio_dev *vd, struct vnet *n, int budget)
+{
+	void *tok;
+	uint32_t len;
+	int done = 0;
+	while (done < budget && (tok = vq_get(vd->q[TXQ].vq, &len))) {
+		n->tx_free[n->ntx_free++] = (uint16_t)((uintptr_t)tok - 1);
+		done++;
+	}
+	return done;
+}
+
+/* The stack's frame is valid only during this call: it is copied, with its
+ * virtio header in front, into a transmit buffer the device then reads. */
+static int xmit(struct netif *nif, const struct net_tx *tx)
+{
+	struct virtio_dev *vd = nif->driver;
+	struct vnet *n = vd->priv;
+	size_t len = n->hdr_len + tx->hdr_len + tx->payload_len;
+	if (len > BUF_SIZE) {
+		n->st.tx_too_long++;
+		return -EMSGSIZE;
+	}
+	if (!n->ntx_free)
+		reclaim_tx(vd, n, (int)n->ntx);
+	if (!n->ntx_free) {
+		n->st.tx_ring_full++;
+		return -ENOBUFS;
+	}
+	unsigned slot = n->tx_free[--n->ntx_free];
+	uint8_t *buf = n->tx + (size_t)slot * BUF_SIZE;
+	struct virtio_net_hdr h = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
+	if ((tx->flags & NET_TX_CSUM) && virtio_has(vd, VIRTIO_NET_F_CSUM)) {
+		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM; /* §5.1.6.2: the device completes it */
+		h.csum_start = tx->csum_start;
+		h.csum_offset = tx->csum_offset;
+	}
+	memcpy(buf, &h, n->hdr_len);
+	memcpy(buf + n->hdr_len, tx->hdr, tx->hdr_len);
+	if (tx->payload_len)
+		memcpy(buf + n->hdr_len + tx->hdr_len, tx->payload, tx->payload_len);
+	struct vq_sg sg = { n->tx_h + (dma_addr_t)slot * BUF_SIZE, (uint32_t)len };
+	int r = vq_add(vd->q[TXQ].vq, &sg, 1, NULL, 0, (void *)(uintptr_t)(slot + 1));
+	if (r) {
+		n->tx_free[n->ntx_free++] = (uint16_t)slot;
+		n->st.tx_ring_full++;
+		return r;
+	}
+	vq_kick(vd->q[TXQ].vq);
+	return 0;
+}
+
+/* -- receive ------------------------------------------------------------------- */
+
+static unsigned rx_slot(void *tok) { return (unsigned)((uintptr_t)tok - 1); }
+
+/* One frame: its first buffer is slot, of len bytes. With MRG_RXBUF it may
+ * continue in num_buffers - 1 more (§5.1.6.4); every one goes back to the
+ * device after. */
+static void receive(struct virtio_dev *vd, struct vnet *n, unsigned slot, uint32_t len)
+{
+	uint8_t *buf = n->rx + (size_t)slot * BUF_SIZE;
+	struct virtio_net_hdr h = { 0 };
+	unsigned more = 0;
+	const uint8_t *frame = buf + n->hdr_len;
+	size_t flen;
+
+	if (len < n->hdr_len + ETH_MIN_FRAME || len > BUF_SIZE) {
+		n->st.rx_bad_len++;
+		goto repost;
+	}
+	memcpy(&h, buf, n->hdr_len);
+	flen = len - n->hdr_len;
+	if (virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF)) {
+		if (h.num_buffers == 0 || h.num_buffers > (MAX_FRAME + BUF_SIZE - 1) / BUF_SIZE) {
+			n->st.rx_bad_num_buffers++;
+			goto repost; /* the rest of the frame is drained as it comes, as frames of its own */
+		}
+		more = h.num_buffers - 1u;
+	}
+	if (more) {
+		memcpy(n->merge, frame, flen);
+		for (; more; more--) {
+			uint32_t l;
+			void *tok = vq_get(vd->q[RXQ].vq, &l);
+			if (!tok) { /* the device said more buffers than it used */
+				n->st.rx_bad_num_buffers++;
+				goto repost;
+			}
+			unsigned s = rx_slot(tok);
+			if (flen + l > MAX_FRAME || l > BUF_SIZE) {
+				n->st.rx_bad_len++;
+				post_rx(vd, n, s);
+				while (--more && (tok = vq_get(vd->q[RXQ].vq, &l)))
+					post_rx(vd, n, rx_slot(tok));
+				goto repost;
+			}
+			memcpy(n->merge + flen, n->rx + (size_t)s * BUF_SIZE, l);
+			flen += l;
+			post_rx(vd, n, s);
+		}
+		frame = n->merge;
+	}
+	int flags = h.flags & (VIRTIO_NET_HDR_F_DATA_VALID | VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+				    virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM)
+			    ? NET_RX_CSUM_OK
+			    : 0;
+	net_input_flags(&n->nif, frame, flen, flags);
+repost:
+	if (post_rx(vd, n, slot))
+		n->st.rx_repost_failed++;
+}
+
+static int net_poll_queue(struct virtio_dev *vd, unsigned q, int budget)
+{
+	struct vnet *n = vd->priv;
+	if (q == TXQ)
+		return reclaim_tx(vd, n, budget);
+	struct virtqueue *vq = vd->q[RXQ].vq;
+	if (vq_num_free(vq) == vq_size(vq))
+		n->st.rx_ring_dry++; /* every buffer was with us: the device had nowhere to put a frame */
+	void *tok;
+	uint32_t len;
+	int done = 0;
+	while (done < budget && (tok = vq_get(vq, &len))) {
+		receive(vd, n, rx_slot(tok), len);
+		done++;
+	}
+	if (done)
+		vq_kick(vq); /* the refilled buffers */
+	return done;
+}
+
+static void net_config_changed(struct virtio_dev *vd) { read_link(vd, vd->priv); }
+
+static void net_reset_fail(struct virtio_dev *vd)
+{
+	/* frames in flight are simply lost, as on a wire; the buffers are ours again */
+	for (unsigned q = 0; q < vd->nqueues; q++)
+		while (vq_detach_unused(vd->q[q].vq))
+			;
+}
+
+const struct vnet_stats *virtio_net_stats(const struct netif *nif)
+{
+	struct virtio_dev *vd = nif->driver;
+	return vd && vd->drv == &virtio_net_driver ? &((struct vnet *)vd->priv)->st : NULL;
+}
+
+const struct virtio_driver virtio_net_driver = {
+	.prefix = "net",
+	.device_id = VIRTIO_ID_NET,
+	.features = BIT(VIRTIO_NET_F_CSUM) | BIT(VIRTIO_NET_F_GUEST_CSUM) | BIT(VIRTIO_NET_F_MTU) |
+		    BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_MRG_RXBUF) | BIT(VIRTIO_NET_F_STATUS),
+	.probe = net_probe,
+	.poll = net_poll_queue,
+	.config_changed = net_config_changed,
+	.reset_fail = net_reset_fail,
+	.feature_name = net_feature_name,
+};

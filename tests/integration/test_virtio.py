@@ -1,0 +1,105 @@
+"""test_virtio.py - the virtio core through virtio-rng: transports, ring layouts, features, modes."""
+import re
+
+import pytest
+
+# Each varies one thing from the default virtio-rng-pci on q35.
+VARIANTS = {
+    "default": ("", None),
+    "legacy": ("disable-modern=on", None),
+    "modern-only": ("disable-legacy=on", None),
+    "packed": ("packed=on", None),
+    "no-event-idx": ("event_idx=off", None),
+    "no-indirect": ("indirect_desc=off", None),
+    "intx": ("vectors=0", None),
+    "pc": ("", "pc"),
+}
+
+
+def rng_guest(boot, props="", machine=None, append=None):
+    dev = "virtio-rng-pci" + ("," + props if props else "")
+    return boot(machine=machine, append=append, extra=["-device", dev])
+
+
+def virtio_line(g, name):
+    for line in g.cmd("virtio").splitlines():
+        if line.startswith(name + " "):
+            return line
+    raise AssertionError(f"{name} not in virtio output")
+
+
+def random_bytes(g, n=64):
+    out = g.cmd(f"rng rng0 {n}").strip()
+    assert re.fullmatch(rf"[0-9a-f]{{{2 * n}}}", out), out
+    data = bytes.fromhex(out)
+    assert len(set(data)) > 1, "all bytes equal"
+    return data
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_rng_bytes(boot, variant):
+    props, machine = VARIANTS[variant]
+    g = rng_guest(boot, props, machine)
+    line = virtio_line(g, "rng0")
+    a, b = random_bytes(g), random_bytes(g)
+    assert a != b
+    feats = re.search(r"features=(\S*)", line).group(1).split(",")
+    if variant == "legacy":
+        assert " legacy split " in line
+        assert "VERSION_1" not in feats
+    else:
+        assert " modern " in line and "VERSION_1" in feats
+    if variant == "packed":
+        assert " packed " in line and "RING_PACKED" in feats
+    else:
+        assert " split " in line
+    assert ("EVENT_IDX" in feats) == (variant != "no-event-idx")
+    assert ("INDIRECT_DESC" in feats) == (variant != "no-indirect")
+    if variant == "intx":
+        assert "INTx" in g.output
+
+
+def stats(g, dev="rng0"):
+    line = g.cmd(f"stats {dev}").strip().splitlines()[0]
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+
+
+@pytest.mark.parametrize("mode", ["poll", "irq", "hybrid"])
+def test_modes_and_counters(boot, mode):
+    g = rng_guest(boot, append=f"mode={mode}")
+    assert f"mode={mode}" in virtio_line(g, "rng0")
+    for _ in range(5):
+        random_bytes(g, 16)
+    s = stats(g)
+    assert s["added"] >= 5 and s["used"] >= 5
+    if mode == "poll":
+        assert s["irqs"] == 0
+    else:
+        assert s["irqs"] >= 5
+
+
+def test_mode_switch_at_run_time(boot):
+    g = rng_guest(boot, append="mode=poll")
+    random_bytes(g)
+    assert stats(g)["irqs"] == 0
+    assert g.cmd("mode rng0 irq").strip() == "rng0 mode=irq"
+    random_bytes(g)
+    assert stats(g)["irqs"] > 0
+    assert g.cmd("mode rng0 fast").startswith("error: usage: EINVAL")
+    assert g.cmd("mode nope0 poll").startswith("error: nope0: ENODEV")
+
+
+def test_boot_log_narrates_handshake(boot):
+    g = rng_guest(boot)
+    for step in ("reset", "ACKNOWLEDGE", "DRIVER", "offers", "accepts", "FEATURES_OK", "DRIVER_OK"):
+        assert re.search(rf"virtio rng0: {step}", g.output), step
+
+
+def test_vq_dump_and_errors(boot):
+    g = rng_guest(boot)
+    random_bytes(g)
+    out = g.cmd("vq rng0 0")
+    assert re.search(r"size", out) and "error" not in out, out
+    assert g.cmd("vq rng0 7").startswith("error: rng0: EINVAL")
+    assert g.cmd("rng rng0 0").startswith("error: usage: EINVAL")
+    assert g.cmd("rng rng0 99999").startswith("error: usage: EINVAL")
