@@ -117,6 +117,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 -include tests/unit/sources.mk
 # Tests #include the sources they test: rebuild when any of those changes.
 -include $(UNIT_TESTS:=.d)
+# libFuzzer targets: `make fuzz`, and the short run that test-unit includes.
+include tests/fuzz/fuzz.mk
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard tests/sim/*.c tests/sim/*.h)
 	$(call say,HOSTCC,$@)
