@@ -658,10 +658,11 @@ static void dump_chain(const struct virtqueue *vq, uint16_t head)
 
 void vq_dump(const struct virtqueue *vq)
 {
-	printf("%s q%u: %s size=%u free=%u inflight=%u features=%s%s broken=%d\n", vq->cfg.name,
-	       vq->cfg.index, vq->packed ? "packed" : "split", vq->num, vq->num_free, vq->inflight,
-	       (vq->flags & VQ_F_EVENT_IDX) ? "EVENT_IDX " : "",
-	       (vq->flags & VQ_F_INDIRECT) ? "INDIRECT_DESC" : "", vq->broken);
+	static const char *const features[] = { "-", "EVENT_IDX", "INDIRECT_DESC",
+						"EVENT_IDX,INDIRECT_DESC" };
+	printf("%s q%u: %s size=%u free=%u inflight=%u features=%s broken=%d\n", vq->cfg.name, vq->cfg.index,
+	       vq->packed ? "packed" : "split", vq->num, vq->num_free, vq->inflight,
+	       features[vq->flags & (VQ_F_EVENT_IDX | VQ_F_INDIRECT)], vq->broken);
 	if (vq->packed)
 		printf("  avail=%u wrap=%d last_used=%u wrap=%d driver_event=%u/%u device_event=%u/%u\n",
 		       vq->avail_idx, vq->avail_wrap, vq->last_used, vq->used_wrap, vq->p.driver->off_wrap,
