@@ -111,9 +111,14 @@ debug: all disk
 
 # Host unit tests, with AddressSanitizer and UBSan.
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -I. -Itests/unit -DHOST_TEST
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -I. -Itests/unit -DHOST_TEST \
+	-MMD -MP
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 -include tests/unit/sources.mk
+# Tests #include the sources they test: rebuild when any of those changes.
+-include $(UNIT_TESTS:=.d)
+# libFuzzer targets: `make fuzz`, and the short run that test-unit includes.
+include tests/fuzz/fuzz.mk
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard tests/sim/*.c tests/sim/*.h)
 	$(call say,HOSTCC,$@)

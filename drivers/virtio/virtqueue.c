@@ -260,9 +260,10 @@ static uint16_t seg_flags(int k, int nout, int n)
 }
 
 /* Fill the head's indirect table (§2.7.5.3 split, §2.8.7 packed: only WRITE
- * is valid there) and make the head one descriptor that points at it. */
-static void fill_indirect(struct virtqueue *vq, uint16_t head, const struct vq_sg *out, int nout,
-			  const struct vq_sg *in, int n)
+ * is valid there) and make the head one descriptor that points at it.
+ * Returns the first entry left free. */
+static uint16_t fill_indirect(struct virtqueue *vq, uint16_t head, const struct vq_sg *out, int nout,
+			      const struct vq_sg *in, int n)
 {
 	size_t off = (size_t)head * VQ_INDIRECT_MAX * sizeof(struct vring_desc);
 	for (int k = 0; k < n; k++) {
@@ -281,12 +282,13 @@ static void fill_indirect(struct virtqueue *vq, uint16_t head, const struct vq_s
 	e->addr = vq->ind_dma + off;
 	e->len = (uint32_t)(n * sizeof(struct vring_desc));
 	e->flags = VRING_DESC_F_INDIRECT;
+	return e->next;
 }
 
 /* Record one segment per entry along the free list; the chain keeps the
- * free list's links as its own. */
-static void fill_direct(struct virtqueue *vq, uint16_t head, const struct vq_sg *out, int nout,
-			const struct vq_sg *in, int n)
+ * free list's links as its own. Returns the first entry left free. */
+static uint16_t fill_direct(struct virtqueue *vq, uint16_t head, const struct vq_sg *out, int nout,
+			    const struct vq_sg *in, int n)
 {
 	uint16_t i = head;
 	for (int k = 0; k < n; k++, i = vq->ent[i].next) {
@@ -295,6 +297,7 @@ static void fill_direct(struct virtqueue *vq, uint16_t head, const struct vq_sg 
 		vq->ent[i].len = sg->len;
 		vq->ent[i].flags = seg_flags(k, nout, n);
 	}
+	return i;
 }
 
 /* §2.7.13: descriptors, then the avail ring entry, then the index. */
@@ -357,18 +360,14 @@ int vq_add(struct virtqueue *vq, const struct vq_sg *out, int nout, const struct
 
 	uint16_t head = vq->free_head;
 	if (indirect)
-		fill_indirect(vq, head, out, nout, in, n);
+		vq->free_head = fill_indirect(vq, head, out, nout, in, n);
 	else
-		fill_direct(vq, head, out, nout, in, n);
+		vq->free_head = fill_direct(vq, head, out, nout, in, n);
+	vq->num_free -= ndesc;
 	struct vq_entry *h = &vq->ent[head];
 	h->token = token;
 	h->in_len = in_len;
 	h->ndesc = (uint16_t)ndesc;
-	uint16_t last = head;
-	for (unsigned k = 1; k < ndesc; k++)
-		last = vq->ent[last].next;
-	vq->free_head = vq->ent[last].next;
-	vq->num_free -= ndesc;
 
 	if (vq->packed)
 		packed_publish(vq, head, ndesc);
@@ -413,8 +412,8 @@ bool vq_kick_prepare(struct virtqueue *vq)
 	if (vq->broken || vq->num_added == 0)
 		return false;
 	dma_mb(); /* our index/flags store visible before we load the device's suppression: store then load */
-	/* More than a ring's worth since the last kick: the event test can't tell, so ask. */
-	bool need = vq->num_added >= vq->num || (vq->packed ? packed_need_kick(vq) : split_need_kick(vq));
+	/* The event test counts in 16 bits: past 65535 entries without a kick it can't tell, so ask. */
+	bool need = vq->num_added > UINT16_MAX || (vq->packed ? packed_need_kick(vq) : split_need_kick(vq));
 	vq->num_added = 0;
 	if (!need)
 		vq->stats.kicks_suppressed++;
@@ -662,10 +661,11 @@ static void dump_chain(const struct virtqueue *vq, uint16_t head)
 
 void vq_dump(const struct virtqueue *vq)
 {
-	printf("%s q%u: %s size=%u free=%u inflight=%u features=%s%s broken=%d\n", vq->cfg.name,
-	       vq->cfg.index, vq->packed ? "packed" : "split", vq->num, vq->num_free, vq->inflight,
-	       (vq->flags & VQ_F_EVENT_IDX) ? "EVENT_IDX " : "",
-	       (vq->flags & VQ_F_INDIRECT) ? "INDIRECT_DESC" : "", vq->broken);
+	static const char *const features[] = { "-", "EVENT_IDX", "INDIRECT_DESC",
+						"EVENT_IDX,INDIRECT_DESC" };
+	printf("%s q%u: %s size=%u free=%u inflight=%u features=%s broken=%d\n", vq->cfg.name, vq->cfg.index,
+	       vq->packed ? "packed" : "split", vq->num, vq->num_free, vq->inflight,
+	       features[vq->flags & (VQ_F_EVENT_IDX | VQ_F_INDIRECT)], vq->broken);
 	if (vq->packed)
 		printf("  avail=%u wrap=%d last_used=%u wrap=%d driver_event=%u/%u device_event=%u/%u\n",
 		       vq->avail_idx, vq->avail_wrap, vq->last_used, vq->used_wrap, vq->p.driver->off_wrap,

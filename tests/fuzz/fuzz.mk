@@ -1,0 +1,37 @@
+# fuzz.mk - libFuzzer targets, built with clang: `make fuzz` runs each for long, `make test-fuzz` briefly.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Werror -Wno-unused-parameter -I. -DHOST_TEST -MMD -MP
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TIME ?= 600
+FUZZ_RUNS ?= 100000
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c
+	$(call say,FUZZCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $<
+
+# The long run keeps a corpus per target, so each run starts where the last stopped.
+fuzz: deps $(FUZZ_TARGETS)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		c=$(BUILD)/fuzz/corpus-$$(basename $$t); mkdir -p $$c; \
+		echo "  FUZZ    $$t for $(FUZZ_TIME) s, corpus $$c"; \
+		$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $$c || exit 1; \
+	done
+
+# The short run is the same every time: a fixed seed, a fixed number of inputs.
+test-fuzz: deps $(FUZZ_TARGETS)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		$$t -runs=$(FUZZ_RUNS) -seed=1 -artifact_prefix=$(BUILD)/fuzz/ > $$t.log 2>&1 || \
+			{ tail -40 $$t.log; echo "fuzz: $$(basename $$t) failed; the input is in $(BUILD)/fuzz/"; exit 1; }; \
+		echo "fuzz: $$(basename $$t): $(FUZZ_RUNS) inputs, no failure"; \
+	done
+
+# `make test-unit` (and so `make check` and `make test`) includes the short run.
+test-unit: test-fuzz
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -f $(FUZZ_TARGETS) $(FUZZ_TARGETS:=.d) $(FUZZ_TARGETS:=.log)
+
+.PHONY: fuzz test-fuzz clean-fuzz
+-include $(FUZZ_TARGETS:=.d)

@@ -1,0 +1,97 @@
+/* sim_dma.c - kernel/dma.c for host tests: handles that are not pointers, checked on every device access. */
+#include "tests/sim/sim.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * A handle is the pointer with high bits flipped: never a valid pointer, so
+ * code that hands the device a pointer, or dereferences a handle, fails.
+ * Every allocation and mapping is a region; the simulated device reaches
+ * memory only through sim_dma_ptr, which insists on a range inside one.
+ */
+#define SIM_DMA_XOR 0x3c00000000000000ull
+#define SIM_REGIONS 4096
+
+struct sim_region {
+	dma_addr_t handle;
+	size_t len;
+	char *p;
+};
+static struct sim_region sim_regions[SIM_REGIONS];
+static int sim_nregions, sim_allocs;
+int sim_dma_fail_after = -1; /* dma_alloc calls that succeed before one fails; -1: none fails */
+
+static dma_addr_t sim_add_region(const void *p, size_t len)
+{
+	if (sim_nregions == SIM_REGIONS) {
+		fprintf(stderr, "sim_dma: too many regions\n");
+		abort();
+	}
+	dma_addr_t h = (dma_addr_t)(uintptr_t)p ^ SIM_DMA_XOR;
+	sim_regions[sim_nregions++] = (struct sim_region){ h, len, (char *)p };
+	return h;
+}
+
+static void sim_del_region(dma_addr_t h)
+{
+	for (int i = 0; i < sim_nregions; i++)
+		if (sim_regions[i].handle == h) {
+			sim_regions[i] = sim_regions[--sim_nregions];
+			return;
+		}
+	fprintf(stderr, "sim_dma: release of unknown handle 0x%llx\n", (unsigned long long)h);
+	abort();
+}
+
+void *sim_dma_ptr(dma_addr_t h, size_t len)
+{
+	for (int i = 0; i < sim_nregions; i++) {
+		const struct sim_region *r = &sim_regions[i];
+		if (h >= r->handle && len <= r->len && h - r->handle <= r->len - len)
+			return r->p + (h - r->handle);
+	}
+	return NULL;
+}
+
+int sim_dma_live(void) { return sim_allocs; }
+
+void *dma_alloc(struct dma_dev *d, size_t size, dma_addr_t *handle)
+{
+	if (sim_dma_fail_after >= 0 && sim_dma_fail_after-- == 0)
+		return NULL;
+	size_t rounded = (size + 4095) & ~(size_t)4095;
+	void *p = aligned_alloc(4096, rounded);
+	if (!p)
+		return NULL;
+	memset(p, 0, rounded);
+	*handle = sim_add_region(p, size);
+	sim_allocs++;
+	return p;
+}
+
+void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle)
+{
+	if (!p)
+		return;
+	if (sim_dma_ptr(handle, size) != p) {
+		fprintf(stderr, "sim_dma: dma_free of %p with a handle or size that does not match\n", p);
+		abort();
+	}
+	sim_del_region(handle);
+	sim_allocs--;
+	free(p);
+}
+
+dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir)
+{
+	if (!p || len == 0)
+		return DMA_MAPPING_ERROR;
+	return sim_add_region(p, len);
+}
+
+void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
+{
+	if (handle != DMA_MAPPING_ERROR)
+		sim_del_region(handle);
+}
