@@ -111,3 +111,11 @@ int cmd_rng(int argc, char **argv)
 	printf("\n");
 	return 0;
 }
+
+int cmd_trace(int argc, char **argv)
+{
+	if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
+		return shell_usage("trace on|off");
+	vq_set_trace(!strcmp(argv[1], "on"));
+	return 0;
+}

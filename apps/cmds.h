@@ -19,6 +19,7 @@ int cmd_sleep(int argc, char **argv);
 int cmd_mode(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_virtio(int argc, char **argv);
 int cmd_vq(int argc, char **argv);
 /* apps/cmd_blk.c, apps/bench.c */

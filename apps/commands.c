@@ -17,6 +17,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "rng", cmd_rng, "rng DEV N: N random bytes from a virtio-rng device, in hex" },
 	{ "sleep", cmd_sleep, "sleep MS: sleep in hlt; prints the time slept and the ticks counted" },
 	{ "stats", cmd_stats, "stats [DEV]: per-queue counters" },
+	{ "trace", cmd_trace, "trace on|off: one line per ring event (add, kick, used, interrupt)" },
 	{ "uptime", cmd_uptime, "uptime: time since boot" },
 	{ "version", cmd_version, "version: ringside VERSION build BUILD_ID" },
 	{ "virtio", cmd_virtio, "virtio: every virtio device, transport, ring, mode and features" },

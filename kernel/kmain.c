@@ -2,6 +2,7 @@
 #include "apps/services.h"
 #include "apps/shell.h"
 #include "drivers/pci/pci.h"
+#include "drivers/virtio/virtqueue.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
 #include "kernel/boot_info.h"
@@ -37,6 +38,8 @@ void kmain(uint32_t magic, uint32_t info)
 	kprintf("console: COM1 input by interrupt: %s\n", console_irq_enabled() ? "yes" : "no");
 	acpi_power_init();
 
+	if (kconfig.trace)
+		vq_set_trace(true);
 	pci_init();
 	services_start();
 

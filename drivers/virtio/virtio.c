@@ -166,7 +166,7 @@ void virtio_queue_irq(struct virtio_dev *vd, unsigned q)
 {
 	if (q >= vd->nqueues)
 		return;
-	vq_stats(vd->q[q].vq)->irqs++;
+	vq_irq(vd->q[q].vq); /* counts it, and traces it when trace is on */
 	vd->q[q].pending = true;
 	poll_kick();
 }

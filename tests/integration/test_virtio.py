@@ -103,3 +103,14 @@ def test_vq_dump_and_errors(boot):
     assert g.cmd("vq rng0 7").startswith("error: rng0: EINVAL")
     assert g.cmd("rng rng0 0").startswith("error: usage: EINVAL")
     assert g.cmd("rng rng0 99999").startswith("error: usage: EINVAL")
+
+
+def test_trace_shows_ring_events(boot):
+    g = rng_guest(boot, append="mode=irq")
+    assert g.cmd("trace on").strip() == ""
+    out = g.cmd("rng rng0 4")
+    for ev in ("add", "kick", "irq", "used"):
+        assert re.search(rf"^trace rng0 q0 {ev} ", out, re.M), (ev, out)
+    g.cmd("trace off")
+    assert "trace" not in g.cmd("rng rng0 4")
+    assert g.cmd("trace maybe").startswith("error: usage: EINVAL")
