@@ -84,7 +84,7 @@ class Guest:
 
     def __init__(self, append=None, machine=None, iso=None, disks=(), net="none",
                  net_props=None, extra=(), qmp=False, gdb_port=None, mem=None,
-                 name="guest", wait_ready=True, timeout=60, debug_exit=True):
+                 name="guest", wait_ready=True, timeout=60, debug_exit=True, netns=None):
         args = []
         if machine:
             args += ["--machine", machine]
@@ -111,7 +111,10 @@ class Guest:
         args += ["--", *extra]
         os.makedirs(LOGDIR, exist_ok=True)
         self.log = open(os.path.join(LOGDIR, re.sub(r"[^\w.-]", "_", name) + ".log"), "w")
-        self.child = pexpect.spawn(QEMU_SH, args, encoding="utf-8", codec_errors="replace",
+        cmd, argv = QEMU_SH, args
+        if netns:  # QEMU inside a network namespace of the test's own
+            cmd, argv = "ip", ["netns", "exec", netns, QEMU_SH, *args]
+        self.child = pexpect.spawn(cmd, argv, encoding="utf-8", codec_errors="replace",
                                    timeout=timeout, echo=False)
         self.tee = _Tee(self.log)
         self.child.logfile_read = self.tee

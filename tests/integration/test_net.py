@@ -1,0 +1,186 @@
+"""test_net.py - virtio-net and the stack against real peers: QEMU's DHCP, and ping, curl and tftp
+from a network namespace of the test's own, over a tap device."""
+import os
+import re
+import socket
+import subprocess
+import time
+
+import pytest
+
+GUEST_IP, HOST_IP = "192.168.76.2", "192.168.76.1"
+SECTORS = 2048  # a 1 MiB disk
+
+
+@pytest.fixture
+def tap(request):
+    """A network namespace with a tap device the guest's virtio-net plugs into."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root for ip netns")
+    ns = f"rs{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        sh = lambda *a: subprocess.run(["ip", "netns", "exec", ns, *a], check=True)  # noqa: E731
+        sh("ip", "link", "set", "lo", "up")
+        sh("ip", "tuntap", "add", "dev", "rstap0", "mode", "tap")
+        sh("ip", "addr", "add", f"{HOST_IP}/24", "dev", "rstap0")
+        sh("ip", "link", "set", "rstap0", "up")
+        yield ns
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+
+
+def in_ns(ns, *args, timeout=120, **kw):
+    return subprocess.run(["ip", "netns", "exec", ns, *args], capture_output=True, timeout=timeout, **kw)
+
+
+@pytest.fixture
+def image(tmp_path):
+    path = tmp_path / "disk.img"
+    data = os.urandom(SECTORS * 512)
+    path.write_bytes(data)
+    return path, data
+
+
+def tap_guest(boot, ns, path, drive="", append=""):
+    extra = ["-drive", f"file={path},if=none,id=d0,format=raw,cache=unsafe{drive}",
+             "-device", "virtio-blk-pci,drive=d0"]
+    return boot(netns=ns, net="tap,ifname=rstap0,script=no,downscript=no", extra=extra,
+                append=f"ip={GUEST_IP}/24 gw={HOST_IP} {append}".strip())
+
+
+# -- QEMU's user-mode network --------------------------------------------------
+
+def test_dhcp_and_ping_gateway(boot):
+    g = boot(net="user")
+    line = g.cmd("net").strip()
+    assert re.match(r"net0 mac=52:54:00:12:34:56 link=up ip=10\.0\.2\.15/24 gw=10\.0\.2\.2 mtu=1500 "
+                    r"rx=\d+ tx=\d+ drops=\d+$", line), line
+    out = g.cmd("ping 10.0.2.2 3", timeout=60)
+    assert len(re.findall(r"^reply from 10\.0\.2\.2 seq=\d+ time_us=\d+$", out, re.M)) == 3, out
+    assert "3 sent, 3 received" in out
+
+
+
+
+def test_no_dhcp_answer(boot, tap, image):
+    path, _ = image
+    extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+    g = boot(netns=tap, net="tap,ifname=rstap0,script=no,downscript=no", extra=extra)
+    assert "no DHCP answer within 3 s; still trying in the background" in g.output
+    assert "ip=0.0.0.0/0" in g.cmd("net")
+    assert g.cmd("ping 10.0.2.2 1").startswith("error: net0: ENETDOWN")
+
+
+def test_link_down_and_up(boot):
+    g = boot(net="user", qmp=True)
+    g.qmp.execute("set_link", name="net0", up=False)
+    g.expect("virtio net0: link down")
+    assert "link=down" in g.cmd("net")
+    g.qmp.execute("set_link", name="net0", up=True)
+    g.expect("virtio net0: link up")
+    assert "link=up" in g.cmd("net")
+
+
+# -- real peers in a namespace -------------------------------------------------
+
+def test_ping_from_host(boot, tap, image):
+    g = tap_guest(boot, tap, image[0])
+    r = in_ns(tap, "ping", "-c", "3", "-W", "5", GUEST_IP)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert b"3 received" in r.stdout
+    # a large ping: fragmented by the host, reassembled by the guest, answered fragmented
+    r = in_ns(tap, "ping", "-c", "1", "-W", "5", "-s", "4000", GUEST_IP)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = g.cmd(f"ping {HOST_IP} 2", timeout=30)
+    assert "2 sent, 2 received" in out, out
+
+
+def test_udp_echo(boot, tap, image):
+    tap_guest(boot, tap, image[0])
+    code = ("import socket,sys\n"
+            "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(5)\n"
+            f"for m in (b'x', b'hello ringside', bytes(range(256))*8):\n"
+            f"    s.sendto(m,('{GUEST_IP}',7)); d,a=s.recvfrom(65535)\n"
+            "    assert d==m, (d, m)\n"
+            "print('ok')\n")
+    r = in_ns(tap, "/usr/bin/python3", "-c", code)
+    assert r.stdout.strip() == b"ok", r.stdout + r.stderr
+
+
+def curl(ns, *args):
+    return in_ns(ns, "curl", "-s", "-S", "--max-time", "120", *args)
+
+
+def test_tftp_read_whole_disk(boot, tap, image, tmp_path):
+    path, data = image
+    tap_guest(boot, tap, path)
+    out = tmp_path / "got"
+    r = curl(tap, "-o", str(out), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == data
+    r = curl(tap, "--tftp-blksize", "1468", "-o", str(out), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == data
+
+
+def test_tftp_read_with_tftp_hpa(boot, tap, image, tmp_path):
+    path, data = image
+    tap_guest(boot, tap, path)
+    out = tmp_path / "got"
+    r = in_ns(tap, "tftp", "-m", "binary", GUEST_IP, "-c", "get", "disk", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert out.read_bytes() == data
+
+
+def test_tftp_write_then_host_sees_it(boot, tap, image, tmp_path):
+    path, data = image
+    g = tap_guest(boot, tap, path)
+    new = os.urandom(300 * 512 + 100)  # a last partial sector: read, merged, written
+    src = tmp_path / "new"
+    src.write_bytes(new)
+    r = curl(tap, "-T", str(src), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 0, r.stderr
+    g.send("poweroff\r")
+    assert g.wait_exit() == 1
+    assert path.read_bytes() == new + data[len(new):]
+
+
+def test_tftp_errors(boot, tap, image, tmp_path):
+    path, data = image
+    tap_guest(boot, tap, path, drive=",readonly=on")
+    out = tmp_path / "got"
+    r = curl(tap, "-o", str(out), f"tftp://{GUEST_IP}/nosuchfile")
+    assert r.returncode == 68, (r.returncode, r.stderr)  # curl: TFTP file not found
+    src = tmp_path / "w"
+    src.write_bytes(b"x" * 1000)
+    r = curl(tap, "-T", str(src), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 69, (r.returncode, r.stderr)  # curl: TFTP permission problem
+    # an opcode TFTP does not have: ERROR 4
+    code = ("import socket\n"
+            "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(5)\n"
+            f"s.sendto(b'\\x00\\x09junk',('{GUEST_IP}',69)); d,a=s.recvfrom(600)\n"
+            "print(d[:4].hex())\n")
+    r = in_ns(tap, "/usr/bin/python3", "-c", code)
+    assert r.stdout.strip() == b"00050004", r.stdout + r.stderr
+
+
+def test_tftp_write_past_the_end(boot, tap, image, tmp_path):
+    path, data = image
+    tap_guest(boot, tap, path)
+    src = tmp_path / "big"
+    src.write_bytes(os.urandom(SECTORS * 512 + 4096))
+    r = curl(tap, "-T", str(src), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 70, (r.returncode, r.stderr)  # curl: disk full
+
+
+def test_tftp_block_numbers_roll_over(boot, tap, tmp_path):
+    """70016 blocks of 8 bytes: block numbers pass 65535 and go on from 0, as tftp-hpa does."""
+    path = tmp_path / "small.img"
+    data = os.urandom(1094 * 512)
+    path.write_bytes(data)
+    tap_guest(boot, tap, path)
+    out = tmp_path / "got"
+    r = curl(tap, "--tftp-blksize", "8", "-o", str(out), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == data
