@@ -1,7 +1,9 @@
 /* cmd_pci.c - `lspci [-v]`: every PCI function, with BARs and capabilities. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
+#include "drivers/pci/edu.h"
 #include "drivers/pci/pci.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,5 +51,34 @@ int cmd_lspci(int argc, char **argv)
 		if (verbose)
 			print_verbose(d);
 	}
+	return 0;
+}
+
+/* `edu [raise N] [msi|intx]`: interrupts from QEMU's edu device, counted. */
+int cmd_edu(int argc, char **argv)
+{
+	struct edu_info in;
+	uint64_t n = 0;
+	int i = 1;
+	if (edu_info(&in))
+		return shell_err("edu0", -ENODEV, "no edu device (QEMU -device edu)");
+	if (argc > i && (!strcmp(argv[i], "msi") || !strcmp(argv[i], "intx"))) {
+		int r = edu_set_mode(argv[i][0] == 'm' ? EDU_MSI : EDU_INTX);
+		if (r)
+			return shell_err("edu0", r, "cannot switch to %s", argv[i]);
+		i++;
+	}
+	if (argc > i + 1 && !strcmp(argv[i], "raise") && !parse_u64(argv[i + 1], &n) && n >= 1 &&
+	    n <= 100000) {
+		unsigned got;
+		edu_raise((unsigned)n, &got);
+		edu_info(&in);
+		printf("raised %llu, received %u\n", (unsigned long long)n, got);
+		i += 2;
+	}
+	if (argc != i)
+		return shell_usage("edu [msi|intx] [raise N]");
+	printf("edu0 %02x:%02x.%x mode=%s vector=0x%x irqs=%llu\n", in.pci->bus, in.pci->dev, in.pci->fn,
+	       in.mode == EDU_MSI ? "msi" : "intx", in.vector, (unsigned long long)in.irqs);
 	return 0;
 }

@@ -10,6 +10,7 @@ int cmd_poweroff(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 /* apps/cmd_pci.c */
+int cmd_edu(int argc, char **argv);
 int cmd_lspci(int argc, char **argv);
 
 /* apps/cmd_irq.c */

@@ -2,8 +2,10 @@
 #include "drivers/pci/pci.h"
 
 int virtio_pci_probe(struct pci_dev *d);
+int edu_probe(struct pci_dev *d);
 
 const struct pci_driver pci_drivers[] = {
 	{ "virtio-pci", 0x1af4, 0xffff, 0xff, 0xff, virtio_pci_probe },
+	{ "edu", 0x1234, 0x11e8, 0xff, 0xff, edu_probe },
 };
 const int pci_ndrivers = sizeof pci_drivers / sizeof pci_drivers[0];
