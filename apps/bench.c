@@ -3,6 +3,7 @@
 #include "apps/shell.h"
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_blk.h"
+#include "drivers/virtio/virtio_rng.h"
 #include "kernel/poll.h"
 #include "kernel/time.h"
 #include <errno.h>
@@ -183,9 +184,43 @@ static int bench_blk(int argc, char **argv)
 	return 0;
 }
 
+/* `bench rng DEV [count=N]`: N requests of 16 bytes, one at a time; what the
+ * queue counters did meanwhile shows what the mode and EVENT_IDX change. */
+static int bench_rng(int argc, char **argv)
+{
+	uint64_t count = 10000;
+	uint8_t buf[16];
+	if (argc < 3 || argc > 4 ||
+	    (argc == 4 && (strncmp(argv[3], "count=", 6) || parse_u64(argv[3] + 6, &count))) || count == 0 ||
+	    count > 10000000)
+		return shell_usage("bench rng DEV [count=N], N from 1 to 10000000");
+	struct virtio_dev *vd = virtio_find(argv[2]);
+	if (!vd || vd->drv != &virtio_rng_driver)
+		return shell_err(argv[2], -ENODEV, "no such virtio-rng device");
+	struct vq_stats before = *vq_stats(vd->q[0].vq);
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < count; i++) {
+		int r = virtio_rng_read(vd, buf, sizeof buf);
+		if (r <= 0)
+			return shell_err(argv[2], r ? r : -EIO, "request %llu failed", (unsigned long long)i);
+	}
+	double s = (now_ns() - t0) / 1e9;
+	const struct vq_stats *a = vq_stats(vd->q[0].vq);
+	printf("requests=%llu secs=%.2f per_sec=%.0f kicks=%llu kicks_suppressed=%llu irqs=%llu polls=%llu "
+	       "empty_polls=%llu mode=%s\n",
+	       (unsigned long long)count, s, count / s, (unsigned long long)(a->kicks - before.kicks),
+	       (unsigned long long)(a->kicks_suppressed - before.kicks_suppressed),
+	       (unsigned long long)(a->irqs - before.irqs), (unsigned long long)(a->polls - before.polls),
+	       (unsigned long long)(a->empty_polls - before.empty_polls), io_mode_name(vd->mode));
+	return 0;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "blk"))
 		return bench_blk(argc, argv);
-	return shell_usage("bench blk DEV [rw=...] [bs=BYTES] [qd=N] [secs=S] [queue=Q]");
+	if (argc >= 2 && !strcmp(argv[1], "rng"))
+		return bench_rng(argc, argv);
+	return shell_usage(
+		"bench blk DEV [rw=...] [bs=BYTES] [qd=N] [secs=S] [queue=Q] | bench rng DEV [count=N]");
 }

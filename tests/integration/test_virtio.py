@@ -114,3 +114,13 @@ def test_trace_shows_ring_events(boot):
     g.cmd("trace off")
     assert "trace" not in g.cmd("rng rng0 4")
     assert g.cmd("trace maybe").startswith("error: usage: EINVAL")
+
+
+@pytest.mark.parametrize("mode", ["poll", "hybrid"])
+def test_bench_rng_counts(boot, mode):
+    g = rng_guest(boot, append=f"mode={mode}")
+    out = g.cmd("bench rng rng0 count=200", timeout=60)
+    s = dict(re.findall(r"(\w+)=([\w.]+)", out))
+    assert s["requests"] == "200" and s["mode"] == mode, out
+    assert int(s["kicks"]) + int(s["kicks_suppressed"]) == 200
+    assert (int(s["irqs"]) == 0) == (mode == "poll"), out
