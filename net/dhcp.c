@@ -211,6 +211,8 @@ static void dhcp_bind(struct netif *nif, const struct dhcp_msg *m, const struct 
 		log_info("net %s: dhcp bound, lease %u s from %u.%u.%u.%u\n", nif->name, o->lease,
 			 c->server >> 24, (c->server >> 16) & 255, (c->server >> 8) & 255, c->server & 255);
 		netif_set_addr(nif, ip, __builtin_popcount(mask), o->router);
+	} else {
+		log_info("net %s: dhcp renewed, lease %u s\n", nif->name, o->lease);
 	}
 }
 

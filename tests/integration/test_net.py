@@ -184,3 +184,26 @@ def test_tftp_block_numbers_roll_over(boot, tap, tmp_path):
     r = curl(tap, "--tftp-blksize", "8", "-o", str(out), f"tftp://{GUEST_IP}/disk")
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == data
+
+
+@pytest.mark.skipif(os.environ.get("RINGSIDE_FULL") != "1", reason="a minute of lease time: make test-full")
+def test_dhcp_renewal_against_dnsmasq(boot, tap, image, tmp_path):
+    """dnsmasq's shortest lease is 2 minutes: renewal comes at T1, one minute in."""
+    dns = subprocess.Popen(["ip", "netns", "exec", tap, "dnsmasq", "--no-daemon", "--port=0", "--no-resolv",
+                            "--no-hosts", "--interface=rstap0", "--bind-interfaces", "--leasefile-ro",
+                            f"--pid-file={tmp_path}/dnsmasq.pid",
+                            "--dhcp-range=192.168.76.50,192.168.76.60,2m"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        path, _ = image
+        extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+        g = boot(netns=tap, net="tap,ifname=rstap0,script=no,downscript=no", extra=extra)
+        assert re.search(r"dhcp bound, lease 120 s from 192\.168\.76\.1", g.output), g.output
+        ip = re.search(r"ip=(192\.168\.76\.\d+)/24", g.cmd("net")).group(1)
+        g.expect(r"dhcp renewed, lease 120 s", timeout=100)
+        assert f"ip={ip}/24" in g.cmd("net")
+        r = in_ns(tap, "ping", "-c", "1", "-W", "5", ip)
+        assert r.returncode == 0
+    finally:
+        dns.terminate()
+        dns.wait()
