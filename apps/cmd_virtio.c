@@ -35,14 +35,19 @@ int cmd_virtio(int argc, char **argv)
 int cmd_vq(int argc, char **argv)
 {
 	uint64_t q;
-	if (argc != 3 || parse_u64(argv[2], &q))
-		return shell_usage("vq DEV Q");
+	bool inject = argc == 4 && !strcmp(argv[3], "inject-reset");
+	if ((argc != 3 && !inject) || parse_u64(argv[2], &q))
+		return shell_usage("vq DEV Q [inject-reset]");
 	struct virtio_dev *vd = find(argv[1]);
 	if (!vd)
 		return -ENODEV;
 	if (q >= vd->nqueues)
 		return shell_err(argv[1], -EINVAL, "no queue %llu (it has %u)", (unsigned long long)q,
 				 vd->nqueues);
+	if (inject) { /* break the ring on purpose: the device must ask for a reset */
+		int r = vq_inject_bad_avail(vd->q[q].vq);
+		return r ? shell_err(argv[1], r, "only split rings can be broken this way") : 0;
+	}
 	vq_dump(vd->q[q].vq);
 	return 0;
 }

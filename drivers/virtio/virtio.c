@@ -326,11 +326,20 @@ static void teardown_queues(struct virtio_dev *vd)
 
 static int virtio_reinit(struct virtio_dev *vd)
 {
+	enum io_mode mode = vd->mode;
 	teardown_queues(vd);
+	if (mode == IO_MODE_POLL)
+		poll_busy_put(); /* bring_up sets the mode's queues up afresh */
 	int r = bring_up(vd);
-	if (r)
+	if (r) {
 		vd->broken = true;
-	return r;
+		return r;
+	}
+	if (mode == IO_MODE_POLL)
+		poll_busy_get();
+	vd->resets++;
+	log_info("virtio %s: reset and running again (%u resets)\n", vd->name, vd->resets);
+	return 0;
 }
 
 int virtio_probe(struct virtio_dev *vd, uint16_t device_id)

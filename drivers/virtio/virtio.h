@@ -103,6 +103,7 @@ struct virtio_dev {
 	bool msix;                    /* false: INTx through the ISR */
 	volatile bool config_pending; /* config interrupt came */
 	bool broken;
+	unsigned resets; /* DEVICE_NEEDS_RESET recoveries */
 	struct virtio_dev *next;
 };
 

@@ -679,3 +679,20 @@ void vq_dump(const struct virtqueue *vq)
 		if (vq->ent[i].token)
 			dump_chain(vq, (uint16_t)i);
 }
+
+/*
+ * Fault injection, to test recovery: publish an avail index a whole ring
+ * ahead of what was added. A device must refuse that (QEMU: "Guest moved
+ * index", then DEVICE_NEEDS_RESET and a configuration interrupt), which is
+ * how the driver's reset path gets exercised against the real device.
+ * Split rings only; -EOPNOTSUPP for packed.
+ */
+int vq_inject_bad_avail(struct virtqueue *vq)
+{
+	if (vq->packed)
+		return -EOPNOTSUPP;
+	vq->s.avail->idx = (uint16_t)(vq->avail_idx + vq->num + 1);
+	dma_wmb(); /* the bad index visible before the doorbell */
+	vq_notify(vq);
+	return 0;
+}

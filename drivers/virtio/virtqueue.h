@@ -76,4 +76,7 @@ void vq_set_trace(bool on);
 void vq_irq(struct virtqueue *vq); /* drivers call this on an interrupt: counts and traces it */
 const char *vq_name(const struct virtqueue *vq);
 unsigned vq_index(const struct virtqueue *vq);
+/* Testing the reset path: make the ring's avail index impossible and
+ * notify, so the device flags DEVICE_NEEDS_RESET. */
+int vq_inject_bad_avail(struct virtqueue *vq);
 #endif

@@ -124,3 +124,15 @@ def test_bench_rng_counts(boot, mode):
     assert s["requests"] == "200" and s["mode"] == mode, out
     assert int(s["kicks"]) + int(s["kicks_suppressed"]) == 200
     assert (int(s["irqs"]) == 0) == (mode == "poll"), out
+
+
+@pytest.mark.parametrize("mode", ["poll", "hybrid"])
+def test_device_needs_reset_is_recovered(boot, mode):
+    """An impossible avail index makes QEMU set DEVICE_NEEDS_RESET; the core resets and re-initialises."""
+    g = rng_guest(boot, append=f"mode={mode}")
+    random_bytes(g)
+    g.cmd("vq rng0 0 inject-reset")
+    g.expect(r"virtio rng0: device needs reset")
+    g.expect(r"virtio rng0: reset and running again \(1 resets\)")
+    random_bytes(g)
+    assert f"mode={mode}" in virtio_line(g, "rng0")
