@@ -140,7 +140,10 @@ class Guest:
         self.child.send(line + "\r")
         self.child.expect_exact(PROMPT, timeout=timeout)
         out = self.child.before.replace("\r\n", "\n").replace("\r", "")
-        # the shell echoes the line first
+        # the shell echoes the line first; log lines may come before the echo
+        i = out.find(line + "\n")
+        if i >= 0:
+            return out[i + len(line) + 1:]
         first, _, rest = out.partition("\n")
         return rest
 
