@@ -176,3 +176,31 @@ def test_bench_keeps_qd_in_flight(boot, image, qd):
     assert m and int(m[1]) > 0 and int(m[2]) == qd, out
     s = dict(re.findall(r"(\w+)=(\d+)", g.cmd("stats blk0").splitlines()[0]))
     assert int(s["max_inflight"]) >= qd, s
+
+
+def test_block_resize_updates_capacity(boot, image):
+    path, data = image
+    g = blk_guest(boot, path, qmp=True)
+    nodes = g.qmp.execute("query-block")
+    name = nodes[0]["device"] or nodes[0]["qdev"]
+    g.qmp.execute("block_resize", device=name, size=2 * SECTORS * 512)
+    g.expect(rf"virtio blk0: capacity now {2 * SECTORS} sectors \(was {SECTORS}\)")
+    assert f"capacity={2 * SECTORS} " in g.cmd("blk blk0 info")
+    assert g.cmd(f"blk blk0 sha256 {SECTORS} 8").strip() == hashlib.sha256(bytes(8 * 512)).hexdigest()
+
+
+def test_several_disks_in_pci_order(boot, tmp_path):
+    imgs = []
+    for i in range(3):
+        p = tmp_path / f"d{i}.img"
+        p.write_bytes(os.urandom((i + 1) * 1024 * 512))
+        imgs.append(p)
+    extra = []
+    for i, p in enumerate(imgs):
+        extra += ["-drive", f"file={p},if=none,id=d{i},format=raw",
+                  "-device", f"virtio-blk-pci,drive=d{i},addr={5 + i}"]
+    g = boot(extra=extra)
+    for i, p in enumerate(imgs):
+        data = p.read_bytes()
+        assert f"capacity={(i + 1) * 1024} " in g.cmd(f"blk blk{i} info")
+        assert g.cmd(f"blk blk{i} sha256 0 {(i + 1) * 1024}").strip() == hashlib.sha256(data).hexdigest()
