@@ -42,7 +42,9 @@ static void show(const struct netif *nif, bool verbose)
 		       (unsigned long long)d->rx_bad_len, (unsigned long long)d->rx_bad_num_buffers,
 		       (unsigned long long)d->rx_ring_dry, (unsigned long long)d->tx_too_long,
 		       (unsigned long long)d->tx_ring_full);
-	printf("  dhcp=%s\n", dhcp_state_name(nif->dhcp.state));
+	printf("  frags_tx=%llu frags_rx=%llu reassembled=%llu dhcp=%s\n",
+	       (unsigned long long)nif->stats.frags_tx, (unsigned long long)nif->stats.frags_rx,
+	       (unsigned long long)nif->stats.reassembled, dhcp_state_name(nif->dhcp.state));
 }
 
 int cmd_net(int argc, char **argv)

@@ -382,7 +382,9 @@ static int parse_options(struct session *s, const char *p, const char *end, bool
 		if (!strcasecmp(name, "blksize")) {
 			if (!num || v < 8 || v > 65464) /* RFC 2348 */
 				return -EINVAL;
-			s->blksize = v > MAX_BLKSIZE ? MAX_BLKSIZE : (uint32_t)v;
+			/* no larger than one frame of this interface: DATA is never fragmented */
+			uint32_t fit = s->nif->mtu - 20 - 8 - 4;
+			s->blksize = v > fit ? fit : (uint32_t)v;
 			*blk = true;
 		} else if (!strcasecmp(name, "timeout")) {
 			if (!num || v < 1 || v > 255) /* RFC 2349 */

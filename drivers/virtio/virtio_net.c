@@ -42,14 +42,16 @@ _Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio 1.2 §5.1.6");
 
 #define RXQ           0
 #define TXQ           1
-#define BUF_SIZE      2048u /* one receive or transmit buffer */
+#define MRG_BUF_SIZE  2048u /* one receive buffer, when frames may span several */
+#define MAX_MTU       9000u /* jumbo frames, when the device's MTU says so */
 #define MAX_FRAME     9216u /* merged receive buffers are refused past this */
 #define ETH_MIN_FRAME 14u   /* an Ethernet header, at least */
 
 struct vnet {
 	struct netif nif;
 	size_t hdr_len;   /* 10 or 12 */
-	uint8_t *rx, *tx; /* BUF_SIZE slots, coherent */
+	uint8_t *rx, *tx; /* rx_size and tx_size slots, coherent */
+	uint32_t rx_size, tx_size;
 	dma_addr_t rx_h, tx_h;
 	unsigned nrx, ntx;
 	uint16_t *tx_free;
@@ -84,7 +86,7 @@ static const char *net_feature_name(unsigned bit)
 /* Hand receive buffer i to the device: one device-writable descriptor. */
 static int post_rx(struct virtio_dev *vd, struct vnet *n, unsigned i)
 {
-	struct vq_sg sg = { n->rx_h + (dma_addr_t)i * BUF_SIZE, BUF_SIZE };
+	struct vq_sg sg = { n->rx_h + (dma_addr_t)i * n->rx_size, n->rx_size };
 	/* token: the slot number, plus one so that it is never NULL */
 	return vq_add(vd->q[RXQ].vq, NULL, 0, &sg, 1, (void *)(uintptr_t)(i + 1));
 }
@@ -99,6 +101,25 @@ static void read_link(struct virtio_dev *vd, struct vnet *n)
 
 static int xmit(struct netif *nif, const struct net_tx *tx);
 
+/* The MTU (§5.1.4.1: the device's is the most the driver may use), then
+ * the buffer sizes it asks for: a frame is header + Ethernet + VLAN tag +
+ * MTU; with MRG_RXBUF it may span several 2 KiB receive buffers. */
+static void size_buffers(struct virtio_dev *vd, struct vnet *n)
+{
+	uint16_t mtu = 1500;
+	if (virtio_has(vd, VIRTIO_NET_F_MTU)) {
+		uint16_t m = (uint16_t)CFG(mtu, 2);
+		if (m >= 576 && m <= MAX_MTU)
+			mtu = m;
+		else
+			log_warn("virtio %s: MTU %u out of 576..%u; using 1500\n", vd->name, m, MAX_MTU);
+	}
+	n->nif.mtu = mtu;
+	uint32_t frame = (uint32_t)(n->hdr_len + 14 + 4 + mtu + 63) & ~63u;
+	n->tx_size = frame > MRG_BUF_SIZE ? frame : MRG_BUF_SIZE;
+	n->rx_size = virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF) ? MRG_BUF_SIZE : n->tx_size;
+}
+
 static int net_probe(struct virtio_dev *vd)
 {
 	struct vnet *n = vd->priv;
@@ -112,9 +133,10 @@ static int net_probe(struct virtio_dev *vd)
 		return r;
 	unsigned nrx = vq_size(vd->q[RXQ].vq), ntx = vq_size(vd->q[TXQ].vq);
 	if (!again) {
+		size_buffers(vd, n);
 		n->nrx = nrx, n->ntx = ntx;
-		n->rx = dma_alloc(vd->dma, (size_t)nrx * BUF_SIZE, &n->rx_h);
-		n->tx = dma_alloc(vd->dma, (size_t)ntx * BUF_SIZE, &n->tx_h);
+		n->rx = dma_alloc(vd->dma, (size_t)nrx * n->rx_size, &n->rx_h);
+		n->tx = dma_alloc(vd->dma, (size_t)ntx * n->tx_size, &n->tx_h);
 		n->tx_free = calloc(ntx, sizeof *n->tx_free);
 		n->merge = malloc(MAX_FRAME);
 		if (!n->rx || !n->tx || !n->tx_free || !n->merge)
@@ -142,13 +164,6 @@ static int net_probe(struct virtio_dev *vd)
 			memcpy(nif->mac, &t, 6);
 			nif->mac[0] = (uint8_t)((nif->mac[0] & 0xfe) | 0x02);
 		}
-		nif->mtu = 1500;
-		if (virtio_has(vd, VIRTIO_NET_F_MTU)) {
-			uint16_t mtu = (uint16_t)CFG(mtu, 2);
-			if (mtu >= 576 && mtu < nif->mtu)
-				nif->mtu =
-					mtu; /* the device's is a maximum: never more than a buffer holds */
-		}
 		if (virtio_has(vd, VIRTIO_NET_F_CSUM))
 			nif->features |= NETIF_F_TX_CSUM;
 		nif->xmit = xmit;
@@ -158,7 +173,7 @@ static int net_probe(struct virtio_dev *vd)
 	}
 	log_info("virtio %s: mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u, %u receive buffers of %u bytes\n",
 		 vd->name, nif->mac[0], nif->mac[1], nif->mac[2], nif->mac[3], nif->mac[4], nif->mac[5],
-		 nif->mtu, nrx, BUF_SIZE);
+		 nif->mtu, nrx, n->rx_size);
 	return 0;
 }
 
@@ -183,7 +198,7 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 	struct virtio_dev *vd = nif->driver;
 	struct vnet *n = vd->priv;
 	size_t len = n->hdr_len + tx->hdr_len + tx->payload_len;
-	if (len > BUF_SIZE) {
+	if (len > n->tx_size) {
 		n->st.tx_too_long++;
 		return -EMSGSIZE;
 	}
@@ -194,7 +209,7 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 		return -ENOBUFS;
 	}
 	unsigned slot = n->tx_free[--n->ntx_free];
-	uint8_t *buf = n->tx + (size_t)slot * BUF_SIZE;
+	uint8_t *buf = n->tx + (size_t)slot * n->tx_size;
 	struct virtio_net_hdr h = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
 	if ((tx->flags & NET_TX_CSUM) && virtio_has(vd, VIRTIO_NET_F_CSUM)) {
 		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM; /* §5.1.6.2: the device completes it */
@@ -205,7 +220,7 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 	memcpy(buf + n->hdr_len, tx->hdr, tx->hdr_len);
 	if (tx->payload_len)
 		memcpy(buf + n->hdr_len + tx->hdr_len, tx->payload, tx->payload_len);
-	struct vq_sg sg = { n->tx_h + (dma_addr_t)slot * BUF_SIZE, (uint32_t)len };
+	struct vq_sg sg = { n->tx_h + (dma_addr_t)slot * n->tx_size, (uint32_t)len };
 	int r = vq_add(vd->q[TXQ].vq, &sg, 1, NULL, 0, (void *)(uintptr_t)(slot + 1));
 	if (r) {
 		n->tx_free[n->ntx_free++] = (uint16_t)slot;
@@ -225,20 +240,20 @@ static unsigned rx_slot(void *tok) { return (unsigned)((uintptr_t)tok - 1); }
  * device after. */
 static void receive(struct virtio_dev *vd, struct vnet *n, unsigned slot, uint32_t len)
 {
-	uint8_t *buf = n->rx + (size_t)slot * BUF_SIZE;
+	uint8_t *buf = n->rx + (size_t)slot * n->rx_size;
 	struct virtio_net_hdr h = { 0 };
 	unsigned more = 0;
 	const uint8_t *frame = buf + n->hdr_len;
 	size_t flen;
 
-	if (len < n->hdr_len + ETH_MIN_FRAME || len > BUF_SIZE) {
+	if (len < n->hdr_len + ETH_MIN_FRAME || len > n->rx_size) {
 		n->st.rx_bad_len++;
 		goto repost;
 	}
 	memcpy(&h, buf, n->hdr_len);
 	flen = len - n->hdr_len;
 	if (virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF)) {
-		if (h.num_buffers == 0 || h.num_buffers > (MAX_FRAME + BUF_SIZE - 1) / BUF_SIZE) {
+		if (h.num_buffers == 0 || h.num_buffers > (MAX_FRAME + MRG_BUF_SIZE - 1) / MRG_BUF_SIZE) {
 			n->st.rx_bad_num_buffers++;
 			goto repost; /* the rest of the frame is drained as it comes, as frames of its own */
 		}
@@ -254,14 +269,14 @@ static void receive(struct virtio_dev *vd, struct vnet *n, unsigned slot, uint32
 				goto repost;
 			}
 			unsigned s = rx_slot(tok);
-			if (flen + l > MAX_FRAME || l > BUF_SIZE) {
+			if (flen + l > MAX_FRAME || l > n->rx_size) {
 				n->st.rx_bad_len++;
 				post_rx(vd, n, s);
 				while (--more && (tok = vq_get(vd->q[RXQ].vq, &l)))
 					post_rx(vd, n, rx_slot(tok));
 				goto repost;
 			}
-			memcpy(n->merge + flen, n->rx + (size_t)s * BUF_SIZE, l);
+			memcpy(n->merge + flen, n->rx + (size_t)s * n->rx_size, l);
 			flen += l;
 			post_rx(vd, n, s);
 		}

@@ -207,3 +207,67 @@ def test_dhcp_renewal_against_dnsmasq(boot, tap, image, tmp_path):
     finally:
         dns.terminate()
         dns.wait()
+
+
+# Each varies one thing from the default virtio-net-pci, on user networking.
+NET_VARIANTS = {
+    "modern": dict(net_props="disable-legacy=on"),
+    "legacy": dict(net_props="disable-modern=on"),
+    "legacy-no-mrg": dict(net_props="disable-modern=on,mrg_rxbuf=off"),  # the 10-byte header
+    "packed": dict(net_props="packed=on"),
+    "no-mrg-rxbuf": dict(net_props="mrg_rxbuf=off"),
+    "no-csum": dict(net_props="csum=off"),
+    "no-event-idx": dict(net_props="event_idx=off"),
+    "intx": dict(net_props="vectors=0"),
+    "rx-queue-1024": dict(net_props="rx_queue_size=1024"),
+    "pc": dict(machine="pc"),
+    "poll": dict(append="mode=poll"),
+    "irq": dict(append="mode=irq"),
+}
+
+
+@pytest.mark.parametrize("variant", list(NET_VARIANTS))
+def test_dhcp_ping_matrix(boot, variant):
+    g = boot(net="user", **NET_VARIANTS[variant])
+    assert "ip=10.0.2.15/24" in g.cmd("net")
+    out = g.cmd("ping 10.0.2.2 2", timeout=60)
+    assert "2 sent, 2 received" in out, out
+
+
+@pytest.mark.parametrize("blksize", [1468, 8192, 65464])
+def test_tftp_blksize_options(boot, tap, image, tmp_path, blksize):
+    path, data = image
+    tap_guest(boot, tap, path)
+    out = tmp_path / "got"
+    r = curl(tap, "--tftp-blksize", str(blksize), "-o", str(out), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == data
+
+
+def test_tftp_over_hostfwd(boot, image, tmp_path):
+    """Through QEMU's user networking: the host reaches port 69 by hostfwd (UDP)."""
+    path, data = image
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+    boot(net=f"user,hostfwd=udp:127.0.0.1:{port}-:69", extra=extra)
+    out = tmp_path / "got"
+    r = subprocess.run(["curl", "-s", "-S", "--max-time", "120", "-o", str(out), f"tftp://127.0.0.1:{port}/disk"],
+                       capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == data
+
+
+def test_host_mtu_9000_unfragmented(boot, tap, image, tmp_path):
+    path, data = image
+    in_ns(tap, "ip", "link", "set", "rstap0", "mtu", "9000")
+    extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+    g = boot(netns=tap, net="tap,ifname=rstap0,script=no,downscript=no", net_props="host_mtu=9000",
+             extra=extra, append=f"ip={GUEST_IP}/24 gw={HOST_IP}")
+    assert "mtu=9000" in g.cmd("net")
+    # 8000 bytes of ICMP with don't-fragment: it fits one frame each way, or fails
+    r = in_ns(tap, "ping", "-c", "2", "-W", "5", "-M", "do", "-s", "8000", GUEST_IP)
+    assert r.returncode == 0, r.stdout + r.stderr
+    v = g.cmd("net net0 -v")
+    assert re.search(r"frags_tx=0 frags_rx=0 ", v), v
