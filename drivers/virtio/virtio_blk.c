@@ -198,7 +198,7 @@ static int blk_probe(struct virtio_dev *vd)
 		return -ENOMEM;
 	}
 	if ((r = read_config(vd, b)))
-		return r;
+		goto fail;
 	unsigned nq = 1;
 	if (virtio_has(vd, VIRTIO_BLK_F_MQ)) {
 		nq = (unsigned)CFG(num_queues, 2);
@@ -208,7 +208,7 @@ static int blk_probe(struct virtio_dev *vd)
 			nq = VIRTIO_MAX_QUEUES;
 	}
 	if ((r = virtio_setup_queues(vd, nq, 0)))
-		return r;
+		goto fail;
 	b->info.queues = vd->nqueues;
 	/* Data segments per request: what the device accepts (SEG_MAX), and
 	 * without indirect descriptors what fits in the ring beside header and
@@ -221,20 +221,22 @@ static int blk_probe(struct virtio_dev *vd)
 		segs = ring - 2;
 	if (segs == 0 || ring < 3) {
 		log_err("virtio %s: queue of %u entries holds no request\n", vd->name, ring);
-		return -EINVAL;
+		r = -EINVAL;
+		goto fail;
 	}
 	b->max_segs = segs;
 	b->seg_bytes = PAGE_SIZE;
 	if (b->info.size_max && b->info.size_max < b->seg_bytes) {
 		if (b->info.size_max < 512) {
 			log_err("virtio %s: SIZE_MAX %u is below one sector\n", vd->name, b->info.size_max);
-			return -EINVAL;
+			r = -EINVAL;
+			goto fail;
 		}
 		b->seg_bytes = b->info.size_max & ~511u;
 	}
 	for (unsigned i = 0; i < vd->nqueues; i++)
 		if ((r = queue_alloc(vd, b, &b->q[i], vq_size(vd->q[i].vq))))
-			return r;
+			goto fail;
 	log_info("virtio %s: %llu sectors, block %u bytes, %u queue(s) of %u, %u segments of %u bytes per "
 		 "request%s\n",
 		 vd->name, (unsigned long long)b->info.capacity, b->info.block_size, vd->nqueues, ring,
@@ -246,6 +248,12 @@ static int blk_probe(struct virtio_dev *vd)
 		flush_registered[idx] = 1;
 	}
 	return 0;
+fail: /* the core destroys the queues; what the driver made goes here */
+	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
+		queue_free(vd, &b->q[i]);
+	free(b);
+	vd->priv = NULL;
+	return r;
 }
 
 /* -- requests ----------------------------------------------------------------- */

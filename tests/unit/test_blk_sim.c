@@ -1,0 +1,209 @@
+/* test_blk_sim.c - virtio-blk's request splitting against the simulated device, with the limits
+ * QEMU never offers (SIZE_MAX) and a small SEG_MAX. */
+#include "unit.h"
+
+#include "drivers/virtio/virtio_blk.c"
+#include "drivers/virtio/virtqueue.c"
+#include "tests/sim/sim_dev.c"
+#include "tests/sim/sim_dma.c"
+#include <errno.h>
+#include <string.h>
+
+/* -- a fake virtio core: config space from a struct, one queue on the sim ------- */
+
+static struct virtio_blk_config cfg;
+static struct sim_dev sim;
+static unsigned ring_flags;
+struct virtio_dev *virtio_devices;
+
+uint64_t virtio_config_read(struct virtio_dev *vd, unsigned off, int width)
+{
+	uint64_t v = 0;
+	(void)vd;
+	memcpy(&v, (const char *)&cfg + off, (size_t)width);
+	return v;
+}
+
+int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max)
+{
+	(void)n, (void)max;
+	struct vq_config c = {
+		.name = vd->name, .num = 16, .flags = ring_flags, .notify = sim_notify, .priv = &sim
+	};
+	memset(&sim, 0, sizeof sim);
+	if (!(vd->q[0].vq = vq_create(&c)) || sim_attach(&sim, vd->q[0].vq, ring_flags))
+		return -ENOMEM;
+	vd->nqueues = 1;
+	return 0;
+}
+
+bool virtio_wait(struct virtio_dev *vd, bool (*done)(void *), void *arg, uint64_t timeout_ns)
+{
+	(void)vd, (void)done, (void)arg, (void)timeout_ns;
+	return false; /* the tests drive the device by hand */
+}
+
+void power_register_flush(int (*fn)(void *), void *arg) { (void)fn, (void)arg; }
+
+static struct virtio_dev *open_blk(uint64_t features, unsigned flags)
+{
+	static struct virtio_dev vd;
+	memset(&vd, 0, sizeof vd);
+	strcpy(vd.name, "blk0");
+	vd.drv = &virtio_blk_driver;
+	vd.features = features | BIT(VIRTIO_F_VERSION_1);
+	ring_flags = flags;
+	if (virtio_blk_driver.probe(&vd)) {
+		if (vd.q[0].vq) { /* as the core does when a probe fails */
+			vq_destroy(vd.q[0].vq);
+			sim_detach(&sim);
+		}
+		return NULL;
+	}
+	return &vd;
+}
+
+static void close_blk(struct virtio_dev *vd)
+{
+	struct blk *b = vd->priv;
+	queue_free(vd, &b->q[0]);
+	free(b);
+	vq_destroy(vd->q[0].vq);
+	sim_detach(&sim);
+}
+
+/* -- the device side: take each chain, check it, fill it, say OK --------------- */
+
+struct seen {
+	unsigned chains, max_data_segs;
+	uint32_t max_seg_len, data_bytes;
+	uint64_t sectors[64];
+	bool bad_order;
+};
+
+static void serve(struct virtio_dev *vd, struct seen *sv)
+{
+	while (sim_fetch(&sim) > 0) {
+		while (sim.npending) {
+			struct sim_chain *c = &sim.pending[0];
+			/* header (readable), data, status (the last, writable, 1 byte) */
+			struct virtio_blk_outhdr h;
+			memcpy(&h, c->seg[0].p, sizeof h);
+			if (sv->chains < 64)
+				sv->sectors[sv->chains] = h.sector;
+			unsigned data = c->nseg - 2;
+			if (c->seg[0].write || !c->seg[c->nseg - 1].write || c->seg[c->nseg - 1].len != 1)
+				sv->bad_order = true;
+			for (unsigned i = 1; i + 1 < c->nseg; i++) {
+				sv->data_bytes += c->seg[i].len;
+				if (c->seg[i].len > sv->max_seg_len)
+					sv->max_seg_len = c->seg[i].len;
+			}
+			if (data > sv->max_data_segs)
+				sv->max_data_segs = data;
+			sv->chains++;
+			unsigned char *status = c->seg[c->nseg - 1].p;
+			sim_use(&sim, 0, c->in_len);
+			*status = VIRTIO_BLK_S_OK; /* after sim_use, which fills what is writable */
+		}
+		blk_poll(vd, 0, 64);
+	}
+}
+
+static int last_status = 1;
+static void req_done(struct blk_req *r, int status)
+{
+	(void)r;
+	last_status = status;
+}
+
+static void test_size_max_and_seg_max_split_requests(void)
+{
+	static const unsigned layouts[] = { 0, VQ_F_INDIRECT, VQ_F_PACKED, VQ_F_PACKED | VQ_F_INDIRECT };
+	for (unsigned l = 0; l < 4; l++) {
+		cfg = (struct virtio_blk_config){
+			.capacity = 4096, .size_max = 1024, .seg_max = 4, .blk_size = 512
+		};
+		struct virtio_dev *vd = open_blk(BIT(VIRTIO_BLK_F_SIZE_MAX) | BIT(VIRTIO_BLK_F_SEG_MAX) |
+							 BIT(VIRTIO_BLK_F_BLK_SIZE),
+						 layouts[l]);
+		CHECK(vd != NULL);
+		if (!vd)
+			continue;
+		static unsigned char buf[16384] __attribute__((aligned(4096)));
+		memset(buf, 0, sizeof buf);
+		struct blk_req r = {
+			.op = BLK_READ, .sector = 100, .count = 32, .buf = buf, .done = req_done
+		};
+		struct seen sv = { 0 };
+		last_status = 1;
+		CHECK_EQ(blk_submit(vd, &r), 0);
+		serve(vd, &sv);
+		CHECK_EQ(last_status, 0);
+		CHECK_EQ(sv.data_bytes, sizeof buf);
+		CHECK(sv.max_seg_len <= 1024); /* SIZE_MAX honoured */
+		CHECK(sv.max_data_segs <= 4);  /* SEG_MAX honoured */
+		CHECK_EQ(sv.chains, 4);        /* 16 KiB in pieces of 4 x 1 KiB */
+		CHECK_EQ(sv.sectors[0], 100);
+		CHECK_EQ(sv.sectors[3], 100 + 24);
+		CHECK(!sv.bad_order);
+		CHECK(buf[0] == 0xa5 && buf[sizeof buf - 1] == 0xa5);
+		CHECK(!sim.err[0]);
+		close_blk(vd);
+	}
+}
+
+static void test_without_size_max_pages_are_the_segments(void)
+{
+	cfg = (struct virtio_blk_config){ .capacity = 4096, .seg_max = 4 };
+	struct virtio_dev *vd = open_blk(BIT(VIRTIO_BLK_F_SEG_MAX), VQ_F_INDIRECT);
+	CHECK(vd != NULL);
+	static unsigned char buf[16384] __attribute__((aligned(4096)));
+	struct blk_req r = { .op = BLK_WRITE, .sector = 0, .count = 32, .buf = buf, .done = req_done };
+	struct seen sv = { 0 };
+	CHECK_EQ(blk_submit(vd, &r), 0);
+	serve(vd, &sv);
+	CHECK_EQ(last_status, 0);
+	CHECK_EQ(sv.chains, 1);
+	CHECK_EQ(sv.max_seg_len, 4096);
+	CHECK_EQ(sv.max_data_segs, 4);
+	close_blk(vd);
+}
+
+static void test_refused_before_the_ring(void)
+{
+	cfg = (struct virtio_blk_config){ .capacity = 64, .blk_size = 4096 };
+	struct virtio_dev *vd = open_blk(BIT(VIRTIO_BLK_F_BLK_SIZE) | BIT(VIRTIO_BLK_F_RO), 0);
+	static unsigned char buf[4096];
+	struct blk_req r = { .op = BLK_READ, .sector = 60, .count = 8, .buf = buf, .done = req_done };
+	CHECK_EQ(blk_submit(vd, &r), -EINVAL); /* past the end */
+	r.sector = 1;
+	r.count = 8;
+	CHECK_EQ(blk_submit(vd, &r), -EINVAL); /* not a whole 4 KiB block */
+	r.sector = 8;
+	r.op = BLK_WRITE;
+	CHECK_EQ(blk_submit(vd, &r), -EROFS);
+	r.op = BLK_FLUSH;
+	CHECK_EQ(blk_submit(vd, &r), -EOPNOTSUPP);
+	CHECK_EQ(sim_fetch(&sim), 0); /* nothing reached the ring */
+	close_blk(vd);
+}
+
+static void test_bad_config_refused(void)
+{
+	cfg = (struct virtio_blk_config){ .capacity = UINT64_MAX };
+	CHECK(open_blk(0, 0) == NULL); /* capacity in bytes overflows */
+	cfg = (struct virtio_blk_config){ .capacity = 8, .blk_size = 768 };
+	CHECK(open_blk(BIT(VIRTIO_BLK_F_BLK_SIZE), 0) == NULL); /* not a power of two */
+	cfg = (struct virtio_blk_config){ .capacity = 8, .size_max = 100 };
+	CHECK(open_blk(BIT(VIRTIO_BLK_F_SIZE_MAX), 0) == NULL); /* below a sector */
+}
+
+int main(void)
+{
+	RUN(test_size_max_and_seg_max_split_requests);
+	RUN(test_without_size_max_pages_are_the_segments);
+	RUN(test_refused_before_the_ring);
+	RUN(test_bad_config_refused);
+	UNIT_DONE();
+}
