@@ -269,5 +269,10 @@ def test_host_mtu_9000_unfragmented(boot, tap, image, tmp_path):
     # 8000 bytes of ICMP with don't-fragment: it fits one frame each way, or fails
     r = in_ns(tap, "ping", "-c", "2", "-W", "5", "-M", "do", "-s", "8000", GUEST_IP)
     assert r.returncode == 0, r.stdout + r.stderr
+    # TFTP blocks of 8192 bytes, one frame each
+    out = tmp_path / "got"
+    r = curl(tap, "--tftp-blksize", "8192", "-o", str(out), f"tftp://{GUEST_IP}/disk")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == data
     v = g.cmd("net net0 -v")
     assert re.search(r"frags_tx=0 frags_rx=0 ", v), v
