@@ -72,7 +72,9 @@ def wire(boot):
 def drops(g):
     out = g.cmd("net net0 -v")
     d = {k: int(v) for k, v in re.findall(r"drop (\w+)=(\d+)", out)}
-    d["driver_rx_bad_len"] = int(re.search(r"rx_bad_len=(\d+)", out).group(1))  # runts stop in the driver
+    # runts and oversize frames stop in the driver
+    d["driver_rx_bad_len"] = int(re.search(r"rx_bad_len=(\d+)", out).group(1))
+    d["driver_rx_bad_num_buffers"] = int(re.search(r"rx_bad_num_buffers=(\d+)", out).group(1))
     return d, out
 
 
@@ -86,6 +88,8 @@ def test_hostile_frames_dropped_and_counted(wire):
     # runts: one byte (the shortest a dgram backend may carry), and a header cut short
     w.send(b"\x01")
     w.send(raw(Ether(src=PEER_MAC, dst=w.guest_mac))[:10])
+    # an oversize frame: 12000 bytes, past what the driver takes even merged over several buffers
+    w.send(raw(to_guest(w) / UDP(sport=9, dport=7) / Raw(b"o" * 11950)))
     # an IP header with a wrong checksum
     bad = bytearray(raw(to_guest(w) / ICMP() / Raw(b"x" * 8)))
     bad[14 + 10] ^= 0xff
@@ -117,6 +121,8 @@ def test_hostile_frames_dropped_and_counted(wire):
     assert w.ping(2), "the guest stopped answering"
     after, out = drops(g)
     grew = {k for k in after if after[k] > before.get(k, 0)}
+    assert after["driver_rx_bad_len"] + after["driver_rx_bad_num_buffers"] >= \
+        before["driver_rx_bad_len"] + before["driver_rx_bad_num_buffers"] + 3, out  # two runts, one oversize
     for reason in ("driver_rx_bad_len", "ip_csum", "ip_len", "arp_not_us", "udp_port", "frag_overlap", "frag_oversize",
                    "eth_type"):
         assert reason in grew, (reason, out)
