@@ -35,6 +35,40 @@ static inline void mmio_write16(volatile void *p, uint16_t v) { *(volatile uint1
 static inline void mmio_write32(volatile void *p, uint32_t v) { *(volatile uint32_t *)p = v; }
 static inline void mmio_write64(volatile void *p, uint64_t v) { *(volatile uint64_t *)p = v; }
 
+/* An access of width 1, 2, 4 or 8 bytes; 8 is done as two 32-bit halves,
+ * low first, which both PCI config space and virtio config space accept. */
+static inline uint64_t mmio_read_width(const volatile void *p, int width)
+{
+	switch (width) {
+	case 1:
+		return mmio_read8(p);
+	case 2:
+		return mmio_read16(p);
+	case 4:
+		return mmio_read32(p);
+	default:
+		return mmio_read32(p) | (uint64_t)mmio_read32((const volatile uint8_t *)p + 4) << 32;
+	}
+}
+
+static inline void mmio_write_width(volatile void *p, int width, uint64_t v)
+{
+	switch (width) {
+	case 1:
+		mmio_write8(p, (uint8_t)v);
+		break;
+	case 2:
+		mmio_write16(p, (uint16_t)v);
+		break;
+	case 4:
+		mmio_write32(p, (uint32_t)v);
+		break;
+	default:
+		mmio_write32(p, (uint32_t)v);
+		mmio_write32((volatile uint8_t *)p + 4, (uint32_t)(v >> 32));
+	}
+}
+
 /*
  * Barriers. x86 keeps stores in order with stores and loads with loads, so
  * ordering memory shared with a device needs only the compiler barrier;

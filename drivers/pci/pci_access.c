@@ -71,14 +71,7 @@ static uint32_t ecam_read(uint16_t seg, uint8_t bus, uint8_t devfn, uint16_t off
 	if (!b)
 		return seg == 0 ? port_read(seg, bus, devfn, off, width) : 0xffffffffu;
 	volatile uint8_t *p = b + ((uint32_t)bus << 20 | (uint32_t)devfn << 12 | (off & 0xfff));
-	switch (width) {
-	case 1:
-		return mmio_read8(p);
-	case 2:
-		return mmio_read16(p);
-	default:
-		return mmio_read32(p);
-	}
+	return (uint32_t)mmio_read_width(p, width);
 }
 
 static void ecam_write(uint16_t seg, uint8_t bus, uint8_t devfn, uint16_t off, int width, uint32_t v)
@@ -90,16 +83,7 @@ static void ecam_write(uint16_t seg, uint8_t bus, uint8_t devfn, uint16_t off, i
 		return;
 	}
 	volatile uint8_t *p = b + ((uint32_t)bus << 20 | (uint32_t)devfn << 12 | (off & 0xfff));
-	switch (width) {
-	case 1:
-		mmio_write8(p, (uint8_t)v);
-		break;
-	case 2:
-		mmio_write16(p, (uint16_t)v);
-		break;
-	default:
-		mmio_write32(p, v);
-	}
+	mmio_write_width(p, width, v);
 }
 
 static int ecam_max(uint16_t seg, uint8_t bus) { return ecam_base(seg, bus) ? 4096 : 256; }

@@ -119,22 +119,9 @@ static uint64_t m_read_config(struct virtio_dev *vd, unsigned off, int width)
 	uint32_t gen;
 	if (!vp->device || off + (unsigned)width > vp->device_len)
 		return 0;
-	volatile uint8_t *p = vp->device + off;
 	do {
 		gen = m_generation(vd);
-		switch (width) {
-		case 1:
-			v = mmio_read8(p);
-			break;
-		case 2:
-			v = mmio_read16(p);
-			break;
-		case 4:
-			v = mmio_read32(p);
-			break;
-		default:
-			v = mmio_read32(p) | (uint64_t)mmio_read32(p + 4) << 32;
-		}
+		v = mmio_read_width(vp->device + off, width);
 	} while (gen != m_generation(vd));
 	return v;
 }
@@ -142,23 +129,8 @@ static uint64_t m_read_config(struct virtio_dev *vd, unsigned off, int width)
 static void m_write_config(struct virtio_dev *vd, unsigned off, int width, uint64_t v)
 {
 	struct vp *vp = vd->transport;
-	if (!vp->device || off + (unsigned)width > vp->device_len)
-		return;
-	volatile uint8_t *p = vp->device + off;
-	switch (width) {
-	case 1:
-		mmio_write8(p, (uint8_t)v);
-		break;
-	case 2:
-		mmio_write16(p, (uint16_t)v);
-		break;
-	case 4:
-		mmio_write32(p, (uint32_t)v);
-		break;
-	default:
-		mmio_write32(p, (uint32_t)v);
-		mmio_write32(p + 4, (uint32_t)(v >> 32));
-	}
+	if (vp->device && off + (unsigned)width <= vp->device_len)
+		mmio_write_width(vp->device + off, width, v);
 }
 
 static unsigned m_max_queues(struct virtio_dev *vd)
