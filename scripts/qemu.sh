@@ -77,7 +77,7 @@ for d in "${disks[@]}"; do
 	i=$((i + 1))
 done
 case "$net" in
-none) ;;
+none) args+=(-nic none) ;; # else QEMU adds its default NIC
 user) args+=(-netdev user,id=net0 -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
 *) args+=(-netdev "$net,id=net0" -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
 esac
