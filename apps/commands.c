@@ -17,7 +17,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "poweroff", cmd_poweroff, "poweroff [N]: flush every disk, exit QEMU with status 2N+1" },
 	{ "rng", cmd_rng, "rng DEV N: N random bytes from a virtio-rng device, in hex" },
 	{ "sleep", cmd_sleep, "sleep MS: sleep in hlt; prints the time slept and the ticks counted" },
-	{ "stats", cmd_stats, "stats [DEV]: per-queue counters" },
+	{ "stats", cmd_stats, "stats [DEV] [-v]: per-queue counters; -v adds them per request" },
 	{ "trace", cmd_trace, "trace on|off: one line per ring event (add, kick, used, interrupt)" },
 	{ "uptime", cmd_uptime, "uptime: time since boot" },
 	{ "version", cmd_version, "version: ringside VERSION build BUILD_ID" },

@@ -136,3 +136,14 @@ def test_device_needs_reset_is_recovered(boot, mode):
     g.expect(r"virtio rng0: reset and running again \(1 resets\)")
     random_bytes(g)
     assert f"mode={mode}" in virtio_line(g, "rng0")
+
+
+def test_stats_per_request(boot):
+    g = rng_guest(boot, append="mode=poll")
+    g.cmd("bench rng rng0 count=100", timeout=60)
+    out = g.cmd("stats rng0 -v")
+    m = re.search(r"per request: kicks=([\d.]+) irqs=([\d.]+) polls=([\d.]+) empty_polls=([\d.]+); "
+                  r"kicks saved by suppression: (\d+)%", out)
+    assert m, out
+    assert float(m[2]) == 0.0 and float(m[3]) >= 1.0, out  # poll mode: no interrupts, a poll or more each
+    assert g.cmd("stats rng0 -x").startswith("error:")
