@@ -118,8 +118,9 @@ def chain(vq, head):
             off = int(e["addr"]) - int(vq["ind_dma"])
             table = int(vq["ind"].cast(gdb.lookup_type("unsigned long"))) + off
             for k in range(int(e["len"]) // 16):
-                addr, ln, fl, nx = struct.unpack("<QIHH", read(table + 16 * k, 16))
-                segs.append((addr, ln, fl & ~F_NEXT))
+                # split: addr, len, flags, next (§2.7.5); packed: addr, len, id, flags (§2.8.13)
+                addr, ln, a, b = struct.unpack("<QIHH", read(table + 16 * k, 16))
+                segs.append((addr, ln, (b if bool(vq["packed"]) else a) & ~F_NEXT))
             break
         segs.append((int(e["addr"]), int(e["len"]), flags))
         n += 1

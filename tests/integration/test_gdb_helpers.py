@@ -20,11 +20,16 @@ def kick_line():
     return next(i + 1 for i, ln in enumerate(src) if "vq_kick(vd->q[qi].vq);" in ln)
 
 
-def test_helpers_on_a_block_read(boot, tmp_path):
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("ring", ["split", "packed"])
+def test_helpers_on_a_block_read(boot, tmp_path, ring):
     disk = tmp_path / "d.img"
     disk.write_bytes(bytes(1 << 20))
     port = free_port()
-    g = boot(disks=[f"{disk}"], extra=["-gdb", f"tcp::{port}", "-device", "virtio-rng-pci"])
+    props = ",packed=on" if ring == "packed" else ""
+    g = boot(disks=[f"{disk}{props}"], extra=["-gdb", f"tcp::{port}", "-device", "virtio-rng-pci"])
     g.cmd("blk blk0 info")  # GET_ID now, so the next request is the read
     gdb = subprocess.Popen([
         "gdb", "-q", "-batch", "-nx", "-x", os.path.join(ROOT, "scripts", "gdb", "init.gdb"),
@@ -55,6 +60,7 @@ def test_helpers_on_a_block_read(boot, tmp_path):
     assert re.search(r"^00:\w\w\.0 1af4:1001 class 010000 driver=virtio-pci", out, re.M), out
     assert re.search(r"BAR4 mem64 addr=0x\w+ size=0x4000", out), out
     # rs-vq: the chain in flight: a 16-byte header, 4096 bytes of data, a status byte
+    assert re.search(rf"^blk0 q0: {ring} size=", out, re.M), out
     m = re.search(r"chain head=\d+ token=0x\w+ writable=4097\n((?:    handle=.*\n)+)", out)
     assert m, out
     segs = re.findall(r"handle=0x\w+ len=(\d+) ([RW])", m.group(1))
