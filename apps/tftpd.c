@@ -124,6 +124,8 @@ static void chunk_done(struct blk_req *r, int status)
 
 static void read_ahead(struct session *s)
 {
+	if (s->block * s->blksize >= s->size)
+		return; /* everything left to send is read already */
 	for (int i = 0; i < NCHUNKS; i++) {
 		struct chunk *c = &s->ch[i];
 		if (c->busy || c->ready)

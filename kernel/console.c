@@ -38,13 +38,17 @@ static void putc_raw(char c)
 	outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
+/* With interrupts off, so a line printed by an interrupt handler (the ring
+ * trace) comes whole, between lines, never in the middle of one. */
 void console_write(const char *s, size_t n)
 {
+	uint64_t flags = irq_save();
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			putc_raw('\r');
 		putc_raw(s[i]);
 	}
+	irq_restore(flags);
 }
 
 void console_rx_poll(void)
