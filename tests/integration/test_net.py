@@ -276,3 +276,24 @@ def test_host_mtu_9000_unfragmented(boot, tap, image, tmp_path):
     assert out.read_bytes() == data
     v = g.cmd("net net0 -v")
     assert re.search(r"frags_tx=0 frags_rx=0 ", v), v
+
+
+def test_tftp_option_refused_and_second_disk(boot, tap, image, tmp_path):
+    path, data = image
+    second = tmp_path / "second.img"
+    data2 = os.urandom(64 * 512)
+    second.write_bytes(data2)
+    extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0",
+             "-drive", f"file={second},if=none,id=d1,format=raw", "-device", "virtio-blk-pci,drive=d1"]
+    boot(netns=tap, net="tap,ifname=rstap0,script=no,downscript=no", extra=extra,
+         append=f"ip={GUEST_IP}/24 gw={HOST_IP}")
+    out = tmp_path / "got"
+    r = curl(tap, "-o", str(out), f"tftp://{GUEST_IP}/disk1")
+    assert r.returncode == 0 and out.read_bytes() == data2, r.stderr
+    # blksize 4 is below RFC 2348's 8: ERROR 8, options cannot be honoured
+    code = ("import socket\n"
+            "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(5)\n"
+            f"s.sendto(b'\\x00\\x01disk\\x00octet\\x00blksize\\x004\\x00',('{GUEST_IP}',69)); d,a=s.recvfrom(600)\n"
+            "print(d[:4].hex())\n")
+    r = in_ns(tap, "/usr/bin/python3", "-c", code)
+    assert r.stdout.strip() == b"00050008", r.stdout + r.stderr
