@@ -7,6 +7,8 @@ const struct shell_cmd shell_cmds[] = {
 	{ "blk", cmd_blk, "blk DEV info|sha256 LBA COUNT|fill LBA COUNT BYTE|discard|zero LBA COUNT|flush" },
 	{ "crash", cmd_crash, "crash [pf|ud]: fault on purpose, to see the exception dump" },
 	{ "help", cmd_help, "help: this list" },
+	{ "iommu", cmd_iommu,
+	  "iommu [test rngN]: IOMMU units, domains, mappings, faults; stale-handle test" },
 	{ "irq", cmd_irq, "irq: interrupt vectors with their owner, route and count" },
 	{ "lspci", cmd_lspci, "lspci [-v]: PCI functions; -v adds BARs and capabilities" },
 	{ "mem", cmd_mem, "mem: RAM, free pages and heap use" },
