@@ -29,4 +29,6 @@ int cmd_bench(int argc, char **argv);
 /* apps/cmd_net.c */
 int cmd_net(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+/* apps/cmd_iommu.c */
+int cmd_iommu(int argc, char **argv);
 #endif

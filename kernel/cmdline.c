@@ -84,6 +84,13 @@ static int parse_key(const char *k, const char *v)
 		return on_off(v, &kconfig.shell);
 	if (!strcmp(k, "trace"))
 		return on_off(v, &kconfig.trace);
+	if (!strcmp(k, "iommu")) {
+		static const char *const names[] = { "lazy", "strict", "off" }; /* enum dma_iommu_mode */
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(v, names[i]))
+				return kconfig.iommu = i, 0;
+		return -EINVAL;
+	}
 	if (!strcmp(k, "crash")) {
 		if (strcmp(v, "pf"))
 			return -EINVAL;

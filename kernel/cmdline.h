@@ -12,6 +12,7 @@ struct kconfig {
 	int prefix;
 	int shell;     /* shell=on|off */
 	int trace;     /* trace=on|off */
+	int iommu;     /* iommu=lazy|strict|off: an enum dma_iommu_mode (kernel/dma.h) */
 	char crash[8]; /* crash=pf: fault right after boot, to test the dump */
 };
 

@@ -1,27 +1,16 @@
-/* dma.c - handles for devices: the identity backend (handle = physical address), with a slot for an IOMMU. */
+/* dma.c - handles for devices: identity (handle = physical address), or an IOMMU domain per device. */
 #include "kernel/dma.h"
+#include "drivers/iommu/iommu.h"
+#include "kernel/dma_backend.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
 
 /*
- * A backend turns physical ranges into handles for one device. The identity
- * backend serves every device whose d->domain is NULL. An IOMMU backend
- * (drivers/iommu/) sets d->domain to its per-device state, which starts with
- * a pointer to its struct dma_backend; this file then sends that device's
- * calls there, and drivers do not change.
+ * Each device's calls go to its backend: identity while d->domain is NULL,
+ * else the IOMMU domain that dma_attach found for it (drivers/iommu/). The
+ * drivers are the same either way.
  */
-struct dma_backend {
-	const char *name;
-	dma_addr_t (*map)(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir);
-	void (*unmap)(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
-};
 
-/* The layout an IOMMU backend's d->domain must begin with. */
-struct dma_domain {
-	const struct dma_backend *ops;
-};
-
-/* Without an IOMMU the device sees guest-physical memory as it is. */
 static dma_addr_t identity_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir)
 {
 	return phys;
@@ -30,11 +19,44 @@ static void identity_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enu
 
 static const struct dma_backend identity = { "identity", identity_map, identity_unmap };
 
+static int iommu_units; /* units translating; 0 with none, or with iommu=off */
+static enum dma_iommu_mode iommu_mode = DMA_IOMMU_LAZY;
+
 static const struct dma_backend *backend(const struct dma_dev *d)
 {
 	if (d && d->domain)
 		return ((const struct dma_domain *)d->domain)->ops;
 	return &identity;
+}
+
+void dma_init(enum dma_iommu_mode mode)
+{
+	iommu_mode = mode;
+	if (mode == DMA_IOMMU_OFF) {
+		log_info("dma: iommu=off: every device gets guest-physical handles\n");
+		return;
+	}
+	iommu_units = iommu_init(mode == DMA_IOMMU_STRICT);
+	log_info("dma: %s\n", iommu_units ? "handles are IOVAs for devices behind an IOMMU"
+					  : "no IOMMU: handles are guest-physical addresses");
+}
+
+int dma_attach(struct dma_dev *d, bool translated)
+{
+	/* A device that bypasses the IOMMU (virtio without ACCESS_PLATFORM: the
+	 * device then uses physical addresses, virtio 1.2 §6.1) keeps identity. */
+	if (!translated || !iommu_units || d->domain)
+		return 0;
+	d->domain = iommu_attach(d);
+	return 0;
+}
+
+bool dma_translated(const struct dma_dev *d) { return d && d->domain; }
+bool dma_strict(void) { return iommu_units && iommu_mode == DMA_IOMMU_STRICT; }
+void dma_show(void) { iommu_show(); }
+uint64_t dma_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason)
+{
+	return dma_translated(d) ? iommu_faults(d, last_addr, last_reason) : 0;
 }
 
 static size_t pages(size_t size) { return (size + PAGE_SIZE - 1) / PAGE_SIZE; }

@@ -1,6 +1,7 @@
 /* dma.h - the only source of addresses a device may see: handles, per device. */
 #ifndef KERNEL_DMA_H
 #define KERNEL_DMA_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,22 @@ struct dma_dev {
 	const char *name;
 	void *domain; /* the IOMMU backend's per-device state; NULL: identity */
 };
+
+/* iommu=off|lazy|strict (docs/iommu.md): lazy batches IOTLB invalidations
+ * of unmapped pages; strict invalidates before dma_unmap returns. */
+enum dma_iommu_mode { DMA_IOMMU_LAZY, DMA_IOMMU_STRICT, DMA_IOMMU_OFF };
+/* After the interrupt controller: finds the IOMMU units and turns them on. */
+void dma_init(enum dma_iommu_mode mode);
+/* Before the device's first dma_alloc: translated says whether its DMA goes
+ * through the platform's translation (virtio: ACCESS_PLATFORM negotiated).
+ * Such a device behind an IOMMU unit gets a domain of its own; any other
+ * keeps identity handles. 0 or a negative errno. */
+int dma_attach(struct dma_dev *d, bool translated);
+bool dma_translated(const struct dma_dev *d); /* its handles are IOVAs */
+bool dma_strict(void);                        /* iommu=strict, and a unit translating */
+void dma_show(void);                          /* the `iommu` command */
+/* IOMMU faults recorded for the device, with the last address and reason. */
+uint64_t dma_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason);
 
 /* Coherent memory both sides use (rings, headers): zeroed, page aligned.
  * NULL when out of memory or address space. */

@@ -9,6 +9,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
@@ -37,6 +38,7 @@ void kmain(uint32_t magic, uint32_t info)
 	console_enable_irq();
 	kprintf("console: COM1 input by interrupt: %s\n", console_irq_enabled() ? "yes" : "no");
 	acpi_power_init();
+	dma_init((enum dma_iommu_mode)kconfig.iommu); /* before any device is probed */
 
 	if (kconfig.trace)
 		vq_set_trace(true);

@@ -279,6 +279,7 @@ static int handshake(struct virtio_dev *vd)
 	if (!modern)
 		vd->features &= 0xffffffffull;
 	log_features(vd, "accepts", vd->features);
+	dma_attach(vd->dma, virtio_has(vd, VIRTIO_F_ACCESS_PLATFORM)); /* handles: IOVAs or physical */
 	vd->ops->set_features(vd, vd->features);
 	if (!modern)
 		return 0; /* legacy devices have no FEATURES_OK (§4.1.5.1.3.1) */

@@ -1,0 +1,21 @@
+/* dma_backend.h - what an IOMMU driver implements so that kernel/dma.c can send a device's handles to it. */
+#ifndef KERNEL_DMA_BACKEND_H
+#define KERNEL_DMA_BACKEND_H
+#include "kernel/dma.h"
+
+/*
+ * A backend turns physical ranges into handles for one device. The identity
+ * backend (kernel/dma.c) serves every device whose d->domain is NULL. An
+ * IOMMU backend sets d->domain to its per-device state, which begins with a
+ * struct dma_domain; kernel/dma.c then sends that device's calls there.
+ */
+struct dma_backend {
+	const char *name;
+	dma_addr_t (*map)(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir);
+	void (*unmap)(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
+};
+
+struct dma_domain {
+	const struct dma_backend *ops;
+};
+#endif
