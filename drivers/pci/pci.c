@@ -76,7 +76,7 @@ static int size_bar(struct pci_dev *d, int i)
 		slots = 2;
 	}
 	if (!mask)
-		return slots; /* not implemented */
+		return slots; /* an unused BAR: all ones read back as 0 */
 	uint64_t size = mask_size(mask, all);
 	if (!size)
 		goto garbage;

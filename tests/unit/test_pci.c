@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* One fake function: 256 bytes of config space, and per BAR the mask that
- * reads back after all ones are written (0: BAR not implemented). */
+ * reads back after all ones are written (0: an unused BAR). */
 static uint8_t space[256];
 static uint32_t bar_mask[6];
 static int bar_garbage[6]; /* reads back this instead of a mask */
