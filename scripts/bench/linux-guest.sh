@@ -10,7 +10,7 @@
 # and unpacked (dpkg-deb -x) under DIR, never installed on the host: the
 # kernel and virtio modules of linux-image-amd64, busybox-static, fio with
 # the shared libraries ldd lists, and in.tftpd from tftpd-hpa. Results:
-#   DIR/vmlinuz           the kernel
+#   DIR/vmlinuz           the kernel (DIR/version: its package and version)
 #   DIR/initramfs.gz      busybox, fio, in.tftpd, the modules, and /init
 #   DIR/initramfs-boot.gz the same without fio, in.tftpd and their libraries
 #                         (for the boot time: Linux at its best)
@@ -73,6 +73,8 @@ done)
 for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$unpack"; done
 
 kver=$(basename "$(ls -d "$unpack"/lib/modules/*/ | head -1)")
+kdeb=$(ls "$debs/${kpkg}"_*.deb | head -1)
+echo "$kpkg $(dpkg-deb -f "$kdeb" Version)" > "$out/version"
 cp "$unpack/boot/vmlinuz-$kver" "$out/vmlinuz"
 
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,lib/modules,srv/tftp,usr/bin,usr/sbin}
