@@ -33,7 +33,7 @@ KSRCS := $(wildcard boot/*.S kernel/*.S kernel/*.c lib/*.c drivers/*/*.c net/*.c
 KOBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRCS)))
 LIBS := --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 
-.PHONY: all iso disk run run-iso debug test test-unit test-integration test-full check \
+.PHONY: all iso disk run run-iso debug bench test test-unit test-integration test-full check \
 	format clean deps fuzz-net FORCE
 .DEFAULT_GOAL := all
 
@@ -133,6 +133,11 @@ test-unit: deps $(UNIT_TESTS)
 
 test-integration: all iso disk
 	$(Q)$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
+
+# ringside against a Linux guest on the same QEMU: docs/PERFORMANCE.md and its plots.
+# Not part of `make test` (about 12 minutes under TCG); REPS=N, QUICK=1 for a short run.
+bench: all
+	$(Q)REPS=$(REPS) QUICK=$(QUICK) scripts/bench/run.sh
 
 # libFuzzer on the net stack's input: a short run from seeds, or longer with FUZZ_SECS=N.
 FUZZ_SECS ?= 20
