@@ -287,29 +287,45 @@ def prepare(cfg):
         cfg.initrd_boot = os.path.join(cfg.linux_dir, "initramfs-boot.gz")
 
 
+def retry(res, fn, *args, tries=3):
+    """One guest run, again from the start if QEMU died under it (another process on a
+    shared machine may kill it); every retry is recorded and reported."""
+    for attempt in range(tries):
+        try:
+            return fn(*args)
+        except (pexpect.EOF, pexpect.TIMEOUT, RuntimeError) as e:
+            what = f"{fn.__name__}{tuple(a for a in args[1:] if isinstance(a, (str, int)))}"
+            why = str(e).splitlines()[0][:200]
+            res["retries"].append(f"{what}: {type(e).__name__}: {why}")
+            log(f"bench: {what} failed ({type(e).__name__}: {why}); attempt {attempt + 1} of {tries}")
+            if attempt == tries - 1:
+                raise
+    return None
+
+
 def run(cfg):
-    res = {"boot": {"floor": [], "ringside": [], "linux": []}, "blk": {}, "qdscan": []}
+    res = {"boot": {"floor": [], "ringside": [], "linux": []}, "blk": {}, "qdscan": [], "retries": []}
     workloads = [w for w in BLK_WORKLOADS if not cfg.workloads or w[0] in cfg.workloads]
     guests = ["ringside"] if cfg.ringside_only else ["ringside", "linux"]
     t_start = time.monotonic()
     if "boot" in cfg.parts:
         for rep in range(cfg.boot_reps):
-            res["boot"]["floor"].append(boot_floor(cfg, rep))
-            res["boot"]["ringside"].append(boot_ringside(cfg, rep))
+            res["boot"]["floor"].append(retry(res, boot_floor, cfg, rep))
+            res["boot"]["ringside"].append(retry(res, boot_ringside, cfg, rep))
             if "linux" in guests:
-                res["boot"]["linux"].append(boot_linux(cfg, rep))
+                res["boot"]["linux"].append(retry(res, boot_linux, cfg, rep))
             log(f"bench: boot rep {rep + 1}/{cfg.boot_reps} done ({time.monotonic() - t_start:.0f} s)")
     if "blk" in cfg.parts:
         for rep in range(cfg.reps):
             for backend in cfg.backends:
                 for guest in guests:
                     fn = blk_ringside if guest == "ringside" else blk_linux
-                    for (cfgname, wl), sample in fn(cfg, backend, rep, workloads).items():
+                    for (cfgname, wl), sample in retry(res, fn, cfg, backend, rep, workloads).items():
                         key = f"{backend}|{wl}|{guest}-{cfgname}"
                         res["blk"].setdefault(key, []).append(sample)
                 log(f"bench: blk rep {rep + 1}/{cfg.reps} {backend} done ({time.monotonic() - t_start:.0f} s)")
     if "qdscan" in cfg.parts:
-        res["qdscan"] = qd_scan(cfg, cfg.qd_scan)
+        res["qdscan"] = retry(res, qd_scan, cfg, cfg.qd_scan)
         log(f"bench: qd scan done ({time.monotonic() - t_start:.0f} s)")
     res["elapsed_s"] = time.monotonic() - t_start
     return res
@@ -461,6 +477,11 @@ def write_doc(cfg, res, table, pngs, path):
     mi = machine_info(cfg)
     cmd = "make bench" + (" QUICK=1" if cfg.quick else "") + (f" REPS={cfg.reps}" if not cfg.quick else "")
     boot_reps = len(res["boot"]["ringside"])
+    retries = ""
+    if res.get("retries"):
+        retries = ("Guest runs that were started again (QEMU died under them, or a run gave no result; "
+                   "the failed attempt's numbers are not used):\n\n" +
+                   "".join(f"- {r}\n" for r in res["retries"]) + "\n")
     accel_note = (" (this CPU has no vmx/svm, so KVM would be slower than TCG; TCG timings are the emulator's:"
                   " only ratios between guests of the same run mean anything)" if cfg.accel == "tcg" else "")
     others = ",".join(map(str, sorted(cfg.other_cpus)))
@@ -505,7 +526,7 @@ measure your own machine (`QUICK=1` for a short run, `REPS=N` for more repetitio
 ## Results
 
 {table}
-""" + "".join(f"![{p}]({p})\n\n" for p in pngs) + f"""## Reading the numbers
+""" + "".join(f"![{p}]({p})\n\n" for p in pngs) + f"""{retries}## Reading the numbers
 
 {cfg.notes}
 """
