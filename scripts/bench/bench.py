@@ -303,8 +303,28 @@ def retry(res, fn, *args, tries=3):
     return None
 
 
+def other_qemus(stop, counts):
+    """Samples, once a second, how many QEMUs that are not ours run on the machine."""
+    me = os.getpid()
+    while not stop.wait(1.0):
+        n = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    st = f.read()
+                if "(qemu-system-x86" in st and int(st.rsplit(")", 1)[1].split()[1]) != me:
+                    n += 1
+            except (OSError, ValueError, IndexError):
+                pass
+        counts.append(n)
+
+
 def run(cfg):
-    res = {"boot": {"floor": [], "ringside": [], "linux": []}, "blk": {}, "qdscan": [], "retries": []}
+    res = {"boot": {"floor": [], "ringside": [], "linux": []}, "blk": {}, "qdscan": [], "retries": [],
+           "other_qemu_samples": []}
+    res["started"] = time.strftime("%Y-%m-%d %H:%M %Z")
+    stop = threading.Event()
+    threading.Thread(target=other_qemus, args=(stop, res["other_qemu_samples"]), daemon=True).start()
     workloads = [w for w in BLK_WORKLOADS if not cfg.workloads or w[0] in cfg.workloads]
     guests = ["ringside"] if cfg.ringside_only else ["ringside", "linux"]
     t_start = time.monotonic()
@@ -327,6 +347,7 @@ def run(cfg):
     if "qdscan" in cfg.parts:
         res["qdscan"] = retry(res, qd_scan, cfg, cfg.qd_scan)
         log(f"bench: qd scan done ({time.monotonic() - t_start:.0f} s)")
+    stop.set()
     res["elapsed_s"] = time.monotonic() - t_start
     return res
 
@@ -415,6 +436,27 @@ def tables(cfg, res):
     return "\n".join(lines)
 
 
+def targets(cfg, res):
+    """The issue's targets against this run's medians."""
+    rows = []
+    b = res["boot"]
+    if b["ringside"] and b["linux"]:
+        x = med(b["linux"], "ready_s") / med(b["ringside"], "ready_s")
+        rows.append(f"| boot to ready at least 25x faster than Linux to its init | {x:.1f}x | "
+                    f"{'met' if x >= 25 else 'not met'} |")
+    for backend in cfg.backends:
+        for wl in ("randread-4k-qd1", "randread-4k-qd32"):
+            rs = [med(v, "iops") for k, v in res["blk"].items() if k.startswith(f"{backend}|{wl}|ringside")]
+            lx = [med(v, "iops") for k, v in res["blk"].items() if k.startswith(f"{backend}|{wl}|linux")]
+            if rs and lx:
+                x = max(rs) / max(lx)
+                rows.append(f"| {wl} IOPS at least 2x Linux's best fio mode ({backend}) | {x:.2f}x | "
+                            f"{'met' if x >= 2 else 'not met'} |")
+    rows.append("| UDP echo round trip, packets per second, TFTP read against tftpd-hpa | not measured | "
+                "not in this run |")
+    return "\n".join(["| target | this run | |", "|---|---:|---|", *rows])
+
+
 def plots(cfg, res, outdir):
     """gnuplot PNGs; returns the file names written."""
     if not shutil.which("gnuplot"):
@@ -477,6 +519,15 @@ def write_doc(cfg, res, table, pngs, path):
     mi = machine_info(cfg)
     cmd = "make bench" + (" QUICK=1" if cfg.quick else "") + (f" REPS={cfg.reps}" if not cfg.quick else "")
     boot_reps = len(res["boot"]["ringside"])
+    samples = res.get("other_qemu_samples")
+    if samples:
+        share = sum(1 for n in samples if n) / len(samples)
+        busy = (f"sampled once a second, another QEMU, not this benchmark's, was running during "
+                f"{share * 100:.0f}% of it")
+    else:
+        busy = "not sampled"
+    if cfg.note:
+        busy += "; " + cfg.note
     retries = ""
     if res.get("retries"):
         retries = ("Guest runs that were started again (QEMU died under them, or a run gave no result; "
@@ -489,7 +540,7 @@ def write_doc(cfg, res, table, pngs, path):
                 " (sched_setaffinity as the threads appear)." if cfg.pin else "No pinning.")
     doc = f"""# Performance: ringside against a Linux guest
 
-Written by `scripts/bench/run.sh` (`{cmd}`) on {time.strftime('%Y-%m-%d %H:%M %Z')}; the whole run
+Written by `scripts/bench/run.sh` (`{cmd}`), run started {res.get('started', time.strftime('%Y-%m-%d %H:%M %Z'))}; the whole run
 took {res['elapsed_s'] / 60:.1f} minutes. Every number below comes from that run. Run `make bench` to
 measure your own machine (`QUICK=1` for a short run, `REPS=N` for more repetitions).
 
@@ -520,12 +571,17 @@ measure your own machine (`QUICK=1` for a short run, `REPS=N` for more repetitio
 - {mi['qemu']}
 - Load average when the report was written: {mi['load'][0]:.2f} {mi['load'][1]:.2f} {mi['load'][2]:.2f}.
   Caveat: other work (builds and test runs of other branches) may have shared this two-core machine during
-  the run; the alternation of ringside and Linux within every repetition spreads that noise over both sides,
+  the run ({busy}); the alternation of ringside and Linux within every repetition spreads that noise over both sides,
   and the medians damp it, but single numbers can be off.
 
 ## Results
 
 {table}
+
+### The targets of the issue (#8)
+
+{targets(cfg, res)}
+
 """ + "".join(f"![{p}]({p})\n\n" for p in pngs) + f"""{retries}## Reading the numbers
 
 {cfg.notes}
@@ -534,21 +590,35 @@ measure your own machine (`QUICK=1` for a short run, `REPS=N` for more repetitio
         f.write(doc)
 
 
-NOTES = """- Under TCG every guest instruction is translated, so the guest with fewer instructions per request
-  wins by much more than it would under KVM: a Linux block request goes through the block layer, blk-mq,
-  the virtio_blk driver and the syscall/io_uring path, all emulated; ringside's goes from the benchmark loop
-  straight to the ring. Under KVM the gap shrinks to the device-side cost (QEMU's virtio-blk and block layer),
-  which is the same for both guests.
-- `null-co` measures the guests and QEMU's virtqueue handling alone; the raw file adds QEMU's file I/O
-  through the host page cache (the same for both guests).
-- The Linux boot is to the first line of /init with a 1.4 MiB initramfs: decompressing the kernel, its
-  init and module loading are what ringside does not have. The floor is what QEMU itself costs per boot
-  (machine creation, firmware, loading the kernel) and no guest can go under it.
-- Network workloads (UDP echo, TFTP against tftpd-hpa) are not in this run: the Linux guest carries
-  in.tftpd and configures eth0, but run.sh does not drive them yet."""
+NOTES = """- Under TCG every guest instruction is translated, so the guest that runs fewer instructions per
+  request wins by far more than it would under KVM: a Linux request goes through the system call, io_uring
+  or libaio, the block layer, blk-mq and virtio_blk, all emulated; ringside's goes from the benchmark loop
+  straight onto the ring. The device side (QEMU's virtio-blk and block layer, the host page cache for the
+  raw file) costs the same for both guests. Under KVM the ratios will be smaller; run `make bench` on a
+  machine with vmx/svm to see by how much.
+- `null-co` isolates the guests and QEMU's virtqueue handling; the raw file adds QEMU's file I/O through
+  the host page cache, the same for both guests.
+- ringside's poll mode is slower than irq and hybrid under TCG, by far at qd=32. The likely cause, not yet
+  confirmed with perf: poll mode spins on the used ring with `pause` (cpu_relax), and TCG's `pause` helper
+  leaves the translated code to let another CPU run (`do_pause` in QEMU's target/i386/tcg/misc_helper.c),
+  so every spin goes through QEMU's vCPU loop and the big QEMU lock that the main loop thread needs to
+  complete requests. In irq and hybrid mode the vCPU sits in `hlt` while the device works. If that is it,
+  it is TCG's cost, not the ring's: under KVM a `pause` stays in the guest unless pause-loop exiting
+  triggers.
+- Linux's polled queue (`io_uring --hipri` on `virtio_blk.poll_queues=1`) is no faster than interrupts
+  here, for the same reason: under TCG a spinning guest steals the time of the emulated device.
+- Boot: the Linux figure is QEMU start to the first line of /init with a 1.4 MiB initramfs (busybox and
+  the modules only); decompressing and starting the kernel are what ringside does not have. The floor is
+  what QEMU costs per boot (creating the machine, SeaBIOS, loading the kernel over fw_cfg, tearing down) and no
+  guest can go under it: above the floor, the ratio is much larger than the raw one.
+- The kicks and interrupts per request in the queue-depth scan come from ringside's `stats blk0` before and
+  after each run: both fall as 1/qd, one kick and one interrupt covering a whole queue's worth of requests.
+- Not in this run: the network workloads (UDP echo round trip and packets per second, TFTP reads against
+  tftpd-hpa). The Linux guest carries in.tftpd and configures eth0, but run.sh does not drive them yet."""
 
 
 def main():
+    global OUT
     ap = argparse.ArgumentParser(description="ringside against a Linux guest on the same QEMU")
     ap.add_argument("--reps", type=int, help="repetitions of every block workload (3, QUICK 1)")
     ap.add_argument("--boot-reps", type=int, help="boots of each guest for the boot times (5, QUICK 2)")
@@ -569,8 +639,11 @@ def main():
     ap.add_argument("--linux-dir", default=os.path.join(BUILD, "linux-guest"))
     ap.add_argument("--from-results", metavar="JSON",
                     help="write the report and plots again from a results.json, without running anything")
+    ap.add_argument("--work", default=OUT, help="logs, raw samples and the scratch disk (build/bench)")
+    ap.add_argument("--note", default="", help="a sentence added to the report's caveat")
     ap.add_argument("--dry-run", action="store_true", help="print the plan and exit")
     cfg = ap.parse_args()
+    OUT = os.path.abspath(cfg.work)
     if cfg.reps is None:
         cfg.reps = 1 if cfg.quick else 3
     if cfg.reps < 1:
@@ -607,7 +680,7 @@ def main():
     if cfg.from_results:
         with open(cfg.from_results) as f:
             saved = json.load(f)
-        keep = {"doc": cfg.doc, "from_results": cfg.from_results, "notes": cfg.notes}
+        keep = {"doc": cfg.doc, "from_results": cfg.from_results, "notes": cfg.notes, "note": cfg.note}
         vars(cfg).update(saved["config"])
         vars(cfg).update(keep)
         cfg.other_cpus = set(cfg.other_cpus)

@@ -57,7 +57,7 @@ def test_tiny_ringside_only_run(tmp_path):
     doc = tmp_path / "PERFORMANCE.md"
     r = sh(RUN, "--ringside-only", "--accel", "tcg", "--parts", "boot,blk,qdscan", "--boot-reps", "1",
            "--backends", "null-co", "--workloads", "randread-4k-qd1", "--secs", "1", "--reps", "1",
-           "--qd-scan", "1,4", "--doc", str(doc), timeout=240)
+           "--qd-scan", "1,4", "--doc", str(doc), "--work", str(tmp_path / "work"), timeout=240)
     assert r.returncode == 0, r.stderr[-3000:]
     text = doc.read_text()
     assert "accelerator: **TCG**" in text
@@ -65,3 +65,4 @@ def test_tiny_ringside_only_run(tmp_path):
         assert row in text
     assert "| 4 |" in text  # the qd scan
     assert "| linux-" not in text
+    assert (tmp_path / "work" / "results.json").exists()
