@@ -19,6 +19,12 @@ READY = re.compile(r"ringside: ready [^\r\n]*boot_us=(\d+)[^\r\n]*\r*\n")
 LOGDIR = os.path.join(BUILD, "test-logs")
 
 
+def blk_args(path, i=0, fmt="raw", drive="", props=""):
+    """QEMU arguments for a virtio-blk disk with node d<i> on file path."""
+    return ["-drive", f"file={path},if=none,id=d{i},format={fmt}{drive}",
+            "-device", f"virtio-blk-pci,drive=d{i}{props}"]
+
+
 class QMP:
     """A minimal QMP client on a unix socket."""
 

@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import pytest
+from guest import blk_args
 
 GUEST_IP, HOST_IP = "192.168.76.2", "192.168.76.1"
 SECTORS = 2048  # a 1 MiB disk
@@ -65,7 +66,7 @@ def test_dhcp_and_ping_gateway(boot):
 
 def test_no_dhcp_answer(boot, tap, image):
     path, _ = image
-    extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+    extra = blk_args(path)
     g = boot(netns=tap, net="tap,ifname=rstap0,script=no,downscript=no", extra=extra)
     assert "no DHCP answer within 3 s; still trying in the background" in g.output
     assert "ip=0.0.0.0/0" in g.cmd("net")
@@ -196,7 +197,7 @@ def test_dhcp_renewal_against_dnsmasq(boot, tap, image, tmp_path):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         path, _ = image
-        extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+        extra = blk_args(path)
         g = boot(netns=tap, net="tap,ifname=rstap0,script=no,downscript=no", extra=extra)
         assert re.search(r"dhcp bound, lease 120 s from 192\.168\.76\.1", g.output), g.output
         ip = re.search(r"ip=(192\.168\.76\.\d+)/24", g.cmd("net")).group(1)
@@ -250,7 +251,7 @@ def test_tftp_over_hostfwd(boot, image, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+    extra = blk_args(path)
     boot(net=f"user,hostfwd=udp:127.0.0.1:{port}-:69", extra=extra)
     out = tmp_path / "got"
     r = subprocess.run(["curl", "-s", "-S", "--max-time", "120", "-o", str(out), f"tftp://127.0.0.1:{port}/disk"],
@@ -262,7 +263,7 @@ def test_tftp_over_hostfwd(boot, image, tmp_path):
 def test_host_mtu_9000_unfragmented(boot, tap, image, tmp_path):
     path, data = image
     in_ns(tap, "ip", "link", "set", "rstap0", "mtu", "9000")
-    extra = ["-drive", f"file={path},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0"]
+    extra = blk_args(path)
     g = boot(netns=tap, net="tap,ifname=rstap0,script=no,downscript=no", net_props="host_mtu=9000",
              extra=extra, append=f"ip={GUEST_IP}/24 gw={HOST_IP}")
     assert "mtu=9000" in g.cmd("net")
