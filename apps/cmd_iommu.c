@@ -2,86 +2,93 @@
 #include "apps/cmds.h"
 #include "apps/shell.h"
 #include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtqueue.h"
+#include "drivers/virtio/virtio_blk.h"
 #include "kernel/dma.h"
-#include "kernel/poll.h"
+#include "lib/errname.h"
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CANARY   0x5a
-#define TEST_LEN 4096
+#define CANARY     0x5a
+#define PAGE       4096u
+#define MAX_SECTS  (DMA_STALE_MAX * PAGE / 512)
+#define TEST_SECTS 8u /* one page: QEMU bounces it and reports the request done */
 
-struct stale_wait {
-	struct virtio_dev *vd;
-	uint64_t faults;
-	unsigned free;
-};
-
-/* Done when the IOMMU has reported a fault for the device and the ring has
- * the buffer back (QEMU completes a faulted small request itself). */
-static bool stale_done(void *arg)
+static size_t changed_bytes(const uint8_t *p, size_t n)
 {
-	struct stale_wait *w = arg;
-	return dma_faults(w->vd->dma, NULL, NULL) > w->faults && vq_num_free(w->vd->q[0].vq) == w->free;
+	size_t changed = 0;
+	for (size_t i = 0; i < n; i++)
+		changed += p[i] != CANARY;
+	return changed;
 }
 
 /*
- * iommu test rngN: lend a canary page to the device, take it back (strict:
- * the IOTLB is invalidated before dma_unmap returns), then post the stale
- * handle as a device-writable buffer. The IOMMU must refuse the write and
- * report it; the canary must be untouched; the request is failed here
- * because the device itself does not notice (QEMU bounces a small buffer).
+ * iommu test blkN [sectors]: read sectors from the disk into a canary
+ * buffer whose every page the driver maps as usual, except that the DMA
+ * layer revokes each mapping before the handle reaches the ring
+ * (dma_inject_stale): the handles are stale, as after a use-after-unmap.
+ * The IOMMU must refuse the device's writes and report them; the driver
+ * must match the fault to the request and fail it (one page: QEMU drops
+ * the write and says OK), or fail it when the device asks for a reset
+ * (more pages: QEMU cannot bounce them and sets DEVICE_NEEDS_RESET); the
+ * canary must be intact; and the device must serve a read afterwards.
  */
-static int stale_handle_test(struct virtio_dev *vd)
+static int stale_read_test(struct virtio_dev *vd, uint32_t sects)
 {
-	if (strncmp(vd->name, "rng", 3) || !vd->nqueues)
-		return shell_err(vd->name, -EOPNOTSUPP, "the test posts to a virtio-rng device");
+	if (!blk_is_blk(vd))
+		return shell_err(vd->name, -EOPNOTSUPP, "the test reads from a virtio-blk device");
 	if (!dma_translated(vd->dma))
 		return shell_err(vd->name, -ENODEV, "no IOMMU translates for this device");
 	if (!dma_strict())
 		return shell_err(vd->name, -EOPNOTSUPP,
 				 "needs iommu=strict (lazy unmaps may stay reachable)");
-	struct virtqueue *vq = vd->q[0].vq;
-	uint8_t *mem = malloc(2 * TEST_LEN); /* a whole page inside, so the handle covers only it */
-	if (!mem)
+	size_t bytes = (size_t)sects * 512, pages = (bytes + PAGE - 1) / PAGE;
+	uint8_t *buf = memalign(PAGE, pages * PAGE); /* whole pages: nothing else of ours in them */
+	uint8_t *check = malloc(bytes);
+	if (!buf || !check) {
+		free(buf);
+		free(check);
 		return shell_err(vd->name, -ENOMEM, "no memory");
-	uint8_t *canary = (uint8_t *)(((uintptr_t)mem + TEST_LEN - 1) & ~(uintptr_t)(TEST_LEN - 1));
-	memset(canary, CANARY, TEST_LEN);
-	dma_addr_t h = dma_map(vd->dma, canary, TEST_LEN, DMA_FROM_DEVICE);
-	if (h == DMA_MAPPING_ERROR) {
-		free(mem);
-		return shell_err(vd->name, -ENOMEM, "cannot map the canary");
 	}
-	dma_unmap(vd->dma, h, TEST_LEN, DMA_FROM_DEVICE);
-	printf("iommu: %s: canary mapped at 0x%llx, unmapped; posting the stale handle\n", vd->name,
-	       (unsigned long long)h);
-
-	struct stale_wait w = { vd, dma_faults(vd->dma, NULL, NULL), vq_num_free(vq) };
-	struct vq_sg in = { h, TEST_LEN };
-	/* the token is the driver's own state, so its poller takes the completion as one of its own */
-	int r = vq_add(vq, NULL, 0, &in, 1, vd->priv);
+	memset(buf, CANARY, pages * PAGE);
+	uint64_t faults = dma_faults(vd->dma, NULL, NULL), matched = vd->faults_matched;
+	unsigned resets = vd->resets;
+	int r = dma_inject_stale(vd->dma, (unsigned)pages);
 	if (r) {
-		free(mem);
-		return shell_err(vd->name, r, "cannot post the request");
+		free(buf);
+		free(check);
+		return shell_err(vd->name, r, "cannot inject stale handles");
 	}
-	vq_kick(vq);
-	bool faulted = kwait(stale_done, &w, 5000000000ull);
+	printf("iommu: %s: reading %u sectors through %zu revoked handle(s)\n", vd->name, sects, pages);
+	r = blk_io(vd, BLK_READ, 0, sects, buf);
+	vd->dma->stale_next = 0; /* in case the request never got as far as mapping */
 	uint64_t addr = 0;
 	unsigned reason = 0;
-	dma_faults(vd->dma, &addr, &reason);
-	size_t changed = 0;
-	for (size_t i = 0; i < TEST_LEN; i++)
-		changed += canary[i] != CANARY;
-	free(mem);
-	if (!faulted)
-		return shell_err(vd->name, -ETIMEDOUT, "no IOMMU fault reported for the stale handle");
-	printf("iommu: %s: fault at 0x%llx reason %u; canary %s\n", vd->name, (unsigned long long)addr,
-	       reason, changed ? "CHANGED" : "intact");
+	uint64_t nf = dma_faults(vd->dma, &addr, &reason) - faults;
+	size_t changed = changed_bytes(buf, pages * PAGE);
+	printf("iommu: %s: request %s; %llu fault(s), last at 0x%llx reason %u; %llu matched to the "
+	       "request; device reset %u time(s); canary %s\n",
+	       vd->name, r ? errno_name(r) : "OK", (unsigned long long)nf, (unsigned long long)addr, reason,
+	       (unsigned long long)(vd->faults_matched - matched), vd->resets - resets,
+	       changed ? "CHANGED" : "intact");
+	int after = blk_io(vd, BLK_READ, 0, sects, check);
+	printf("iommu: %s: a read with good handles afterwards: %s\n", vd->name,
+	       after ? errno_name(after) : "OK");
+	free(buf);
+	free(check);
 	if (changed)
-		return shell_err(vd->name, -EFAULT, "the device wrote through a stale handle");
-	return shell_err(vd->name, -EIO, "request failed: DMA to unmapped handle blocked by the IOMMU");
+		return shell_err(vd->name, -EFAULT, "the device wrote %zu bytes through stale handles",
+				 changed);
+	if (!nf)
+		return shell_err(vd->name, -ETIMEDOUT, "no IOMMU fault reported for the stale handles");
+	if (r != -EIO)
+		return shell_err(vd->name, r ? r : -EPROTO, "the request did not fail with EIO");
+	if (after)
+		return shell_err(vd->name, after, "the device does not serve reads afterwards");
+	printf("iommu: %s: stale handles blocked, reported and failed; nothing written\n", vd->name);
+	return 0;
 }
 
 int cmd_iommu(int argc, char **argv)
@@ -90,11 +97,20 @@ int cmd_iommu(int argc, char **argv)
 		dma_show();
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[1], "test")) {
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "test")) {
 		struct virtio_dev *vd = virtio_find(argv[2]);
 		if (!vd)
 			return shell_err(argv[2], -ENODEV, "no such device");
-		return stale_handle_test(vd);
+		uint32_t sects = TEST_SECTS;
+		if (argc == 4) {
+			char *end;
+			unsigned long v = strtoul(argv[3], &end, 0);
+			if (*end || v == 0 || v > MAX_SECTS || v % 8)
+				return shell_err(argv[3], -EINVAL, "sectors: a multiple of 8, 8..%u",
+						 MAX_SECTS);
+			sects = (uint32_t)v;
+		}
+		return stale_read_test(vd, sects);
 	}
-	return shell_usage("iommu [test rngN]");
+	return shell_usage("iommu [test blkN [sectors]]");
 }

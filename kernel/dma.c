@@ -4,6 +4,7 @@
 #include "kernel/dma_backend.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include <errno.h>
 
 /*
  * Each device's calls go to its backend: identity while d->domain is NULL,
@@ -17,7 +18,7 @@ static dma_addr_t identity_map(struct dma_dev *d, uint64_t phys, size_t len, enu
 }
 static void identity_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir) {}
 
-static const struct dma_backend identity = { "identity", identity_map, identity_unmap };
+static const struct dma_backend identity = { "identity", identity_map, identity_unmap, NULL, NULL };
 
 static int iommu_units; /* units translating; 0 with none, or with iommu=off */
 static enum dma_iommu_mode iommu_mode = DMA_IOMMU_LAZY;
@@ -59,6 +60,37 @@ uint64_t dma_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last
 	return dma_translated(d) ? iommu_faults(d, last_addr, last_reason) : 0;
 }
 
+void dma_sync_faults(struct dma_dev *d)
+{
+	if (dma_translated(d))
+		iommu_sync_faults(d);
+}
+
+int dma_inject_stale(struct dma_dev *d, unsigned n)
+{
+	if (!dma_translated(d) || !backend(d)->revoke)
+		return -ENODEV;
+	if (!dma_strict())
+		return -EOPNOTSUPP; /* lazy: an unmapped page may stay in the IOTLB until the batch flush */
+	if (n == 0 || n > DMA_STALE_MAX - d->nstale)
+		return -EINVAL;
+	d->stale_next = n;
+	return 0;
+}
+
+/* A dead handle from dma_inject_stale goes back here instead of to unmap. */
+static bool release_stale(struct dma_dev *d, dma_addr_t handle)
+{
+	for (unsigned i = 0; i < d->nstale; i++) {
+		if (d->stale[i].handle != handle)
+			continue;
+		backend(d)->release(d, handle, d->stale[i].len);
+		d->stale[i] = d->stale[--d->nstale];
+		return true;
+	}
+	return false;
+}
+
 static size_t pages(size_t size) { return (size + PAGE_SIZE - 1) / PAGE_SIZE; }
 
 void *dma_alloc(struct dma_dev *d, size_t size, dma_addr_t *handle)
@@ -89,11 +121,23 @@ dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir di
 {
 	if (!p || len == 0)
 		return DMA_MAPPING_ERROR;
-	return backend(d)->map(d, virt_to_phys(p), len, dir);
+	dma_addr_t h = backend(d)->map(d, virt_to_phys(p), len, dir);
+	if (d && d->stale_next && h != DMA_MAPPING_ERROR && d->nstale < DMA_STALE_MAX) {
+		d->stale_next--;
+		backend(d)->revoke(d, h, len);
+		d->stale[d->nstale].handle = h;
+		d->stale[d->nstale++].len = len;
+		log_warn("dma: %s: handed out the revoked handle 0x%llx+%zu (iommu test)\n",
+			 d->name ? d->name : "device", (unsigned long long)h, len);
+	}
+	return h;
 }
 
 void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
 {
-	if (handle != DMA_MAPPING_ERROR)
-		backend(d)->unmap(d, handle, len, dir);
+	if (handle == DMA_MAPPING_ERROR)
+		return;
+	if (d && d->nstale && release_stale(d, handle))
+		return;
+	backend(d)->unmap(d, handle, len, dir);
 }

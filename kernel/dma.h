@@ -16,12 +16,26 @@ typedef uint64_t dma_addr_t;
 
 enum dma_dir { DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_BIDIRECTIONAL };
 
+#define DMA_STALE_MAX 8
+
 /* The device a mapping is for: its PCI requester id names it to the IOMMU. */
 struct dma_dev {
 	uint16_t segment;
 	uint8_t bus, dev, fn;
 	const char *name;
 	void *domain; /* the IOMMU backend's per-device state; NULL: identity */
+	/* Called for each IOMMU fault recorded for this device, with interrupts
+	 * off (from the fault interrupt, or from dma_sync_faults): the page
+	 * address the device tried, whether it was a write, the VT-d reason. */
+	void (*fault)(struct dma_dev *d, dma_addr_t page, bool write, unsigned reason);
+	void *owner; /* the driver's, for fault */
+	/* dma_inject_stale: how many of the next dma_map calls hand out revoked
+	 * handles, and those handed out and not yet given back */
+	unsigned stale_next, nstale;
+	struct {
+		dma_addr_t handle;
+		size_t len;
+	} stale[DMA_STALE_MAX];
 };
 
 /* iommu=off|lazy|strict (docs/iommu.md): lazy batches IOTLB invalidations
@@ -39,6 +53,17 @@ bool dma_strict(void);                        /* iommu=strict, and a unit transl
 void dma_show(void);                          /* the `iommu` command */
 /* IOMMU faults recorded for the device, with the last address and reason. */
 uint64_t dma_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason);
+/* Read the IOMMU's fault records now, so that d->fault has run for every
+ * fault recorded so far. The unit records a fault before the device can
+ * report the request done, so a driver that calls this after seeing a
+ * completion and before handling it knows whether that request faulted. */
+void dma_sync_faults(struct dma_dev *d);
+/* Fault injection (`iommu test`): each of the next n dma_map calls for d
+ * maps, then revokes the mapping (page table entries cleared, IOTLB
+ * invalidated) and returns the dead handle; its IOVA stays reserved until
+ * the driver's dma_unmap, so no other mapping can land there meanwhile.
+ * Needs a translated device and iommu=strict. 0 or a negative errno. */
+int dma_inject_stale(struct dma_dev *d, unsigned n);
 
 /* Coherent memory both sides use (rings, headers): zeroed, page aligned.
  * NULL when out of memory or address space. */

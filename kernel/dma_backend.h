@@ -13,6 +13,11 @@ struct dma_backend {
 	const char *name;
 	dma_addr_t (*map)(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir);
 	void (*unmap)(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
+	/* Fault injection: take the pages away from the device now (entries
+	 * cleared, IOTLB invalidated) but keep the IOVAs allocated; release
+	 * gives back the IOVAs of a revoked handle. */
+	void (*revoke)(struct dma_dev *d, dma_addr_t handle, size_t len);
+	void (*release)(struct dma_dev *d, dma_addr_t handle, size_t len);
 };
 
 struct dma_domain {

@@ -15,4 +15,6 @@ void *iommu_attach(struct dma_dev *d);
 void iommu_show(void); /* `iommu`: units, domains, mappings, faults */
 /* Faults recorded for the device since boot, and the last one. */
 uint64_t iommu_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason);
+/* Drain the fault records of the unit that translates for d now. */
+void iommu_sync_faults(const struct dma_dev *d);
 #endif

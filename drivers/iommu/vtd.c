@@ -284,6 +284,8 @@ static int fault_drain(struct unit *u)
 				u->idx, dm && dm->dev->name ? dm->dev->name : "device", sid >> 8,
 				sid >> 3 & 31, sid & 7, hi & FRCD_T ? "read" : "write",
 				(unsigned long long)lo, fr, reason_name(fr));
+			if (dm && dm->dev->fault) /* the driver matches it to a request in flight */
+				dm->dev->fault(dm->dev, lo, !(hi & FRCD_T), fr);
 		}
 	}
 	if (fsts & FSTS_PFO) {
@@ -535,7 +537,29 @@ static void vtd_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma
 	irq_restore(flags);
 }
 
-static const struct dma_backend vtd_backend = { "vt-d", vtd_map, vtd_unmap };
+/* Fault injection (dma_inject_stale): the pages go at once, strict or not,
+ * while the IOVAs stay allocated until vtd_release. */
+static void vtd_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
+{
+	struct domain *dm = d->domain;
+	uint64_t off = handle & (IOPT_PAGE - 1), iova = handle - off;
+	uint64_t n = (off + len + IOPT_PAGE - 1) / IOPT_PAGE;
+	uint64_t flags = irq_save();
+	if (sl_unmap(&dm->pt, iova, n) == n)
+		flush_range(dm, iova, n);
+	irq_restore(flags);
+}
+
+static void vtd_release(struct dma_dev *d, dma_addr_t handle, size_t len)
+{
+	struct domain *dm = d->domain;
+	uint64_t off = handle & (IOPT_PAGE - 1);
+	uint64_t flags = irq_save();
+	iova_free(&dm->iova, handle - off, (uint32_t)((off + len + IOPT_PAGE - 1) / IOPT_PAGE));
+	irq_restore(flags);
+}
+
+static const struct dma_backend vtd_backend = { "vt-d", vtd_map, vtd_unmap, vtd_revoke, vtd_release };
 
 static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 {
@@ -631,6 +655,13 @@ uint64_t iommu_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *la
 	if (last_reason)
 		*last_reason = dm->last_reason;
 	return dm->faults;
+}
+
+void iommu_sync_faults(const struct dma_dev *d)
+{
+	struct domain *dm = d->domain;
+	if (dm && dm->dom.ops == &vtd_backend)
+		fault_drain(dm->u);
 }
 
 void iommu_show(void)

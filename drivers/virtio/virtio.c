@@ -1,6 +1,7 @@
 /* virtio.c - the virtio core: the handshake, queues, the three modes, one poller per device. */
 #include "drivers/virtio/virtio.h"
 #include "drivers/pci/pci.h"
+#include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/poll.h"
@@ -177,6 +178,66 @@ void virtio_config_irq(struct virtio_dev *vd)
 	poll_kick();
 }
 
+/* ---- IOMMU faults (docs/iommu.md) ---- */
+
+/* From the IOMMU driver, interrupts off: queue it for the device's poller. */
+static void dma_fault_report(struct dma_dev *d, dma_addr_t page, bool write, unsigned reason)
+{
+	struct virtio_dev *vd = d->owner;
+	(void)reason; /* the IOMMU driver has printed it */
+	if (vd->fault_head - vd->fault_tail >= sizeof vd->fault / sizeof vd->fault[0]) {
+		vd->faults_unmatched++; /* too many to match one by one: the device is reset */
+		vd->fault_tail++;
+	}
+	vd->fault[vd->fault_head % (sizeof vd->fault / sizeof vd->fault[0])].page = page;
+	vd->fault[vd->fault_head % (sizeof vd->fault / sizeof vd->fault[0])].write = write;
+	vd->fault_head++;
+	poll_kick();
+}
+
+/* Hand each queued fault to the driver; true when one matched nothing in
+ * flight: the device used an address it was never given, or one taken
+ * back, and is reset (its requests fail, its queues start afresh). */
+static bool take_faults(struct virtio_dev *vd)
+{
+	uint64_t unmatched = vd->faults_unmatched;
+	while (vd->fault_tail != vd->fault_head) {
+		uint64_t flags = irq_save();
+		unsigned i = vd->fault_tail++ % (sizeof vd->fault / sizeof vd->fault[0]);
+		dma_addr_t page = vd->fault[i].page;
+		bool write = vd->fault[i].write;
+		irq_restore(flags);
+		if (vd->drv->dma_fault && vd->drv->dma_fault(vd, page, write)) {
+			vd->faults_matched++;
+			continue;
+		}
+		vd->faults_unmatched++;
+		log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
+			(unsigned long long)page);
+	}
+	return vd->faults_unmatched != unmatched;
+}
+
+/*
+ * How many used buffers the driver may take from queue q this turn. With
+ * an IOMMU a request whose buffer faulted may still come back "done" (QEMU
+ * bounces a small buffer and drops the write). The unit records the fault
+ * before the device marks the buffer used, so: count what is used, then
+ * read the fault records, then take only what was counted; each of those
+ * requests' faults has then reached the driver.
+ */
+static int fenced_budget(struct virtio_dev *vd, unsigned q)
+{
+	if (!dma_translated(vd->dma))
+		return POLL_BUDGET;
+	unsigned n = vq_used_ready(vd->q[q].vq, POLL_BUDGET);
+	if (n) {
+		dma_sync_faults(vd->dma);
+		take_faults(vd); /* an unmatched one is handled by device_poll after this turn */
+	}
+	return (int)n;
+}
+
 /*
  * One queue's turn in the main loop. poll: look every time. irq: look when
  * an interrupt came; interrupts stay on, re-armed after each look. hybrid
@@ -196,7 +257,8 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 	if (vd->mode == IO_MODE_HYBRID)
 		vq_disable_cb(vq->vq);
 	for (;;) {
-		n = vd->drv->poll(vd, q, POLL_BUDGET);
+		int budget = fenced_budget(vd, q);
+		n = vd->drv->poll(vd, q, budget);
 		vq_stats(vq->vq)->polls++;
 		if (!n)
 			vq_stats(vq->vq)->empty_polls++;
@@ -218,9 +280,15 @@ static int device_poll(void *arg)
 {
 	struct virtio_dev *vd = arg;
 	int work = 0;
+	uint64_t unmatched_before = vd->faults_unmatched;
 
 	if (vd->broken)
 		return 0;
+	if (vd->fault_tail != vd->fault_head && take_faults(vd)) {
+		log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
+		virtio_reinit(vd);
+		return 1;
+	}
 	if (vd->config_pending) {
 		vd->config_pending = false;
 		if (vd->ops->get_status(vd) & VIRTIO_STATUS_NEEDS_RESET) {
@@ -236,6 +304,10 @@ static int device_poll(void *arg)
 	}
 	for (unsigned q = 0; q < vd->nqueues; q++)
 		work += virtio_poll_queue(vd, q);
+	if (vd->faults_unmatched != unmatched_before) {
+		log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
+		virtio_reinit(vd);
+	}
 	return work;
 }
 
@@ -358,6 +430,8 @@ int virtio_probe(struct virtio_dev *vd, uint16_t device_id)
 	vd->mode = kconfig.mode;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		vd->q[q] = (struct virtio_queue){ .vector = -1, .msix_entry = -1 };
+	vd->dma->fault = dma_fault_report; /* before bring_up: the domain may fault at once */
+	vd->dma->owner = vd;
 	int r = bring_up(vd);
 	if (r)
 		return r;

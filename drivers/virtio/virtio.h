@@ -75,6 +75,10 @@ struct virtio_driver {
 	void (*config_changed)(struct virtio_dev *vd); /* may be NULL */
 	/* The device was reset: fail every request in flight (may be NULL). */
 	void (*reset_fail)(struct virtio_dev *vd);
+	/* The IOMMU refused the device an access to page (a handle, page
+	 * aligned): fail the request in flight whose buffers cover it, when it
+	 * completes. false when none does (or NULL): the core resets the device. */
+	bool (*dma_fault)(struct virtio_dev *vd, dma_addr_t page, bool write);
 	const char *(*feature_name)(unsigned bit); /* device-type bits, or NULL */
 };
 
@@ -104,6 +108,13 @@ struct virtio_dev {
 	volatile bool config_pending; /* config interrupt came */
 	bool broken;
 	unsigned resets; /* DEVICE_NEEDS_RESET recoveries */
+	/* IOMMU faults, queued by the fault report (interrupts off) for the poller */
+	struct {
+		dma_addr_t page;
+		bool write;
+	} fault[8];
+	volatile unsigned fault_head, fault_tail;
+	uint64_t faults_matched, faults_unmatched;
 	struct virtio_dev *next;
 };
 

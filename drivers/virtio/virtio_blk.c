@@ -86,6 +86,7 @@ struct io {
 	int nseg;
 	struct vq_sg *sg; /* the data segments, to unmap */
 	enum dma_dir dir;
+	bool faulted; /* the IOMMU refused the device one of its pages */
 };
 
 struct blk_queue {
@@ -413,6 +414,13 @@ static void complete(struct virtio_dev *vd, struct blk *b, unsigned qi, struct i
 	for (int i = 0; i < io->nseg; i++)
 		dma_unmap(vd->dma, io->sg[i].addr, io->sg[i].len, io->dir);
 	int err = len < 1 ? -EIO : status_to_errno(vd, status);
+	if (io->faulted) {
+		/* whatever status the device gave: the data did not all get through */
+		log_err("virtio %s: request at sector %llu failed: the IOMMU blocked its DMA\n", vd->name,
+			(unsigned long long)q->shared[io - q->ios].hdr.sector);
+		err = -EIO;
+		io->faulted = false;
+	}
 	if (err && !r->error)
 		r->error = err;
 	io->req = NULL;
@@ -441,6 +449,31 @@ static int blk_poll(struct virtio_dev *vd, unsigned qi, int budget)
 	}
 	dispatch(vd, b, qi);
 	return n;
+}
+
+/* An IOMMU fault at page: the request whose data segments cover it fails
+ * when it completes (blk_poll). Header and status live in always-mapped
+ * slots, so a fault there matches nothing and the core resets the device. */
+static bool blk_dma_fault(struct virtio_dev *vd, dma_addr_t page, bool write)
+{
+	struct blk *b = vd->priv;
+	(void)write;
+	if (!b)
+		return false;
+	for (unsigned qi = 0; qi < vd->nqueues; qi++) {
+		struct blk_queue *q = &b->q[qi];
+		for (unsigned i = 0; i < q->nslots; i++) {
+			struct io *io = &q->ios[i];
+			for (int k = 0; io->req && k < io->nseg; k++) {
+				dma_addr_t first = io->sg[k].addr & ~(dma_addr_t)(PAGE_SIZE - 1);
+				if (page >= first && page < io->sg[k].addr + io->sg[k].len) {
+					io->faulted = true;
+					return true;
+				}
+			}
+		}
+	}
+	return false;
 }
 
 static void blk_reset_fail(struct virtio_dev *vd)
@@ -582,5 +615,6 @@ const struct virtio_driver virtio_blk_driver = {
 	.poll = blk_poll,
 	.config_changed = blk_config_changed,
 	.reset_fail = blk_reset_fail,
+	.dma_fault = blk_dma_fault,
 	.feature_name = blk_feature_name,
 };

@@ -560,6 +560,39 @@ bool vq_has_used(const struct virtqueue *vq)
 	return vq->s.used->idx != vq->last_used;
 }
 
+unsigned vq_used_ready(const struct virtqueue *vq, unsigned max)
+{
+	if (vq->broken)
+		return 0;
+	if (!vq->packed) {
+		unsigned ahead = (uint16_t)(vq->s.used->idx - vq->last_used);
+		if (ahead > vq->inflight)
+			return 1; /* vq_get will find what is wrong and say so */
+		return ahead < max ? ahead : max;
+	}
+	/* Packed: walk the used slots as vq_get will, chain by chain. The ids
+	 * read here are checked again when vq_get takes them. */
+	unsigned n = 0, pos = vq->last_used;
+	bool wrap = vq->used_wrap;
+	while (n < max && n < vq->inflight) {
+		uint16_t flags = vq->p.desc[pos].flags;
+		bool used = flags & VRING_PACKED_DESC_F_USED, avail = flags & VRING_PACKED_DESC_F_AVAIL;
+		if (avail != wrap || used != wrap)
+			return n + (avail != wrap && n == 0); /* a bad slot first: let vq_get see it */
+		dma_rmb();
+		uint16_t id = vq->p.desc[pos].id;
+		n++;
+		if (id >= vq->num || !vq->ent[id].token)
+			return n;
+		pos += vq->ent[id].ndesc;
+		if (pos >= vq->num) {
+			pos -= vq->num;
+			wrap = !wrap;
+		}
+	}
+	return n;
+}
+
 /* ---- used buffer notifications (§2.7.7, §2.8.10) ---- */
 
 void vq_disable_cb(struct virtqueue *vq)

@@ -62,6 +62,9 @@ void *vq_get(struct virtqueue *vq, uint32_t *len);
 void vq_disable_cb(struct virtqueue *vq);
 bool vq_enable_cb(struct virtqueue *vq);
 bool vq_has_used(const struct virtqueue *vq);
+/* How many used buffers vq_get would return now, at most max (a rule the
+ * device broke counts as one, so that vq_get gets to see it). */
+unsigned vq_used_ready(const struct virtqueue *vq, unsigned max);
 unsigned vq_num_free(const struct virtqueue *vq);
 unsigned vq_size(const struct virtqueue *vq);
 bool vq_broken(const struct virtqueue *vq);

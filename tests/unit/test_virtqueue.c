@@ -206,6 +206,37 @@ static void test_out_of_order(void)
 	}
 }
 
+/* vq_used_ready counts exactly what vq_get will hand out, chains of any
+ * length, across ring laps, capped by max. */
+static void test_used_ready(void)
+{
+	for (unsigned l = 0; l < NLAYOUTS; l++) {
+		struct rig r;
+		CHECK(rig_open(&r, 16, layouts[l]));
+		for (unsigned round = 0; round < 9; round++) {
+			for (unsigned i = 0; i < 4; i++) /* 2..5 descriptors: packed slots skip by chain */
+				CHECK_EQ(post(&r, i * 5, 1, 1 + (int)((i + round) % 4), tok(i), NULL), 0);
+			vq_kick(r.vq);
+			CHECK_EQ(sim_fetch(&r.sim), 4);
+			CHECK_EQ(vq_used_ready(r.vq, 64), 0);
+			for (unsigned i = 0; i < 3; i++)
+				sim_use(&r.sim, 0, 1);
+			CHECK_EQ(vq_used_ready(r.vq, 64), 3);
+			CHECK_EQ(vq_used_ready(r.vq, 2), 2);
+			CHECK(vq_get(r.vq, NULL) == tok(0));
+			CHECK_EQ(vq_used_ready(r.vq, 64), 2);
+			sim_use(&r.sim, 0, 1);
+			CHECK_EQ(vq_used_ready(r.vq, 64), 3);
+			for (unsigned i = 1; i < 4; i++)
+				CHECK(vq_get(r.vq, NULL) == tok(i));
+			CHECK_EQ(vq_used_ready(r.vq, 64), 0);
+		}
+		CHECK_EQ(r.sim.err[0], 0);
+		CHECK(!vq_broken(r.vq));
+		rig_close(&r);
+	}
+}
+
 /* A device that wants no kicks gets none; kicks_suppressed counts them. */
 static void test_kick_suppression_flags(void)
 {
@@ -432,6 +463,7 @@ static void expect_broken(struct rig *r, unsigned inflight)
 	CHECK_EQ(post(r, 0, 1, 0, tok(7), NULL), -EIO);
 	CHECK(vq_get(r->vq, NULL) == NULL);
 	CHECK(!vq_has_used(r->vq));
+	CHECK_EQ(vq_used_ready(r->vq, 64), 0);
 	CHECK(vq_enable_cb(r->vq));
 	CHECK(!vq_kick_prepare(r->vq));
 	CHECK_EQ(unit_log_lines, logs); /* logged once, when it broke */
@@ -506,7 +538,8 @@ static void test_bad_used_idx_jump(void)
 	for (unsigned j = 0; j < 4; j++) {
 		struct rig r;
 		bad_setup(&r, j % 2 ? VQ_F_EVENT_IDX : 0);
-		sim_set_used_idx(&r.sim, jumps[j]); /* 2 in flight: any jump past 2 is a lie */
+		sim_set_used_idx(&r.sim, jumps[j]);   /* 2 in flight: any jump past 2 is a lie */
+		CHECK_EQ(vq_used_ready(r.vq, 64), 1); /* a lie counts once, so that vq_get meets it */
 		expect_broken(&r, 2);
 	}
 }
@@ -519,6 +552,7 @@ static void test_bad_packed_wrap_bit(void)
 		bad_setup(&r, flags[l]);
 		sim_set_flags(&r.sim, 0, VRING_PACKED_DESC_F_USED); /* USED for wrap 1, AVAIL for wrap 0 */
 		CHECK(vq_has_used(r.vq));
+		CHECK_EQ(vq_used_ready(r.vq, 64), 1);
 		expect_broken(&r, 2);
 	}
 	/* after a lap: wrap 0, so USED clear and AVAIL set is the inconsistent one */
@@ -578,6 +612,7 @@ int main(void)
 	RUN(test_wraparound);
 	RUN(test_full_ring);
 	RUN(test_out_of_order);
+	RUN(test_used_ready);
 	RUN(test_kick_suppression_flags);
 	RUN(test_kick_event_idx);
 	RUN(test_interrupt_suppression);
