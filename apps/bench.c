@@ -101,16 +101,26 @@ static double pct_us(const struct bench *b, double p)
 	return b->lat_ns[i] / 1000.0;
 }
 
+static void free_slots(struct bench *b, struct slot *slots, uint64_t n, uint64_t bs)
+{
+	for (uint64_t i = 0; slots && i < n; i++)
+		if (slots[i].req.buf)
+			blk_buf_free(b->vd, slots[i].req.buf, bs);
+	free(slots);
+	free(b->lat_ns);
+}
+
 static int bench_blk(int argc, char **argv)
 {
 	static const char *const names[] = { "randread", "randwrite", "read", "write" };
 	uint64_t bs = 4096, qd = 1, secs = 5, queue = 0;
+	bool pool = true;
 	struct bench b = { .rw = RANDREAD, .rng = 0x9e3779b97f4a7c15ull };
 	struct blk_info in;
 
 	if (argc < 3)
 		return shell_usage("bench blk DEV [rw=randread|randwrite|read|write] [bs=BYTES] [qd=N] "
-				   "[secs=S] [queue=Q]");
+				   "[secs=S] [queue=Q] [pool=on|off]");
 	b.vd = virtio_find(argv[2]);
 	if (!b.vd || blk_get_info(b.vd, &in))
 		return shell_err(argv[2], -ENODEV, "no such block device");
@@ -127,6 +137,12 @@ static int bench_blk(int argc, char **argv)
 			if (k == 4)
 				return shell_usage("bench: rw=randread|randwrite|read|write");
 			b.rw = (enum pattern)k;
+			continue;
+		}
+		if (!strcmp(argv[i], "pool")) { /* buffers from the driver's pre-mapped pool, or the heap */
+			if (strcmp(eq + 1, "on") && strcmp(eq + 1, "off"))
+				return shell_usage("bench: pool=on|off");
+			pool = !strcmp(eq + 1, "on");
 			continue;
 		}
 		if (!strcmp(argv[i], "bs"))
@@ -151,34 +167,42 @@ static int bench_blk(int argc, char **argv)
 	b.sectors = (uint32_t)(bs / 512);
 	b.blocks = in.capacity / b.sectors;
 	struct slot *slots = calloc(qd, sizeof *slots);
-	uint8_t *bufs = memalign(4096, qd * bs);
 	b.lat_ns = malloc(MAX_SAMPLES * sizeof *b.lat_ns);
-	if (!slots || !bufs || !b.lat_ns) {
-		free(slots), free(bufs), free(b.lat_ns);
+	uint64_t pooled = 0;
+	bool ok = slots && b.lat_ns;
+	for (uint64_t i = 0; ok && i < qd; i++) {
+		void *buf = pool ? blk_buf_alloc(b.vd, bs) : memalign(4096, bs);
+		slots[i] = (struct slot){ .req = { .buf = buf, .queue = (unsigned)queue, .done = done },
+					  .b = &b };
+		if ((ok = buf != NULL)) {
+			memset(buf, 0xa5, bs);
+			pooled += blk_buf_pooled(b.vd, buf);
+		}
+	}
+	if (!ok) {
+		free_slots(&b, slots, qd, bs);
 		return shell_err(argv[2], -ENOMEM, "no memory for %llu buffers", (unsigned long long)qd);
 	}
-	memset(bufs, 0xa5, qd * bs);
 	uint64_t t0 = now_ns();
 	b.deadline = t0 + secs * 1000000000ull;
-	for (uint64_t i = 0; i < qd; i++) {
-		slots[i] = (struct slot){
-			.req = { .buf = bufs + i * bs, .queue = (unsigned)queue, .done = done }, .b = &b
-		};
+	for (uint64_t i = 0; i < qd; i++)
 		if (issue(&slots[i]))
 			break;
-	}
 	kwait(all_back, &b, 0);
 	uint64_t elapsed = now_ns() - t0;
 	qsort(b.lat_ns, b.nlat, sizeof *b.lat_ns, cmp_u32);
 	double s = elapsed / 1e9;
-	printf("%s bs=%llu qd=%llu: %llu requests in %.2f s, %llu errors\n", names[b.rw],
-	       (unsigned long long)bs, (unsigned long long)qd, (unsigned long long)b.ops, s,
-	       (unsigned long long)b.errors);
+	printf("%s bs=%llu qd=%llu buffers=%s: %llu requests in %.2f s, %llu errors\n", names[b.rw],
+	       (unsigned long long)bs, (unsigned long long)qd,
+	       pooled == qd ? "pool"
+	       : pooled     ? "pool+heap"
+			    : "heap",
+	       (unsigned long long)b.ops, s, (unsigned long long)b.errors);
 	printf("iops=%llu mbps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f qd=%llu mode=%s queue=%llu\n",
 	       (unsigned long long)(b.ops / s), b.ops * bs / s / 1e6, pct_us(&b, 0.50), pct_us(&b, 0.99),
 	       pct_us(&b, 1.0), (unsigned long long)qd, io_mode_name(b.vd->mode), (unsigned long long)queue);
 	int err = b.first_error;
-	free(slots), free(bufs), free(b.lat_ns);
+	free_slots(&b, slots, qd, bs);
 	if (err)
 		return shell_err(argv[2], err, "requests failed during the benchmark");
 	return 0;

@@ -88,7 +88,7 @@ static void end_session(struct session *s)
 	for (int i = 0; i < NCHUNKS; i++) {
 		if (s->ch[i].busy)
 			return; /* chunk_done finishes the job */
-		free(s->ch[i].buf);
+		blk_buf_free(s->disk, s->ch[i].buf, CHUNK);
 		s->ch[i].buf = NULL;
 	}
 	free(s->wbuf);
@@ -489,14 +489,16 @@ static void request(const struct udp_rx *rx, void *arg)
 		s->port = 0;
 	}
 	bool ok = s->port != 0;
+	/* the disk's pre-mapped buffers where it has room (no mapping per request) */
 	for (int i = 0; ok && i < NCHUNKS; i++)
-		ok = (s->ch[i].buf = malloc(CHUNK)) != NULL;
+		ok = (s->ch[i].buf = blk_buf_alloc(disk, CHUNK)) != NULL;
 	if (ok && s->writing)
-		ok = (s->wbuf = malloc(CHUNK)) != NULL;
+		ok = (s->wbuf = malloc(CHUNK)) != NULL; /* gathers; the chunks go to the disk */
 	if (!ok) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_UNDEF, "out of memory");
 		for (int i = 0; i < NCHUNKS; i++)
-			free(s->ch[i].buf);
+			blk_buf_free(disk, s->ch[i].buf, CHUNK);
+		free(s->wbuf);
 		if (s->port)
 			udp_unbind(s->port);
 		return;

@@ -5,6 +5,7 @@
 #include "kernel/mm.h"
 #include "kernel/power.h"
 #include <errno.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,8 @@ _Static_assert(offsetof(struct virtio_blk_config, write_zeroes_may_unmap) == 56,
 #define VIRTIO_BLK_S_UNSUPP       2
 #define VIRTIO_BLK_ID_BYTES       20
 #define MAX_SEGS                  256
+/* The buffer pool of blk_buf_alloc: 8 MiB per device, in pages. */
+#define POOL_PAGES                2048u
 
 struct virtio_blk_outhdr {
 	uint32_t type, reserved;
@@ -87,6 +90,7 @@ struct io {
 	struct vq_sg *sg; /* the data segments, to unmap */
 	enum dma_dir dir;
 	bool faulted; /* the IOMMU refused the device one of its pages */
+	bool pooled;  /* the data is in the buffer pool: mapped already */
 };
 
 struct blk_queue {
@@ -105,6 +109,10 @@ struct blk {
 	struct blk_queue q[VIRTIO_MAX_QUEUES];
 	bool id_known;
 	struct vq_sg sg[MAX_SEGS + 3]; /* a chain being built; one at a time */
+	/* blk_buf_alloc's pool: mapped for the device once, on first use */
+	uint8_t *pool;
+	dma_addr_t pool_h;
+	uint64_t pool_used[POOL_PAGES / 64];
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_blk_config, field), width)
@@ -252,6 +260,8 @@ static int blk_probe(struct virtio_dev *vd)
 fail: /* the core destroys the queues; what the driver made goes here */
 	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
 		queue_free(vd, &b->q[i]);
+	if (b->pool)
+		return r; /* callers may hold pool buffers: the pool, and b that knows it, stay */
 	free(b);
 	vd->priv = NULL;
 	return r;
@@ -281,6 +291,76 @@ static int status_to_errno(struct virtio_dev *vd, uint8_t s)
 	}
 }
 
+/* -- the buffer pool ----------------------------------------------------------- */
+
+/*
+ * With an IOMMU every dma_map writes page-table entries (and, with caching
+ * mode, invalidates the IOTLB) and every unmap clears them again: per request,
+ * that is most of the cost of a small read. Buffers from the pool live in one
+ * region mapped for the device once; requests into it skip both. The price:
+ * the device can reach every pool page at all times, strict mode or not.
+ */
+static bool in_pool(const struct blk *b, const void *p, size_t len)
+{
+	const uint8_t *c = p;
+	return b->pool && c >= b->pool && len <= (size_t)POOL_PAGES * PAGE_SIZE &&
+	       (size_t)(c - b->pool) <= (size_t)POOL_PAGES * PAGE_SIZE - len;
+}
+
+static void unmap_data(struct virtio_dev *vd, struct io *io)
+{
+	if (!io->pooled)
+		for (int i = 0; i < io->nseg; i++)
+			dma_unmap(vd->dma, io->sg[i].addr, io->sg[i].len, io->dir);
+	io->nseg = 0;
+}
+
+static bool pool_bit(const struct blk *b, unsigned i) { return b->pool_used[i / 64] >> (i % 64) & 1; }
+static void pool_set(struct blk *b, unsigned i, unsigned n, bool on)
+{
+	for (unsigned k = i; k < i + n; k++)
+		b->pool_used[k / 64] = on ? b->pool_used[k / 64] | 1ull << (k % 64)
+					  : b->pool_used[k / 64] & ~(1ull << (k % 64));
+}
+
+void *blk_buf_alloc(struct virtio_dev *vd, size_t bytes)
+{
+	struct blk *b = blk_is_blk(vd) ? vd->priv : NULL;
+	unsigned n = (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	if (b && !b->pool && bytes && n <= POOL_PAGES) {
+		b->pool = dma_alloc(vd->dma, (size_t)POOL_PAGES * PAGE_SIZE, &b->pool_h);
+		if (b->pool)
+			log_info("virtio %s: buffer pool of %u KiB at handle 0x%llx\n", vd->name,
+				 POOL_PAGES * (unsigned)PAGE_SIZE / 1024, (unsigned long long)b->pool_h);
+	}
+	if (b && b->pool && bytes && n <= POOL_PAGES) {
+		for (unsigned i = 0, run = 0; i < POOL_PAGES; i++) { /* first fit */
+			run = pool_bit(b, i) ? 0 : run + 1;
+			if (run == n) {
+				pool_set(b, i + 1 - n, n, true);
+				return b->pool + (size_t)(i + 1 - n) * PAGE_SIZE;
+			}
+		}
+	}
+	return bytes ? memalign(PAGE_SIZE, bytes) : NULL; /* no pool, or full: mapped per request */
+}
+
+bool blk_buf_pooled(struct virtio_dev *vd, const void *p)
+{
+	return p && blk_is_blk(vd) && vd->priv && in_pool(vd->priv, p, 1);
+}
+
+void blk_buf_free(struct virtio_dev *vd, void *p, size_t bytes)
+{
+	if (!blk_buf_pooled(vd, p)) {
+		free(p);
+		return;
+	}
+	struct blk *b = vd->priv;
+	pool_set(b, (unsigned)(((uint8_t *)p - b->pool) / PAGE_SIZE),
+		 (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE), false);
+}
+
 /* Map the next data segments of r for one piece: page-sized, as scattered
  * pages would come, at most max_segs, and ending on a logical block. */
 static uint32_t map_data(struct virtio_dev *vd, struct blk *b, struct blk_req *r, struct io *io)
@@ -288,6 +368,7 @@ static uint32_t map_data(struct virtio_dev *vd, struct blk *b, struct blk_req *r
 	uint64_t off = (uint64_t)r->dispatched * 512, left = (uint64_t)r->count * 512 - off;
 	uint32_t bytes = 0;
 	io->nseg = 0;
+	io->pooled = in_pool(b, r->buf, (size_t)r->count * 512);
 	while (left && io->nseg < (int)b->max_segs) {
 		uint8_t *p = (uint8_t *)r->buf + off;
 		uint64_t room = b->seg_bytes - ((uintptr_t)p % b->seg_bytes);
@@ -297,7 +378,8 @@ static uint32_t map_data(struct virtio_dev *vd, struct blk *b, struct blk_req *r
 			uint32_t over = (uint32_t)((bytes + n) % b->info.block_size);
 			n = n > over ? n - over : n + b->info.block_size - over;
 		}
-		dma_addr_t h = dma_map(vd->dma, p, n, io->dir);
+		dma_addr_t h =
+			io->pooled ? b->pool_h + (dma_addr_t)(p - b->pool) : dma_map(vd->dma, p, n, io->dir);
 		if (h == DMA_MAPPING_ERROR)
 			break;
 		io->sg[io->nseg++] = (struct vq_sg){ h, (uint32_t)n };
@@ -306,9 +388,7 @@ static uint32_t map_data(struct virtio_dev *vd, struct blk *b, struct blk_req *r
 		left -= n;
 	}
 	if (bytes % b->info.block_size) { /* mapping ran out mid-block: give the piece back */
-		for (int i = 0; i < io->nseg; i++)
-			dma_unmap(vd->dma, io->sg[i].addr, io->sg[i].len, io->dir);
-		io->nseg = 0;
+		unmap_data(vd, io);
 		return 0;
 	}
 	return bytes;
@@ -347,6 +427,7 @@ static int add_piece(struct virtio_dev *vd, struct blk *b, unsigned qi, struct b
 		sg[nout++] = (struct vq_sg){ sh_h + offsetof(struct io_shared, range), sizeof sh->range };
 		break;
 	case BLK_GET_ID:
+		io->pooled = false;
 		io->sg[0] = (struct vq_sg){ dma_map(vd->dma, r->buf, VIRTIO_BLK_ID_BYTES, io->dir),
 					    VIRTIO_BLK_ID_BYTES };
 		if (io->sg[0].addr == DMA_MAPPING_ERROR)
@@ -366,8 +447,7 @@ static int add_piece(struct virtio_dev *vd, struct blk *b, unsigned qi, struct b
 	sg[nout + nin++] = (struct vq_sg){ sh_h + offsetof(struct io_shared, status), 1 };
 	int rc = vq_add(vd->q[qi].vq, sg, nout, sg + nout, nin, io);
 	if (rc) {
-		for (int i = 0; i < io->nseg; i++)
-			dma_unmap(vd->dma, io->sg[i].addr, io->sg[i].len, io->dir);
+		unmap_data(vd, io);
 		return rc;
 	}
 	q->nfree--;
@@ -411,8 +491,7 @@ static void complete(struct virtio_dev *vd, struct blk *b, unsigned qi, struct i
 	struct blk_queue *q = &b->q[qi];
 	struct blk_req *r = io->req;
 	uint8_t status = q->shared[io - q->ios].status;
-	for (int i = 0; i < io->nseg; i++)
-		dma_unmap(vd->dma, io->sg[i].addr, io->sg[i].len, io->dir);
+	unmap_data(vd, io);
 	int err = len < 1 ? -EIO : status_to_errno(vd, status);
 	if (io->faulted) {
 		/* whatever status the device gave: the data did not all get through */

@@ -46,6 +46,13 @@ int blk_submit(struct virtio_dev *vd, struct blk_req *r);
 /* The same, waiting for the result. */
 int blk_io(struct virtio_dev *vd, enum blk_op op, uint64_t sector, uint32_t count, void *buf);
 int blk_get_info(struct virtio_dev *vd, struct blk_info *info);
+/* Buffers for block I/O, page aligned. From the device's pool when it has
+ * room: memory mapped for the device once, so requests into it need no
+ * dma_map/dma_unmap (docs/iommu.md); else from the heap, mapped per request.
+ * blk_buf_free takes either. */
+void *blk_buf_alloc(struct virtio_dev *vd, size_t bytes);
+void blk_buf_free(struct virtio_dev *vd, void *p, size_t bytes);
+bool blk_buf_pooled(struct virtio_dev *vd, const void *p); /* from the pool */
 bool blk_is_blk(const struct virtio_dev *vd);
 /* The nth virtio-blk device (blk0, blk1, ...), or NULL. */
 struct virtio_dev *blk_nth(int n);

@@ -52,6 +52,26 @@ def test_devices_work_through_iommu(boot, tmp_path, append, iommu_props):
     assert re.search(r"dmar0 .*faults=0", g.cmd("iommu"))
 
 
+def domain_maps(g, dev):
+    m = re.search(rf"domain \d+ {dev} .* maps=(\d+) unmaps=(\d+)", g.cmd("iommu"))
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_pool_buffers_are_mapped_once(boot, tmp_path):
+    """Requests into the blk pool take no mapping each; heap buffers take one per page."""
+    g, _ = iommu_guest(boot, tmp_path, net=False)
+    maps = {}
+    for pool in ("on", "off"):
+        before = domain_maps(g, "blk0")
+        out = g.cmd(f"bench blk blk0 rw=randread bs=4096 qd=4 secs=1 pool={pool}", timeout=30)
+        n = int(re.search(r"(\d+) requests in", out).group(1))
+        assert n > 100 and f"buffers={'pool' if pool == 'on' else 'heap'}:" in out, out
+        after = domain_maps(g, "blk0")
+        maps[pool] = (after[0] - before[0], n)
+    assert maps["on"][0] <= 2, maps  # the pool itself, once, on first use
+    assert maps["off"][0] >= maps["off"][1], maps  # a mapping per request
+
+
 @pytest.mark.parametrize("sectors,reset", [(8, False), (16, True)], ids=["bounced", "needs-reset"])
 def test_stale_handle_faults(boot, tmp_path, sectors, reset):
     """A read through revoked handles: the IOMMU blocks and reports it, the
