@@ -48,6 +48,11 @@ VARIANTS = {
     "queue-size-4": dict(props="queue-size=4"),
     "queue-size-1024": dict(props="queue-size=1024"),
     "pc": dict(machine="pc"),
+    # behind intel-iommu (q35 and a modern-only device, as QEMU requires), lazy and strict
+    "iommu-lazy": dict(props="iommu_platform=on,disable-legacy=on", machine="q35,kernel-irqchip=split",
+                       extra=["-device", "intel-iommu,intremap=on,caching-mode=on"]),
+    "iommu-strict": dict(props="iommu_platform=on,disable-legacy=on", machine="q35,kernel-irqchip=split",
+                         extra=["-device", "intel-iommu,intremap=on,caching-mode=on"], append="iommu=strict"),
 }
 
 
@@ -60,6 +65,8 @@ def test_data_matches_host(boot, image, variant):
     if variant == "num-queues-4":
         assert "queues=4" in info
     check_data(g, data)
+    if variant.startswith("iommu"):
+        assert re.search(r"domain \d+ blk0 .*maps=[1-9]", g.cmd("iommu")), "the data went through IOVAs"
 
 
 @pytest.mark.parametrize("mode", ["poll", "irq", "hybrid"])
