@@ -67,6 +67,11 @@ class QMP:
                 raise RuntimeError(f"QMP {cmd}: {r['error']}")
             # events are skipped
 
+    def fire(self, cmd):
+        """Send cmd without waiting for the reply: for a command whose effect
+        can end QEMU before the reply is read (system_powerdown)."""
+        self.sock.sendall(json.dumps({"execute": cmd}).encode() + b"\n")
+
     def close(self):
         self.sock.close()
 
