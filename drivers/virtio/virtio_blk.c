@@ -298,7 +298,8 @@ static int status_to_errno(struct virtio_dev *vd, uint8_t s)
  * mode, invalidates the IOTLB) and every unmap clears them again: per request,
  * that is most of the cost of a small read. Buffers from the pool live in one
  * region mapped for the device once; requests into it skip both. The price:
- * the device can reach every pool page at all times, strict mode or not.
+ * the device can reach every pool page at all times, so iommu=strict, which
+ * promises that a handle dies with its request, has no pool.
  */
 static bool in_pool(const struct blk *b, const void *p, size_t len)
 {
@@ -327,6 +328,8 @@ void *blk_buf_alloc(struct virtio_dev *vd, size_t bytes)
 {
 	struct blk *b = blk_is_blk(vd) ? vd->priv : NULL;
 	unsigned n = (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	if (dma_strict() && dma_translated(vd->dma))
+		b = NULL; /* strict: every handle dies when its request completes, so no pool */
 	if (b && !b->pool && bytes && n <= POOL_PAGES) {
 		b->pool = dma_alloc(vd->dma, (size_t)POOL_PAGES * PAGE_SIZE, &b->pool_h);
 		if (b->pool)

@@ -95,6 +95,9 @@ def test_stale_handle_faults(boot, tmp_path, sectors, reset):
     assert re.search(r"dmar0\s+[1-9]", g.cmd("irq")), "the fault came by interrupt"
     table = g.cmd("iommu")
     assert re.search(r"domain \d+ blk0 .*faults=[1-9]", table), table
+    if not reset:  # strict mode keeps no pre-mapped pool: every handle dies with its request
+        out = g.cmd("bench blk blk0 rw=randread bs=4096 qd=2 secs=1 pool=on", timeout=30)
+        assert "buffers=heap:" in out and " 0 errors" in out, out
 
 
 def test_stale_handle_test_refuses(boot, tmp_path):

@@ -20,7 +20,11 @@ struct sim_region {
 };
 static struct sim_region sim_regions[SIM_REGIONS];
 static int sim_nregions, sim_allocs;
-int sim_dma_fail_after = -1; /* dma_alloc calls that succeed before one fails; -1: none fails */
+int sim_dma_fail_after = -1;              /* dma_alloc calls that succeed before one fails; -1: none fails */
+bool sim_dma_iommu, sim_dma_iommu_strict; /* what dma_translated and dma_strict answer */
+
+bool dma_translated(const struct dma_dev *d) { return sim_dma_iommu; }
+bool dma_strict(void) { return sim_dma_iommu && sim_dma_iommu_strict; }
 
 static dma_addr_t sim_add_region(const void *p, size_t len)
 {

@@ -67,6 +67,8 @@ static void close_blk(struct virtio_dev *vd)
 {
 	struct blk *b = vd->priv;
 	queue_free(vd, &b->q[0]);
+	if (b->pool)
+		dma_free(vd->dma, b->pool, (size_t)POOL_PAGES * PAGE_SIZE, b->pool_h);
 	free(b);
 	vq_destroy(vd->q[0].vq);
 	sim_detach(&sim);
@@ -199,11 +201,78 @@ static void test_bad_config_refused(void)
 	CHECK(open_blk(BIT(VIRTIO_BLK_F_SIZE_MAX), 0) == NULL); /* below a sector */
 }
 
+/* Pool buffers go on the ring as handles inside the pool's one region: no
+ * mapping per request. Heap buffers take one each. Strict mode has no pool. */
+static void test_pool_buffers_need_no_mapping(void)
+{
+	cfg = (struct virtio_blk_config){ .capacity = 4096 };
+	struct virtio_dev *vd = open_blk(0, VQ_F_INDIRECT);
+	CHECK(vd != NULL);
+	unsigned char *pool = blk_buf_alloc(vd, 16384), *heap = aligned_alloc(4096, 16384);
+	CHECK(blk_buf_pooled(vd, pool) && !blk_buf_pooled(vd, heap));
+	for (int k = 0; k < 2; k++) {
+		unsigned char *buf = k ? heap : pool;
+		memset(buf, 0, 16384);
+		struct blk_req r = { .op = BLK_READ, .sector = 8, .count = 32, .buf = buf, .done = req_done };
+		int regions = sim_nregions;
+		CHECK_EQ(blk_submit(vd, &r), 0);
+		CHECK_EQ(sim_nregions - regions, k ? 4 : 0); /* a page each, or nothing */
+		struct seen sv = { 0 };
+		serve(vd, &sv);
+		CHECK_EQ(last_status, 0);
+		CHECK(buf[0] == 0xa5 && buf[16383] == 0xa5); /* the device reached it through the handles */
+		CHECK_EQ(sim_nregions, regions);
+	}
+	unsigned char *more = blk_buf_alloc(vd, 4096);
+	CHECK(blk_buf_pooled(vd, more) && more != pool);
+	blk_buf_free(vd, pool, 16384);
+	blk_buf_free(vd, more, 4096);
+	CHECK(blk_buf_alloc(vd, 4096) == pool); /* given back, reused */
+	blk_buf_free(vd, pool, 4096);
+	void *big = blk_buf_alloc(vd, (size_t)POOL_PAGES * 4096 + 1);
+	CHECK(big && !blk_buf_pooled(vd, big)); /* more than the pool: the heap */
+	blk_buf_free(vd, big, (size_t)POOL_PAGES * 4096 + 1);
+	sim_dma_iommu = sim_dma_iommu_strict = true;
+	void *strict = blk_buf_alloc(vd, 4096);
+	CHECK(strict && !blk_buf_pooled(vd, strict));
+	blk_buf_free(vd, strict, 4096);
+	sim_dma_iommu = sim_dma_iommu_strict = false;
+	free(heap);
+	close_blk(vd);
+}
+
+/* An IOMMU fault on a page of a request's data fails that request, whatever
+ * status the device gives; a fault elsewhere matches nothing. */
+static void test_dma_fault_fails_its_request(void)
+{
+	cfg = (struct virtio_blk_config){ .capacity = 4096 };
+	struct virtio_dev *vd = open_blk(0, 0);
+	CHECK(vd != NULL);
+	unsigned char *buf = blk_buf_alloc(vd, 8192);
+	struct blk *b = vd->priv;
+	dma_addr_t page2 = b->pool_h + (dma_addr_t)(buf - b->pool) + 4096;
+	struct blk_req r = { .op = BLK_READ, .sector = 0, .count = 16, .buf = buf, .done = req_done };
+	CHECK_EQ(blk_submit(vd, &r), 0);
+	CHECK(!blk_dma_fault(vd, page2 + 4096, true));          /* the page after: not this request's */
+	CHECK(!blk_dma_fault(vd, b->q[0].shared_handle, true)); /* header and status: not data */
+	CHECK(blk_dma_fault(vd, page2, true));
+	struct seen sv = { 0 };
+	serve(vd, &sv);
+	CHECK_EQ(last_status, -EIO);     /* the device said OK */
+	CHECK_EQ(blk_submit(vd, &r), 0); /* the next one is not marked */
+	serve(vd, &sv);
+	CHECK_EQ(last_status, 0);
+	blk_buf_free(vd, buf, 8192);
+	close_blk(vd);
+}
+
 int main(void)
 {
 	RUN(test_size_max_and_seg_max_split_requests);
 	RUN(test_without_size_max_pages_are_the_segments);
 	RUN(test_refused_before_the_ring);
 	RUN(test_bad_config_refused);
+	RUN(test_pool_buffers_need_no_mapping);
+	RUN(test_dma_fault_fails_its_request);
 	UNIT_DONE();
 }
