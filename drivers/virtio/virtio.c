@@ -258,7 +258,11 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 		vq_disable_cb(vq->vq);
 	for (;;) {
 		int budget = fenced_budget(vd, q);
+		/* what the completions post again goes out with one kick, before
+		 * interrupts are re-armed below and the CPU may sleep */
+		vq_defer_kicks(vq->vq);
 		n = vd->drv->poll(vd, q, budget);
+		vq_flush_kicks(vq->vq);
 		vq_stats(vq->vq)->polls++;
 		if (!n)
 			vq_stats(vq->vq)->empty_polls++;

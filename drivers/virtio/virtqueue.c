@@ -59,6 +59,7 @@ struct virtqueue {
 	unsigned num_added; /* avail entries (split) or slots (packed) filled since the last kick_prepare */
 	unsigned inflight;  /* chains the device holds */
 	unsigned detach_pos;
+	bool defer_kicks; /* vq_kick leaves the notification to vq_flush_kicks */
 	struct vq_entry *ent;
 	union { /* what the device sees; volatile: the other side changes it */
 		struct {
@@ -430,8 +431,24 @@ void vq_notify(struct virtqueue *vq)
 
 void vq_kick(struct virtqueue *vq)
 {
+	if (vq->defer_kicks)
+		return; /* num_added keeps counting: the flush covers all of it */
 	if (vq_kick_prepare(vq))
 		vq_notify(vq);
+}
+
+/*
+ * Buffers posted while the queue's used buffers are being taken (a completion
+ * that submits the next request, a receive refill) are published at once but
+ * notified with one kick at the end. A kick per buffer costs a device exit
+ * each; a device that handles one buffer per exit never sees a batch.
+ */
+void vq_defer_kicks(struct virtqueue *vq) { vq->defer_kicks = true; }
+
+void vq_flush_kicks(struct virtqueue *vq)
+{
+	vq->defer_kicks = false;
+	vq_kick(vq);
 }
 
 /* ---- taking used buffers (§2.7.14, §2.8.22) ---- */

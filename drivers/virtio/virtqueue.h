@@ -55,6 +55,10 @@ int vq_add(struct virtqueue *vq, const struct vq_sg *out, int nout, const struct
 bool vq_kick_prepare(struct virtqueue *vq);
 void vq_notify(struct virtqueue *vq);
 void vq_kick(struct virtqueue *vq); /* prepare + notify if needed */
+/* Between these two, vq_kick only publishes; the flush kicks once for all
+ * that was added meanwhile, if the device wants it. */
+void vq_defer_kicks(struct virtqueue *vq);
+void vq_flush_kicks(struct virtqueue *vq);
 /* The next used buffer's token and the length the device wrote, or NULL. */
 void *vq_get(struct virtqueue *vq, uint32_t *len);
 /* Interrupts for this queue: disable is a hint to the device; enable

@@ -295,6 +295,50 @@ static void test_kick_event_idx(void)
 	}
 }
 
+/* Deferred kicks: buffers added while deferring are published at once but
+ * notified by the flush, with one kick for all of them, and only if the
+ * device wants one; after the flush vq_kick notifies again. */
+static void test_deferred_kicks(void)
+{
+	for (unsigned l = 0; l < NLAYOUTS; l++) {
+		struct rig r;
+		CHECK(rig_open(&r, 8, layouts[l]));
+		vq_defer_kicks(r.vq);
+		for (unsigned i = 0; i < 3; i++) {
+			CHECK_EQ(post(&r, i, 1, 0, tok(i), NULL), 0);
+			vq_kick(r.vq);
+		}
+		CHECK_EQ(r.sim.kicks, 0);
+		CHECK_EQ(vq_stats(r.vq)->kicks + vq_stats(r.vq)->kicks_suppressed, 0);
+		vq_flush_kicks(r.vq);
+		CHECK_EQ(r.sim.kicks, 1);
+		CHECK_EQ(vq_stats(r.vq)->kicks, 1);
+		CHECK_EQ(sim_fetch(&r.sim), 3); /* all three behind the one kick */
+		vq_flush_kicks(r.vq);           /* nothing new: no kick, nothing counted */
+		CHECK_EQ(r.sim.kicks, 1);
+		CHECK_EQ(vq_stats(r.vq)->kicks_suppressed, 0);
+
+		sim_want_kicks(&r.sim, true); /* the flush ended the deferral */
+		CHECK_EQ(post(&r, 3, 1, 0, tok(3), NULL), 0);
+		vq_kick(r.vq);
+		CHECK_EQ(r.sim.kicks, 2);
+		CHECK_EQ(sim_fetch(&r.sim), 1);
+
+		sim_want_kicks(&r.sim, false); /* a device that wants none gets none from a flush */
+		vq_defer_kicks(r.vq);
+		for (unsigned i = 4; i < 6; i++) {
+			CHECK_EQ(post(&r, i, 1, 0, tok(i), NULL), 0);
+			vq_kick(r.vq);
+		}
+		vq_flush_kicks(r.vq);
+		CHECK_EQ(r.sim.kicks, 2);
+		CHECK_EQ(vq_stats(r.vq)->kicks_suppressed, 1); /* one decision for both */
+		CHECK_EQ(sim_fetch(&r.sim), 2);
+		CHECK_EQ(r.sim.err[0], 0);
+		rig_close(&r);
+	}
+}
+
 /* Interrupts: none while disabled; enable_cb reports buffers used meanwhile;
  * with EVENT_IDX one interrupt per enable, not one per buffer. */
 static void test_interrupt_suppression(void)
@@ -615,6 +659,7 @@ int main(void)
 	RUN(test_used_ready);
 	RUN(test_kick_suppression_flags);
 	RUN(test_kick_event_idx);
+	RUN(test_deferred_kicks);
 	RUN(test_interrupt_suppression);
 	RUN(test_detach_unused);
 	RUN(test_bad_arguments);
