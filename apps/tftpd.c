@@ -22,7 +22,7 @@ enum { E_UNDEF, E_NOTFOUND, E_ACCESS, E_DISKFULL, E_BADOP, E_BADTID, E_EXISTS, E
 #define MAX_SESSIONS 4
 #define CHUNK        (64u * 1024) /* one block-layer request */
 #define NCHUNKS      4            /* of them in flight at once, each way */
-#define MAX_BLKSIZE  8968         /* RFC 2348; one jumbo frame: 9000 - IP - UDP - 4 */
+#define MAX_BLKSIZE  65464        /* RFC 2348: the largest block a UDP datagram carries */
 #define RETRIES      5
 
 struct chunk {
@@ -384,11 +384,11 @@ static int parse_options(struct session *s, const char *p, const char *end, bool
 		if (!strcasecmp(name, "blksize")) {
 			if (!num || v < 8 || v > 65464) /* RFC 2348 */
 				return -EINVAL;
-			/* no larger than one frame of this interface: DATA is never fragmented */
-			uint32_t fit = s->nif->mtu - 20 - 8 - 4;
-			if (fit > MAX_BLKSIZE)
-				fit = MAX_BLKSIZE; /* what a session's packet buffer holds */
-			s->blksize = v > fit ? fit : (uint32_t)v;
+			/* What the client asks, as tftp-hpa grants it: a client that wants
+			 * no IP fragments asks for a block that fits its MTU (1468 for
+			 * 1500); a larger one goes out as fragments, which saves a
+			 * lock-step round trip per frame. */
+			s->blksize = v > MAX_BLKSIZE ? MAX_BLKSIZE : (uint32_t)v;
 			*blk = true;
 		} else if (!strcasecmp(name, "timeout")) {
 			if (!num || v < 1 || v > 255) /* RFC 2349 */

@@ -238,12 +238,25 @@ def test_dhcp_ping_matrix(boot, variant):
 
 @pytest.mark.parametrize("blksize", [1468, 8192, 65464])
 def test_tftp_blksize_options(boot, tap, image, tmp_path, blksize):
+    """The block size asked is granted; past one frame, DATA goes out as IP
+    fragments (and a write's DATA comes in as fragments), as with tftp-hpa."""
     path, data = image
-    tap_guest(boot, tap, path)
+    g = tap_guest(boot, tap, path)
     out = tmp_path / "got"
-    r = curl(tap, "--tftp-blksize", str(blksize), "-o", str(out), f"tftp://{GUEST_IP}/disk")
+    r = curl(tap, "-v", "--tftp-blksize", str(blksize), "-o", str(out), f"tftp://{GUEST_IP}/disk")
     assert r.returncode == 0, r.stderr
+    assert re.search(rf"got option=\(blksize\) value=\({blksize}\)", r.stderr.decode()), r.stderr
     assert out.read_bytes() == data
+    frags = int(re.search(r"frags_tx=(\d+)", g.cmd("net net0 -v")).group(1))
+    assert (frags > 0) == (blksize > 1468), frags
+    if blksize > 1468:
+        new = os.urandom(300 * 512)
+        (tmp_path / "new").write_bytes(new)
+        r = curl(tap, "--tftp-blksize", str(blksize), "-T", str(tmp_path / "new"), f"tftp://{GUEST_IP}/disk")
+        assert r.returncode == 0, r.stderr
+        r = curl(tap, "--tftp-blksize", "1468", "-o", str(out), f"tftp://{GUEST_IP}/disk")
+        assert r.returncode == 0 and out.read_bytes() == new + data[len(new):], r.stderr
+        assert re.search(r"frags_rx=[1-9]", g.cmd("net net0 -v"))
 
 
 @pytest.mark.parametrize("append", ["", "iommu=strict"], ids=["iommu-lazy", "iommu-strict"])
