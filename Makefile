@@ -135,7 +135,8 @@ test-integration: all iso disk
 	$(Q)$(PYTHON) -m pytest -q tests/integration $(PYTEST_ARGS)
 
 # ringside against a Linux guest on the same QEMU: docs/PERFORMANCE.md and its plots.
-# Not part of `make test` (about 12 minutes under TCG); REPS=N, QUICK=1 for a short run.
+# Not part of `make test` (about 15 minutes under TCG with the Linux guest built from scratch;
+# QUICK=1 about 3); REPS=N for more repetitions. The network parts need root (ip netns, tap).
 bench: all
 	$(Q)REPS=$(REPS) QUICK=$(QUICK) scripts/bench/run.sh
 

@@ -8,6 +8,7 @@ within each repetition. Results: a table of medians on stdout, the raw
 samples in build/bench/results.json, docs/PERFORMANCE.md and PNG plots.
 """
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -30,10 +31,25 @@ PROMPT = "ringside> "
 READY = re.compile(r"ringside: ready [^\r\n]*boot_us=(\d+)")
 RESULT = re.compile(r"iops=(\d+) mbps=([\d.]+) p50_us=([\d.]+) p99_us=([\d.]+) max_us=([\d.]+)")
 STATS = re.compile(r"blk0 q0 added=(\d+) used=(\d+) kicks=(\d+) kicks_suppressed=(\d+) irqs=(\d+)")
+QSTATS = re.compile(r"^(\w+) q(\d+) added=(\d+) used=(\d+) kicks=(\d+) kicks_suppressed=(\d+) irqs=(\d+)", re.M)
+UDPECHO_SRC = os.path.join(ROOT, "scripts", "bench", "udpecho.c")
 
 GUEST_IP, GUEST_GW = "10.0.2.15/24", "10.0.2.2"
 NULL_SIZE = 1 << 30
 RAW_SIZE = 512 << 20
+
+# The network workloads: both guests on a tap device in a network namespace of the run's own.
+NET_GUEST, NET_HOST = "192.168.76.2", "192.168.76.1"
+TAP = "rsbtap0"
+TFTP_SIZE = 64 << 20
+TFTP_BLKSIZES = [1468, 65464]
+ECHO_SIZE = 64  # UDP payload of the round-trip and packets-per-second runs
+ECHO_WINDOW = 32  # datagrams in flight in the packets-per-second run
+NET_SCAN = [64, 256, 512, 1024, 1472]
+# The IOMMU section (ringside only): none is the same machine without intel-iommu.
+IOMMU_MODES = ["none", "off", "lazy", "strict"]
+IOMMU_MACHINE = "q35,kernel-irqchip=split"
+IOMMU_PROPS = "iommu_platform=on,disable-legacy=on"
 
 # name, rw, block size, queue depth
 BLK_WORKLOADS = [
@@ -43,6 +59,8 @@ BLK_WORKLOADS = [
     ("randwrite-4k-qd1", "randwrite", 4096, 1),
 ]
 RINGSIDE_MODES = ["poll", "irq", "hybrid"]
+PARTS = ["boot", "blk", "qdscan", "net", "netscan", "iommu"]
+NET_PARTS = {"net", "netscan", "iommu"}
 LINUX_ENGINES = ["libaio", "io_uring", "io_uring_hipri"]
 BACKENDS = ["null-co", "raw-file"]
 QD_SCAN = [1, 2, 4, 8, 16, 32, 64, 128]
@@ -78,13 +96,16 @@ def pin_threads(pid, vcpu_cpu, other_cpus, stop):
 class Guest:
     """One QEMU through scripts/qemu.sh; t0 is taken just before the spawn."""
 
-    def __init__(self, cfg, name, qemu_args, timeout=120):
+    def __init__(self, cfg, name, qemu_args, timeout=120, netns=None):
         self.cfg = cfg
         os.makedirs(os.path.join(OUT, "logs"), exist_ok=True)
         self.log = open(os.path.join(OUT, "logs", name + ".log"), "w")
         args = ["--accel", cfg.accel, "--mem", cfg.mem] + qemu_args
+        cmd = QEMU_SH
+        if netns:  # ip netns exec execs qemu.sh, which execs QEMU: the pid stays QEMU's
+            cmd, args = "ip", ["netns", "exec", netns, QEMU_SH, *args]
         self.t0 = time.monotonic()
-        self.child = pexpect.spawn(QEMU_SH, args, encoding="utf-8", codec_errors="replace",
+        self.child = pexpect.spawn(cmd, args, encoding="utf-8", codec_errors="replace",
                                    timeout=timeout, echo=False, maxread=65536)
         self.child.logfile_read = self.log
         self.stop = threading.Event()
@@ -117,17 +138,20 @@ class Guest:
         self.log.close()
 
 
-def disk_args(cfg, backend):
+def disk_args(cfg, backend, path=None, node="n0", props=""):
     """The same virtio-blk device for both guests; only the backend changes."""
     if backend == "null-co":
-        node = f"null-co,node-name=n0,size={NULL_SIZE},read-zeroes=on"
+        spec = f"null-co,node-name={node},size={NULL_SIZE},read-zeroes=on"
     else:
-        node = f"driver=raw,node-name=n0,file.driver=file,file.filename={cfg.raw},cache.no-flush=on"
-    return ["-blockdev", node, "-device", "virtio-blk-pci,drive=n0,num-queues=2"]
+        spec = f"driver=raw,node-name={node},file.driver=file,file.filename={path or cfg.raw},cache.no-flush=on"
+    return ["-blockdev", spec, "-device", f"virtio-blk-pci,drive={node},num-queues=2{props}"]
 
 
-def common_args(cfg, kernel, append):
-    return ["--kernel", kernel, "--append", append, "--net", "user"]
+def common_args(cfg, kernel, append, net="user"):
+    return ["--kernel", kernel, "--append", append, "--net", net]
+
+
+TAP_NET = f"tap,ifname={TAP},script=no,downscript=no"
 
 
 def extra(cfg, backend, more=()):
@@ -136,7 +160,9 @@ def extra(cfg, backend, more=()):
     return ["--", "-smp", "1,maxcpus=2", *disk_args(cfg, backend), *more]
 
 
-def ringside_append(mode="hybrid"):
+def ringside_append(mode="hybrid", net=False):
+    if net:
+        return f"ip={NET_GUEST}/24 gw={NET_HOST} mode={mode}"
     return f"ip={GUEST_IP} gw={GUEST_GW} mode={mode}"
 
 
@@ -172,8 +198,8 @@ def boot_linux(cfg, rep):
         g.close()
 
 
-def linux_append(cfg, jobs):
-    return subprocess.run([LINUX_SH, "--out", cfg.linux_dir, "--print-append", jobs],
+def linux_append(cfg, jobs, *params):
+    return subprocess.run([LINUX_SH, "--out", cfg.linux_dir, "--print-append", jobs, *params],
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
@@ -264,6 +290,206 @@ def qd_scan(cfg, depths):
     return out
 
 
+# -- network ------------------------------------------------------------------
+class NetNS:
+    """A network namespace of the run's own with a tap device; the guest's virtio-net plugs into
+    the tap, and the host's benchmark programs (udpecho, curl) run inside the namespace."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.name = f"rsbench{os.getpid()}"
+
+    def __enter__(self):
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        try:
+            for cmd in (["ip", "link", "set", "lo", "up"], ["ip", "tuntap", "add", "dev", TAP, "mode", "tap"],
+                        ["ip", "addr", "add", f"{NET_HOST}/24", "dev", TAP], ["ip", "link", "set", TAP, "up"]):
+                subprocess.run(["ip", "netns", "exec", self.name, *cmd], check=True)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["ip", "netns", "del", self.name])
+
+    def run(self, args, timeout):
+        """args inside the namespace, on the CPUs that QEMU's vCPU thread does not own."""
+        pin = ["taskset", "-c", ",".join(map(str, sorted(self.cfg.other_cpus)))] if self.cfg.pin else []
+        return subprocess.run(["ip", "netns", "exec", self.name, *pin, *args], capture_output=True,
+                              text=True, timeout=timeout)
+
+
+ECHO_LINE = re.compile(r"^(rtt|pps) (.*)$", re.M)
+
+
+def udpecho(cfg, ns, mode, size, secs, window=ECHO_WINDOW):
+    args = [cfg.udpecho, mode, NET_GUEST, "7", str(size), str(secs)] + ([str(window)] if mode == "pps" else [])
+    r = ns.run(args, timeout=secs + 30)
+    m = ECHO_LINE.search(r.stdout)
+    if r.returncode or not m:
+        raise RuntimeError(f"udpecho {mode} {size}: status {r.returncode}: {r.stderr.strip()[:300]}")
+    return {k: float(v) for k, v in (kv.split("=") for kv in m.group(2).split())}
+
+
+def tftp_read(cfg, ns, blksize):
+    """curl reads the whole disk; the time is curl's run, the granted block size curl's OACK."""
+    out = os.path.join(OUT, "tftp.out")
+    t0 = time.monotonic()
+    r = ns.run(["curl", "-v", "-s", "-S", "--max-time", "300", "--tftp-blksize", str(blksize), "-o", out,
+                f"tftp://{NET_GUEST}/disk"], timeout=330)
+    secs = time.monotonic() - t0
+    if r.returncode:
+        raise RuntimeError(f"curl tftp blksize {blksize}: status {r.returncode}: {r.stderr.strip()[-300:]}")
+    m = re.search(r"blksize parsed from OACK \((\d+)\)", r.stderr)
+    granted = int(m.group(1)) if m else 512  # no blksize in the OACK: RFC 1350's 512
+    with open(out, "rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    os.unlink(out)
+    if digest != cfg.tftp_sha256:
+        raise RuntimeError(f"curl tftp blksize {blksize}: the data read is not the disk's")
+    return {"secs": secs, "mbps": TFTP_SIZE / secs / 1e6, "requested": blksize, "granted": granted}
+
+
+def qstats(text):
+    """{(dev, queue): (added, used, kicks, kicks_suppressed, irqs)} from `stats`."""
+    return {(m[0], int(m[1])): tuple(map(int, m[2:])) for m in QSTATS.findall(text)}
+
+
+def net_cost(before, after, dev, echoes=None):
+    """Kicks and interrupts per echoed datagram over both of dev's queues (receive q0, transmit q1);
+    an echo is one datagram the guest transmitted (transmit queue's used count)."""
+    d = {k: [b - a for a, b in zip(before[k], after[k])] for k in after if k[0] == dev and k in before}
+    sent = echoes or max(d.get((dev, 1), [0, 0])[1], 1)
+    return {"kicks_per_echo": sum(v[2] for v in d.values()) / sent,
+            "irqs_per_echo": sum(v[4] for v in d.values()) / sent}
+
+
+def linux_irqs(g):
+    """The sum of the Linux guest's virtio-net interrupts (input and output vectors)."""
+    g.child.send("stat\n")
+    g.expect("RSB stat-end")
+    text = g.child.before.rsplit("RSB stat", 1)[-1]
+    return sum(sum(int(x) for x in line.split()[1:] if x.isdigit())
+               for line in text.splitlines() if "-input." in line or "-output." in line)
+
+
+def net_args(cfg, props=""):
+    """The tap net device and the 64 MiB disk that TFTP serves: the same for both guests."""
+    return ["--", "-smp", "1,maxcpus=2", *disk_args(cfg, "raw-file", cfg.tftp_img, props=props)]
+
+
+def net_echo_and_tftp(cfg, ns, g, out, drop=None, cost=None):
+    """The round trip, packets per second and TFTP reads against a booted guest."""
+    out["rtt"] = udpecho(cfg, ns, "rtt", ECHO_SIZE, cfg.secs)
+    c0 = cost() if cost else None
+    out["pps"] = udpecho(cfg, ns, "pps", ECHO_SIZE, cfg.secs)
+    if cost:
+        out["pps"]["irqs_per_echo"] = (cost() - c0) / max(out["pps"]["received"], 1)
+    for bs in cfg.tftp_blksizes:
+        if drop:
+            drop()
+        out[f"tftp-{bs}"] = tftp_read(cfg, ns, bs)
+
+
+def net_ringside(cfg, ns, rep):
+    g = Guest(cfg, f"net-ringside-{rep}", common_args(cfg, cfg.ringside, ringside_append(net=True), TAP_NET)
+              + net_args(cfg), netns=ns.name)
+    out = {}
+    try:
+        g.expect(READY, 60)
+        g.child.expect_exact(PROMPT)
+
+        def irqs():
+            return sum(v[4] for k, v in qstats(g.cmd("stats net0")).items() if k[0] == "net0")
+        net_echo_and_tftp(cfg, ns, g, out, cost=irqs)
+        g.child.send("poweroff\r")
+        g.wait_exit(60)
+    finally:
+        g.close()
+    return out
+
+
+def net_linux(cfg, ns, rep):
+    append = linux_append(cfg, "", "rsb.net=1", f"rsb.ip={NET_GUEST}/24", f"rsb.gw={NET_HOST}")
+    g = Guest(cfg, f"net-linux-{rep}", common_args(cfg, cfg.vmlinuz, append, TAP_NET)
+              + net_args(cfg) + ["-initrd", cfg.initrd], netns=ns.name, timeout=300)
+    out = {}
+    try:
+        g.expect("RSB net-ready", 180)
+
+        def drop():  # tftpd-hpa reads through the page cache: every read starts from the disk
+            g.child.send("drop\n")
+            g.expect("RSB dropped", 60)
+        net_echo_and_tftp(cfg, ns, g, out, drop=drop, cost=lambda: linux_irqs(g))
+        g.child.send("quit\n")
+        g.expect("RSB done", 60)
+        g.wait_exit(60)
+    finally:
+        g.close()
+    return out
+
+
+def net_scan(cfg, ns, sizes):
+    """ringside UDP echo throughput against payload size, with kicks and interrupts per echo."""
+    g = Guest(cfg, "netscan-ringside", common_args(cfg, cfg.ringside, ringside_append(net=True), TAP_NET)
+              + net_args(cfg), netns=ns.name)
+    out = []
+    try:
+        g.expect(READY, 60)
+        g.child.expect_exact(PROMPT)
+        for size in sizes:
+            s0 = qstats(g.cmd("stats net0"))
+            r = udpecho(cfg, ns, "pps", size, cfg.secs)
+            s1 = qstats(g.cmd("stats net0"))
+            r.update(net_cost(s0, s1, "net0"))
+            out.append(r)
+        g.child.send("poweroff\r")
+        g.wait_exit(60)
+    finally:
+        g.close()
+    return out
+
+
+def iommu_run(cfg, ns, mode, rep):
+    """One boot of ringside on the IOMMU machine: blk on null-co (blk1), TFTP of the 64 MiB disk (blk0).
+    mode none: the same machine and device properties without the intel-iommu device."""
+    more = [] if mode == "none" else ["-device", "intel-iommu,intremap=on"]
+    append = ringside_append(net=True) + ("" if mode == "none" else f" iommu={mode}")
+    args = (["--machine", IOMMU_MACHINE, "--net-props", IOMMU_PROPS] +
+            common_args(cfg, cfg.ringside, append, TAP_NET) + ["--", "-smp", "1,maxcpus=2", *more,
+            *disk_args(cfg, "raw-file", cfg.tftp_img, props="," + IOMMU_PROPS),
+            *disk_args(cfg, "null-co", node="n1", props="," + IOMMU_PROPS)])
+    g = Guest(cfg, f"iommu-{mode}-{rep}", args, netns=ns.name)
+    out = {}
+    try:
+        g.expect(READY, 60)
+        g.child.expect_exact(PROMPT)
+        unit = [ln for ln in g.cmd("iommu").strip().splitlines()[1:] if ln.strip()]  # [0]: the echo
+        out["iommu"] = unit[0] if unit else ""
+        usage = g.cmd("bench blk")
+        pools = ["on", "off"] if "pool=" in usage else [None]
+        out["pools"] = [p or "default" for p in pools]
+        for pool in pools:
+            for qd in (1, 32):
+                extra_opt = f" pool={pool}" if pool else ""
+                text = g.cmd(f"bench blk blk1 rw=randread bs=4096 qd={qd} secs={cfg.secs}{extra_opt}",
+                             timeout=cfg.secs + 60)
+                m = RESULT.search(text)
+                if not m:
+                    raise RuntimeError(f"iommu {mode}: no bench result in {text!r}")
+                out[f"blk-qd{qd}-pool-{pool or 'default'}"] = {"iops": int(m.group(1)), "p50_us": float(m.group(3)),
+                                                                "p99_us": float(m.group(4))}
+        out["tftp-1468"] = tftp_read(cfg, ns, 1468)
+        # Each domain's maps and unmaps over the whole boot: per-request mapping shows here.
+        out["domains"] = [ln.strip() for ln in g.cmd("iommu").splitlines() if ln.strip().startswith("domain ")]
+        g.child.send("poweroff\r")
+        g.wait_exit(60)
+    finally:
+        g.close()
+    return out
+
+
 # -- the run ----------------------------------------------------------------
 def prepare(cfg):
     os.makedirs(OUT, exist_ok=True)
@@ -280,6 +506,24 @@ def prepare(cfg):
             block = bytes(range(256)) * 4096
             for _ in range(RAW_SIZE // len(block)):
                 f.write(block)
+    if set(cfg.parts) & NET_PARTS:
+        if os.geteuid() != 0:
+            raise SystemExit("bench: the network parts need root (a network namespace with a tap device); "
+                             "leave them out with --parts")
+        for tool in ("curl", "ip", "gcc"):
+            if not shutil.which(tool):
+                raise SystemExit(f"bench: the network parts need {tool}")
+        cfg.udpecho = os.path.join(OUT, "udpecho")
+        subprocess.run(["gcc", "-O2", "-Wall", "-o", cfg.udpecho, UDPECHO_SRC], check=True)
+        cfg.tftp_img = os.path.join(OUT, "tftp.img")
+        # Real data (not zeros), so that a wrong block is seen: every read is checked against it.
+        block = bytes((i * 131 + i // 4096) & 0xff for i in range(1 << 16))
+        if not os.path.exists(cfg.tftp_img) or os.path.getsize(cfg.tftp_img) != TFTP_SIZE:
+            with open(cfg.tftp_img, "wb") as f:
+                for _ in range(TFTP_SIZE // len(block)):
+                    f.write(block)
+        with open(cfg.tftp_img, "rb") as f:
+            cfg.tftp_sha256 = hashlib.file_digest(f, "sha256").hexdigest()
     if not cfg.ringside_only:
         subprocess.run([LINUX_SH, "--out", cfg.linux_dir], check=True)
         cfg.vmlinuz = os.path.join(cfg.linux_dir, "vmlinuz")
@@ -293,7 +537,7 @@ def retry(res, fn, *args, tries=3):
     for attempt in range(tries):
         try:
             return fn(*args)
-        except (pexpect.EOF, pexpect.TIMEOUT, RuntimeError) as e:
+        except (pexpect.EOF, pexpect.TIMEOUT, RuntimeError, subprocess.TimeoutExpired) as e:
             what = f"{fn.__name__}{tuple(a for a in args[1:] if isinstance(a, (str, int)))}"
             why = str(e).splitlines()[0][:200]
             res["retries"].append(f"{what}: {type(e).__name__}: {why}")
@@ -321,7 +565,7 @@ def other_qemus(stop, counts):
 
 def run(cfg):
     res = {"boot": {"floor": [], "ringside": [], "linux": []}, "blk": {}, "qdscan": [], "retries": [],
-           "other_qemu_samples": []}
+           "other_qemu_samples": [], "net": {"ringside": [], "linux": []}, "netscan": [], "iommu": {}}
     res["started"] = time.strftime("%Y-%m-%d %H:%M %Z")
     stop = threading.Event()
     threading.Thread(target=other_qemus, args=(stop, res["other_qemu_samples"]), daemon=True).start()
@@ -347,6 +591,22 @@ def run(cfg):
     if "qdscan" in cfg.parts:
         res["qdscan"] = retry(res, qd_scan, cfg, cfg.qd_scan)
         log(f"bench: qd scan done ({time.monotonic() - t_start:.0f} s)")
+    if set(cfg.parts) & NET_PARTS:
+        with NetNS(cfg) as ns:
+            if "net" in cfg.parts:
+                for rep in range(cfg.reps):
+                    for guest in guests:
+                        fn = net_ringside if guest == "ringside" else net_linux
+                        res["net"][guest].append(retry(res, fn, cfg, ns, rep))
+                    log(f"bench: net rep {rep + 1}/{cfg.reps} done ({time.monotonic() - t_start:.0f} s)")
+            if "netscan" in cfg.parts:
+                res["netscan"] = retry(res, net_scan, cfg, ns, cfg.net_scan)
+                log(f"bench: net scan done ({time.monotonic() - t_start:.0f} s)")
+            if "iommu" in cfg.parts:
+                for rep in range(cfg.reps):
+                    for mode in cfg.iommu_modes:
+                        res["iommu"].setdefault(mode, []).append(retry(res, iommu_run, cfg, ns, mode, rep))
+                    log(f"bench: iommu rep {rep + 1}/{cfg.reps} done ({time.monotonic() - t_start:.0f} s)")
     stop.set()
     res["elapsed_s"] = time.monotonic() - t_start
     return res
@@ -381,6 +641,64 @@ def machine_info(cfg):
             kver = "linux-image-amd64"
     return {"cpu": cpu, "cores": os.cpu_count(), "mem_gib": round(mem_gib), "qemu": qemu,
             "host": f"{osr} (kernel {platform.release()})", "load": load, "linux_guest": kver}
+
+
+def net_med(samples, key, field):
+    return med([x[key] for x in samples if key in x], field)
+
+
+def fmt(x, nd=0):
+    return "—" if x != x else f"{x:.{nd}f}"  # NaN: not measured
+
+
+def ratio(a, b, nd=2):
+    return "—" if a != a or b != b or not b else f"**{a / b:.{nd}f}**"
+
+
+def net_rows(cfg, res):
+    """(label, ringside, linux, digits) of the network comparison."""
+    n = res.get("net", {})
+    rs, lx = n.get("ringside", []), n.get("linux", [])
+    if not rs:
+        return []
+    rows = [(f"UDP echo round trip p50 (us), {ECHO_SIZE} B, one in flight", net_med(rs, "rtt", "p50_us"),
+             net_med(lx, "rtt", "p50_us"), 1),
+            (f"UDP echo round trip p99 (us), {ECHO_SIZE} B", net_med(rs, "rtt", "p99_us"), net_med(lx, "rtt", "p99_us"), 1),
+            (f"UDP echoes per second, {ECHO_SIZE} B, {ECHO_WINDOW} in flight", net_med(rs, "pps", "pps"),
+             net_med(lx, "pps", "pps"), 0),
+            ("interrupts per echo in that run", net_med(rs, "pps", "irqs_per_echo"),
+             net_med(lx, "pps", "irqs_per_echo"), 3)]
+    shorts = ["RTT p50 (us)", "RTT p99 (us)", "echoes/s"]
+    for bs in cfg.tftp_blksizes:
+        key = f"tftp-{bs}"
+        gr = net_med(rs, key, "granted")
+        gl = net_med(lx, key, "granted")
+        rows.append((f"TFTP read of the 64 MiB disk (MB/s), blksize {bs} asked, granted {fmt(gr)} / {fmt(gl)}",
+                     net_med(rs, key, "mbps"), net_med(lx, key, "mbps"), 1))
+        shorts += [None, f"TFTP {bs} (MB/s)"] if len(shorts) == 3 else [f"TFTP {bs} (MB/s)"]
+    net_rows.shorts = shorts
+    return rows
+
+
+def iommu_rows(cfg, res):
+    io = res.get("iommu") or {}
+    modes = [m for m in IOMMU_MODES if m in io]
+    if not modes:
+        return [], []
+    pools = io[modes[0]][0].get("pools", ["default"])
+    base = io.get("none")
+    rows = []
+    for mode in modes:
+        for pool in pools:
+            cells = []
+            for key, field, nd in ((f"blk-qd1-pool-{pool}", "iops", 0), (f"blk-qd32-pool-{pool}", "iops", 0),
+                                   ("tftp-1468", "mbps", 1)):
+                v = net_med(io[mode], key, field)
+                b = net_med(base, key, field) if base else float("nan")
+                cells += [fmt(v, nd), ratio(v, b)]
+            name = "none (no intel-iommu)" if mode == "none" else f"iommu={mode}"
+            rows.append(f"| {name} | {pool} | " + " | ".join(cells) + " |")
+    return rows, pools
 
 
 def tables(cfg, res):
@@ -433,6 +751,40 @@ def tables(cfg, res):
             lines.append(f"| {r['qd']} | {r['iops']} | {r['p50_us']:.1f} | {r['p99_us']:.1f} | "
                          f"{r['kicks_per_req']:.3f} | {r['irqs_per_req']:.3f} |")
         lines.append("")
+    rows = net_rows(cfg, res)
+    if rows:
+        n = len(res["net"]["ringside"])
+        lines += [f"### Network: UDP echo and TFTP ({acc}, {cfg.secs} s per echo run, median of {n})", "",
+                  "| workload | ringside | Linux | ringside/Linux |", "|---|---:|---:|---:|"]
+        for label, r, x, nd in rows:
+            lines.append(f"| {label} | {fmt(r, nd)} | {fmt(x, nd)} | {ratio(r, x)} |")
+        lines.append("")
+    if res.get("netscan"):
+        lines += [f"### ringside UDP echo throughput against payload size (hybrid, {ECHO_WINDOW} in flight, {acc}, one run)",
+                  "", "| payload (bytes) | echoes/s | Mbit/s (payload, one way) | kicks/echo | interrupts/echo |",
+                  "|---:|---:|---:|---:|---:|"]
+        for r in res["netscan"]:
+            lines.append(f"| {r['size']:.0f} | {r['pps']:.0f} | {r['mbps']:.1f} | {r['kicks_per_echo']:.3f} | "
+                         f"{r['irqs_per_echo']:.3f} |")
+        lines.append("")
+    rows, pools = iommu_rows(cfg, res)
+    if rows:
+        n = len(next(iter(res["iommu"].values())))
+        lines += [f"### IOMMU overhead (ringside, {acc}, {cfg.secs} s per blk run, median of {n})", "",
+                  "Ratios are to `none`, the same machine without intel-iommu (1.00: no overhead; 0.80: 20% slower).", "",
+                  "| configuration | pool | 4 KiB randread qd=1 IOPS | ratio | qd=32 IOPS | ratio | TFTP 1468 MB/s | ratio |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|", *rows, ""]
+        if pools == ["default"]:
+            lines += ["**pool=on / pool=off: not measured.** This build's `bench blk` has no `pool=` option (its usage "
+                      "line has none), so each row is its one buffer strategy. bench.py looks for `pool=` in that usage "
+                      "line at every run and, once it exists, measures `pool=on` and `pool=off` as rows of their own here.", ""]
+        lines += ["What ringside's `iommu` command said in each configuration (first line, then the domains after the runs):",
+                  "", "```"]
+        for mode in [m for m in IOMMU_MODES if m in res["iommu"]]:
+            last = res["iommu"][mode][-1]
+            lines.append(f"{mode}: {last.get('iommu', '')}")
+            lines += [f"    {d}" for d in last.get("domains", [])]
+        lines += ["```", ""]
     return "\n".join(lines)
 
 
@@ -452,8 +804,24 @@ def targets(cfg, res):
                 x = max(rs) / max(lx)
                 rows.append(f"| {wl} IOPS at least 2x Linux's best fio mode ({backend}) | {x:.2f}x | "
                             f"{'met' if x >= 2 else 'not met'} |")
-    rows.append("| UDP echo round trip, packets per second, TFTP read against tftpd-hpa | not measured | "
-                "not in this run |")
+    nr = {label: (r, x) for label, r, x, _ in net_rows(cfg, res)}
+    lx = res.get("net", {}).get("linux")
+    if nr and lx:
+        r, x = list(nr.values())[0]
+        q = r / x
+        rows.append(f"| UDP echo round trip (p50) at most 2/3 of Linux's | {q:.2f} of Linux's | "
+                    f"{'met' if q <= 2 / 3 else 'not met'} |")
+        r, x = list(nr.values())[2]
+        q = r / x
+        rows.append(f"| UDP echo packets per second at least 1.5x Linux's | {q:.2f}x | {'met' if q >= 1.5 else 'not met'} |")
+        for label, (r, x) in nr.items():
+            if label.startswith("TFTP"):
+                q = r / x
+                what = label.split("(MB/s), ")[1]
+                rows.append(f"| TFTP read at least 2x tftpd-hpa ({what}) | {q:.2f}x | {'met' if q >= 2 else 'not met'} |")
+    else:
+        rows.append("| UDP echo round trip, packets per second, TFTP read against tftpd-hpa | not measured | "
+                    "not in this run |")
     return "\n".join(["| target | this run | |", "|---|---:|---|", *rows])
 
 
@@ -501,6 +869,30 @@ set style data histograms; set style histogram clustered gap 1; set style fill s
 set ylabel 'IOPS (log scale)'; set logscale y; set yrange [100:*]; set grid y; set key outside right top
 plot for [i=2:{len(cols) + 1}] '{fn}' using i:xtic(1) title columnheader(i)
 """)
+    rows = net_rows(cfg, res)
+    if rows and res["net"].get("linux"):
+        fn = os.path.join(dat, "net.dat")
+        with open(fn, "w") as f:
+            for (label, r, x, _), short in zip(rows, net_rows.shorts):
+                if short:
+                    f.write(f'"{short}" {r:.2f} {x:.2f}\n')
+        gp("bench-net.png", f"""set title 'Network, ringside and Linux ({cfg.accel.upper()}, median): round trip (us, lower is better), echoes/s and TFTP MB/s (higher is better)'
+set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8
+set logscale y; set grid y; set key top right
+plot '{fn}' using 2:xtic(1) title 'ringside' lc rgb '#4a7ab5', '' using 3 title 'Linux' lc rgb '#c0504d', \\
+     '' using 0:2:(sprintf('%.0f',$2)) with labels offset -2,0.7 notitle, '' using 0:3:(sprintf('%.0f',$3)) with labels offset 2,0.7 notitle
+""")
+    if res.get("netscan"):
+        fn = os.path.join(dat, "netscan.dat")
+        with open(fn, "w") as f:
+            for r in res["netscan"]:
+                f.write(f"{r['size']:.0f} {r['pps']:.0f} {r['kicks_per_echo']:.4f} {r['irqs_per_echo']:.4f}\n")
+        gp("bench-netscan.png", f"""set title 'ringside UDP echo against payload size ({ECHO_WINDOW} in flight, hybrid, {cfg.accel.upper()})'
+set xlabel 'UDP payload (bytes)'; set ylabel 'echoes/s'; set y2label 'per echo'; set ytics nomirror
+set y2tics; set grid; set key bottom left; set yrange [0:*]; set y2range [0:*]
+plot '{fn}' using 1:2 with linespoints title 'echoes/s', '' using 1:3 axes x1y2 with linespoints title 'kicks/echo', \\
+     '' using 1:4 axes x1y2 with linespoints title 'interrupts/echo'
+""")
     if res["qdscan"]:
         fn = os.path.join(dat, "qdscan.dat")
         with open(fn, "w") as f:
@@ -513,6 +905,57 @@ plot '{fn}' using 1:2 with linespoints title 'IOPS', '' using 1:3 axes x1y2 with
      '' using 1:4 axes x1y2 with linespoints title 'interrupts/request'
 """)
     return written
+
+
+def net_what(cfg, res):
+    """The "What was run" items of the network, cost-growth and IOMMU parts present in res."""
+    items = []
+    others = ",".join(map(str, sorted(cfg.other_cpus)))
+    if res.get("net", {}).get("ringside") or res.get("netscan") or res.get("iommu"):
+        items.append(
+            f"- Network, both guests: a tap device in a network namespace of the run's own (host side {NET_HOST}/24,"
+            f" guest {NET_GUEST}/24), the same `virtio-net-pci` defaults on `-netdev tap` for both, and a 64 MiB raw file"
+            " of patterned data as the virtio-blk disk (`driver=raw,file.driver=file,cache.no-flush=on`,"
+            " `num-queues=2`). The host's side runs inside the namespace"
+            + (f", pinned to CPU(s) {others} (not the vCPU's)" if cfg.pin else "") + ".")
+    if res.get("net", {}).get("ringside"):
+        items.append(
+            f"- UDP echo: one host program for both guests, `scripts/bench/udpecho.c` (built with the host's gcc into"
+            f" the work directory). `udpecho rtt {NET_GUEST} 7 {ECHO_SIZE} {cfg.secs}`: one {ECHO_SIZE}-byte datagram in"
+            " flight, round-trip times from CLOCK_MONOTONIC, p50 and p99; `udpecho pps ... "
+            f"{ECHO_SIZE} {cfg.secs} {ECHO_WINDOW}`: {ECHO_WINDOW} datagrams kept in flight, echoes per second. Every"
+            " echo is checked byte for byte. Servers: ringside's UDP echo on port 7; in the Linux guest"
+            " `udpecho serve 7`, the same source built with `gcc -static` by linux-guest.sh (busybox-static has no UDP"
+            " echo server): a plain recvfrom/sendto loop. Interrupts per echo: ringside's `stats net0` (both queues),"
+            " Linux's virtio-net input and output vectors in /proc/interrupts, before and after the pps run.")
+        items.append(
+            f"- TFTP: `curl --tftp-blksize N -o FILE tftp://{NET_GUEST}/disk` for N in "
+            f"{', '.join(map(str, cfg.tftp_blksizes))}, timed from curl's start to its exit; the 64 MiB read is checked"
+            " against the disk image (sha256); the granted block size is curl's (`blksize parsed from OACK`). ringside's"
+            " TFTP server reads blk0. tftpd-hpa (Debian's in.tftpd, with Debian's default `--secure`, standalone"
+            " `--listen`) serves a device node of /dev/vda made inside its chroot, so it reads the same virtio-blk disk"
+            " through Linux's page cache, which the guest's init empties (`sync; echo 3 > /proc/sys/vm/drop_caches`)"
+            " before every read: each read comes from the disk, as ringside's does. One option differs from Debian's"
+            " default: `--refuse tsize`, because for a device tftpd-hpa offers `tsize=0` and curl then aborts"
+            " (\"invalid tsize\"); the transfer itself does not use tsize.")
+        items.append(f"- Network: {len(res['net']['ringside'])} repetition(s), ringside and Linux alternating, one boot"
+                     " of each guest per repetition running every network workload.")
+    if res.get("netscan"):
+        items.append(
+            f"- Cost growth, ringside only: `udpecho pps` ({ECHO_WINDOW} in flight, {cfg.secs} s) at payloads "
+            f"{', '.join(str(int(r['size'])) for r in res['netscan'])} bytes, and `bench blk` 4 KiB randread on null-co"
+            " at each queue depth of the qd scan; kicks and interrupts per request are the differences of `stats`"
+            " before and after each run (for the echo: both of net0's queues, per datagram transmitted).")
+    if res.get("iommu"):
+        n = len(next(iter(res["iommu"].values())))
+        items.append(
+            f"- IOMMU overhead, ringside only: `--machine {IOMMU_MACHINE}` with `{IOMMU_PROPS}` on virtio-net and both"
+            " disks (blk0: the 64 MiB file, served by TFTP; blk1: null-co, for `bench blk blk1 rw=randread bs=4096"
+            f" qd=1|32 secs={cfg.secs}`), plus `-device intel-iommu,intremap=on` booted with `iommu=off`, `iommu=lazy`"
+            " and `iommu=strict`; the baseline `none` is the same machine and device properties without the"
+            f" intel-iommu device. TFTP read of the 64 MiB disk at blksize 1468. {n} repetition(s), the four"
+            " configurations alternating.")
+    return "".join(i + "\n" for i in items)
 
 
 def write_doc(cfg, res, table, pngs, path):
@@ -564,7 +1007,7 @@ measure your own machine (`QUICK=1` for a short run, `REPS=N` for more repetitio
   multiboot guest that only writes isa-debug-exit (scripts/bench/empty.S): the floor, QEMU's own cost.
   {boot_reps} boots of each, alternating.
 - Block: {cfg.reps} repetition(s) of each workload on each backend.
-
+{net_what(cfg, res)}
 ## The machine
 
 - CPU: {mi['cpu']}, {mi['cores']} cores; {mi['mem_gib']} GiB; {mi['host']}
@@ -613,8 +1056,22 @@ NOTES = """- Under TCG every guest instruction is translated, so the guest that 
   guest can go under it: above the floor, the ratio is much larger than the raw one.
 - The kicks and interrupts per request in the queue-depth scan come from ringside's `stats blk0` before and
   after each run: both fall as 1/qd, one kick and one interrupt covering a whole queue's worth of requests.
-- Not in this run: the network workloads (UDP echo round trip and packets per second, TFTP reads against
-  tftpd-hpa). The Linux guest carries in.tftpd and configures eth0, but run.sh does not drive them yet."""
+- UDP echo: ringside's echo runs in its network stack with no process or system call in between; Linux
+  wakes a user process and crosses the system-call boundary twice per echo (recvfrom, sendto), all of it
+  emulated under TCG. The interrupts per echo (table) show how many echoes each interrupt covers with 32
+  datagrams in flight, on each side. A Linux echo server with recvmmsg/sendmmsg batches would do better than the plain
+  loop measured here; the plain loop is what most UDP services are.
+- TFTP is lock-step: one block, one ACK, so the read rate is set by the round trip and by the block size.
+  ringside grants at most what fits one Ethernet frame (MTU 1500: 1468 bytes), so `--tftp-blksize 65464`
+  is answered with 1468 and costs as many round trips as 1468. tftpd-hpa as Debian ships it (no `-B`)
+  grants 65464 and sends each block as one IP datagram of 45 fragments: 44 times fewer round trips. At 1468
+  the two servers do the same number of round trips and the comparison is one of per-packet cost; at 65464
+  it is mostly one of policy (fragmenting or not). Each tftpd-hpa read starts with an empty page cache;
+  Linux's readahead then reads the disk in large requests.
+- IOMMU: with `iommu=off` the devices get guest-physical handles, as without intel-iommu, and the cost left
+  is the interrupt remapping and the machine's; `lazy` and `strict` add the mapping and unmapping of every
+  request's buffers (counted in the `iommu` lines: maps and unmaps per domain over the boot) and, for
+  `strict`, an IOTLB invalidation per unmap (docs/iommu.md)."""
 
 
 def main():
@@ -626,11 +1083,18 @@ def main():
     ap.add_argument("--quick", action="store_true", help="1 repetition, 1 s runs, fewer boots")
     ap.add_argument("--accel", default="auto", choices=["auto", "kvm", "tcg"])
     ap.add_argument("--mem", default="512M", help="guest RAM for both guests (512M: fio's libraries are large)")
-    ap.add_argument("--parts", default="boot,blk,qdscan", help="comma list of boot, blk, qdscan")
+    ap.add_argument("--parts", default=",".join(PARTS), help="comma list of " + ", ".join(PARTS) +
+                    " (net, netscan and iommu need root: a network namespace with a tap device)")
     ap.add_argument("--workloads", default="", help="comma list of block workload names (all): " +
                     ",".join(w[0] for w in BLK_WORKLOADS))
     ap.add_argument("--backends", default=",".join(BACKENDS), help="comma list of null-co, raw-file")
     ap.add_argument("--qd-scan", default=",".join(map(str, QD_SCAN)), help="queue depths of the qd scan")
+    ap.add_argument("--net-scan", default=",".join(map(str, NET_SCAN)),
+                    help="UDP payload sizes of the net scan (1..1472: one frame each)")
+    ap.add_argument("--tftp-blksizes", default=",".join(map(str, TFTP_BLKSIZES)),
+                    help="TFTP block sizes curl asks for (8..65464)")
+    ap.add_argument("--iommu-modes", default=",".join(IOMMU_MODES),
+                    help="comma list of none (no intel-iommu device), off, lazy, strict (ringside's iommu=)")
     ap.add_argument("--ringside-only", action="store_true", help="leave the Linux guest out (smoke runs)")
     ap.add_argument("--no-pin", action="store_true", help="do not pin QEMU's threads")
     ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "PERFORMANCE.md"),
@@ -650,8 +1114,21 @@ def main():
         ap.error("--reps must be at least 1")
     cfg.parts = [p for p in cfg.parts.split(",") if p]
     for p in cfg.parts:
-        if p not in ("boot", "blk", "qdscan"):
+        if p not in PARTS:
             ap.error(f"unknown part {p!r}")
+    try:
+        cfg.net_scan = [int(x) for x in cfg.net_scan.split(",") if x]
+        cfg.tftp_blksizes = [int(x) for x in cfg.tftp_blksizes.split(",") if x]
+    except ValueError:
+        ap.error("--net-scan and --tftp-blksizes take comma lists of numbers")
+    if not cfg.net_scan or any(not 1 <= x <= 1472 for x in cfg.net_scan):
+        ap.error("--net-scan: sizes in 1..1472")
+    if not cfg.tftp_blksizes or any(not 8 <= x <= 65464 for x in cfg.tftp_blksizes):
+        ap.error("--tftp-blksizes: sizes in 8..65464")
+    cfg.iommu_modes = [m for m in cfg.iommu_modes.split(",") if m]
+    for m in cfg.iommu_modes:
+        if m not in IOMMU_MODES:
+            ap.error(f"unknown IOMMU mode {m!r}")
     cfg.backends = [b for b in cfg.backends.split(",") if b]
     for b in cfg.backends:
         if b not in BACKENDS:

@@ -1,30 +1,43 @@
 #!/bin/bash
 # linux-guest.sh - build the Linux guest that ringside is compared against.
 #
-# Usage: scripts/bench/linux-guest.sh [--out DIR] [--force] [--print-append JOBS]
+# Usage: scripts/bench/linux-guest.sh [--out DIR] [--force] [--print-append JOBS [K=V...]]
 #   --out DIR             where to build (build/linux-guest)
 #   --force               download and unpack again
-#   --print-append JOBS   print the kernel command line that runs JOBS, and exit
+#   --print-append JOBS [K=V...]
+#                         print the kernel command line that runs JOBS (with the
+#                         parameters K=V added), and exit
 #
 # Everything comes from Debian packages that are downloaded (apt-get download)
 # and unpacked (dpkg-deb -x) under DIR, never installed on the host: the
 # kernel and virtio modules of linux-image-amd64, busybox-static, fio with
-# the shared libraries ldd lists, and in.tftpd from tftpd-hpa. Results:
+# the shared libraries ldd lists, and in.tftpd from tftpd-hpa. One program is
+# built here: scripts/bench/udpecho.c, with the host's gcc -static (busybox-static
+# has no UDP echo server), the same source as the host's benchmark client. Results:
 #   DIR/vmlinuz           the kernel (DIR/version: its package and version)
-#   DIR/initramfs.gz      busybox, fio, in.tftpd, the modules, and /init
-#   DIR/initramfs-boot.gz the same without fio, in.tftpd and their libraries
-#                         (for the boot time: Linux at its best)
+#   DIR/initramfs.gz      busybox, fio, in.tftpd, udpecho, the modules, and /init
+#   DIR/initramfs-boot.gz the same without fio, in.tftpd, udpecho and their
+#                         libraries (for the boot time: Linux at its best)
 #
 # The guest's /init reads its work from the kernel command line:
 #   rsb.jobs=J1,J2,...    each J is ENGINE:RW:BS:QD:SECS, ENGINE one of
 #                         libaio, io_uring, io_uring_hipri (polled queue),
 #                         RW one of randread, randwrite, read, write
 #   rsb.ip=A.B.C.D/N rsb.gw=A.B.C.D   eth0's address (10.0.2.15/24, gw 10.0.2.2)
+#   rsb.net=1             after the jobs, serve the network: udpecho on UDP
+#                         port 7, in.tftpd (tftpd-hpa, Debian's default --secure,
+#                         and --refuse tsize: curl rejects the tsize=0 it offers
+#                         for a device) on port 69 with /dev/vda as the file `disk`, then
+#                         obey commands on the console, one a line: `drop`
+#                         (sync, drop the page cache; answers `RSB dropped`),
+#                         `stat` (`RSB stat` and eth0's /proc/interrupts lines),
+#                         `quit`
 #   virtio_blk.poll_queues=N   passed on to the virtio_blk module
 # and prints, on the serial console (ttyS0):
 #   RSB init uptime=S                 its first line
 #   RSB job J                         then fio's JSON between
 #   RSB json-begin / RSB json-end
+#   RSB net-ready                     (rsb.net=1) the servers listen
 #   RSB done                          and powers off.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,8 +48,10 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--force) force=1 ;;
 	--print-append)
-		[ $# -ge 2 ] || { echo "linux-guest.sh: --print-append JOBS" >&2; exit 2; }
-		echo "console=ttyS0 quiet loglevel=1 panic=-1 virtio_blk.poll_queues=1 rsb.jobs=$2"
+		[ $# -ge 2 ] || { echo "linux-guest.sh: --print-append JOBS [K=V...]" >&2; exit 2; }
+		jobs=$2
+		shift 2
+		echo "console=ttyS0 quiet loglevel=1 panic=-1 virtio_blk.poll_queues=1 rsb.jobs=$jobs${*:+ $*}"
 		exit 0 ;;
 	-h | --help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "linux-guest.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -44,13 +59,14 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-stamp="$out/.built-v1"
+stamp="$out/.built-v2"
 if [ "$force" = 0 ] && [ -f "$stamp" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initramfs.gz" ] && [ -f "$out/initramfs-boot.gz" ] &&
-	[ "$stamp" -nt "$0" ] && [ "$stamp" -nt "$here/scripts/bench/linux-init.sh" ]; then
+	[ "$stamp" -nt "$0" ] && [ "$stamp" -nt "$here/scripts/bench/linux-init.sh" ] &&
+	[ "$stamp" -nt "$here/scripts/bench/udpecho.c" ]; then
 	exit 0
 fi
 
-for tool in apt-get dpkg-deb cpio gzip ldd; do
+for tool in apt-get dpkg-deb cpio gzip ldd gcc; do
 	command -v "$tool" >/dev/null || { echo "linux-guest.sh: needs $tool" >&2; exit 1; }
 done
 
@@ -80,7 +96,7 @@ cp "$unpack/boot/vmlinuz-$kver" "$out/vmlinuz"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,lib/modules,srv/tftp,usr/bin,usr/sbin}
 cp "$unpack/bin/busybox" "$root/bin/busybox"
 for a in sh mount umount mkdir ln cat echo sleep insmod ip ifconfig route poweroff \
-	grep sed awk tr date head cut kill dd seq udhcpc nc ls uname; do
+	grep sed awk tr date head cut kill dd seq udhcpc nc ls uname mknod sync; do
 	ln -sf busybox "$root/bin/$a"
 done
 
@@ -100,6 +116,9 @@ echo "$mods" > "$root/lib/modules/order"
 # fio and in.tftpd, with every shared library ldd finds (the unpacked ones first).
 cp "$unpack/usr/bin/fio" "$root/usr/bin/fio"
 cp "$unpack/usr/sbin/in.tftpd" "$root/usr/sbin/in.tftpd"
+# The UDP echo server: static, so it needs nothing else (glibc's libc.a, package libc6-dev).
+gcc -O2 -static -o "$root/usr/bin/udpecho" "$here/scripts/bench/udpecho.c" ||
+	{ echo "linux-guest.sh: gcc -static failed (libc6-dev installed?)" >&2; exit 1; }
 libpath=$(find "$unpack" -name '*.so*' -printf '%h\n' | sort -u | tr '\n' ':')
 for bin in "$root/usr/bin/fio" "$root/usr/sbin/in.tftpd"; do
 	LD_LIBRARY_PATH="$libpath" ldd "$bin" | awk '/=> not found/ { print "missing " $1; next }
@@ -129,7 +148,7 @@ mkcpio() { (cd "$root" && find "$@" | LC_ALL=C sort | cpio -o -H newc --quiet | 
 mkcpio . > "$out/initramfs.gz"
 # The boot measurement uses an initramfs without fio and its libraries (ceph,
 # gluster, ICU: 80 MiB that the kernel would otherwise unpack before init).
-mkcpio . -path ./lib/x86_64-linux-gnu -prune -o -path ./usr/lib -prune -o -path ./usr/bin/fio -prune -o -path ./usr/sbin -prune -o -print > "$out/initramfs-boot.gz"
+mkcpio . -path ./lib/x86_64-linux-gnu -prune -o -path ./usr/lib -prune -o -path ./usr/bin/fio -prune -o -path ./usr/bin/udpecho -prune -o -path ./usr/sbin -prune -o -print > "$out/initramfs-boot.gz"
 rm -rf "$unpack"
 touch "$stamp"
 echo "linux-guest.sh: $out/vmlinuz ($kver) and $out/initramfs.gz ($(du -h "$out/initramfs.gz" | cut -f1))" >&2

@@ -47,5 +47,22 @@ JOB
 		--output-format=json 2>&1
 	echo "RSB json-end"
 done
+if [ "$(arg rsb.net 0)" = 1 ]; then
+	# tftpd-hpa serves the disk itself: a device node for /dev/vda inside its
+	# chroot, read through the page cache (which `drop` empties between reads).
+	mknod -m 0444 /srv/tftp/disk b "$(cut -d: -f1 /sys/block/vda/dev)" "$(cut -d: -f2 /sys/block/vda/dev)"
+	udpecho serve 7 2>/dev/null &
+	# --refuse tsize: for a device tftpd-hpa offers tsize=0, which curl rejects.
+	in.tftpd --listen --user root --address 0.0.0.0:69 --secure --refuse tsize /srv/tftp
+	echo "RSB net-ready"
+	while read -r cmd; do
+		case $cmd in
+		drop) sync; echo 3 > /proc/sys/vm/drop_caches; echo "RSB dropped" ;;
+		stat) echo "RSB stat"; grep virtio /proc/interrupts; echo "RSB stat-end" ;;
+		quit) break ;;
+		*) echo "RSB unknown command $cmd" ;;
+		esac
+	done
+fi
 echo "RSB done"
 poweroff -f

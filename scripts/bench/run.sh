@@ -7,8 +7,9 @@
 #
 # Builds what is missing (ringside, the Linux guest), then runs every
 # workload on both guests, one guest at a time, and writes docs/PERFORMANCE.md
-# and its plots from this run. Full run: about 12 minutes under TCG; QUICK=1:
-# about 3.
+# and its plots from this run. Full run: about 15 minutes under TCG, the Linux
+# guest built from scratch included (about 20 s of it); QUICK=1: about 3. The
+# network parts (net, netscan, iommu) need root: a network namespace with a tap.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 PYTHON=${PYTHON:-/usr/bin/python3}
