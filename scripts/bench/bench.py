@@ -71,8 +71,14 @@ def log(msg):
 
 
 # -- guests ---------------------------------------------------------------
-def pin_threads(pid, vcpu_cpu, other_cpus, stop):
-    """Pin QEMU's vCPU thread to one host CPU and its other threads to the rest."""
+def pin_threads(pid, qemu_cpu, stop):
+    """Pin every QEMU thread (vCPU, main loop, I/O) to one host CPU, as the threads appear.
+
+    One CPU for all of QEMU, the rest for the host's side of a workload (curl,
+    udpecho): with the vCPU and QEMU's main loop on different host CPUs, every
+    kick and completion became a cross-CPU wake-up, which on the machine these
+    numbers come from made both guests 5-8x slower (irq qd=1 8k IOPS instead of
+    67k) and measured the host's scheduler more than the guests."""
     seen = set()
     while not stop.is_set():
         try:
@@ -83,10 +89,7 @@ def pin_threads(pid, vcpu_cpu, other_cpus, stop):
             if tid in seen:
                 continue
             try:
-                with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                    comm = f.read().strip()
-                cpus = {vcpu_cpu} if comm.startswith("CPU ") else other_cpus
-                os.sched_setaffinity(int(tid), cpus)
+                os.sched_setaffinity(int(tid), {qemu_cpu})
                 seen.add(tid)
             except OSError:
                 pass
@@ -112,7 +115,7 @@ class Guest:
         self.pinner = None
         if cfg.pin:
             self.pinner = threading.Thread(target=pin_threads, daemon=True,
-                                           args=(self.child.pid, cfg.vcpu_cpu, cfg.other_cpus, self.stop))
+                                           args=(self.child.pid, cfg.qemu_cpu, self.stop))
             self.pinner.start()
 
     def expect(self, pattern, timeout=None):
@@ -917,7 +920,7 @@ def net_what(cfg, res):
             f" guest {NET_GUEST}/24), the same `virtio-net-pci` defaults on `-netdev tap` for both, and a 64 MiB raw file"
             " of patterned data as the virtio-blk disk (`driver=raw,file.driver=file,cache.no-flush=on`,"
             " `num-queues=2`). The host's side runs inside the namespace"
-            + (f", pinned to CPU(s) {others} (not the vCPU's)" if cfg.pin else "") + ".")
+            + (f", pinned to CPU(s) {others} (not QEMU's)" if cfg.pin else "") + ".")
     if res.get("net", {}).get("ringside"):
         items.append(
             f"- UDP echo: one host program for both guests, `scripts/bench/udpecho.c` (built with the host's gcc into"
@@ -979,8 +982,10 @@ def write_doc(cfg, res, table, pngs, path):
     accel_note = (" (this CPU has no vmx/svm, so KVM would be slower than TCG; TCG timings are the emulator's:"
                   " only ratios between guests of the same run mean anything)" if cfg.accel == "tcg" else "")
     others = ",".join(map(str, sorted(cfg.other_cpus)))
-    pin_note = (f"QEMU's vCPU thread pinned to host CPU {cfg.vcpu_cpu}, its other threads to CPU(s) {others}"
-                " (sched_setaffinity as the threads appear)." if cfg.pin else "No pinning.")
+    pin_note = (f"Every QEMU thread (vCPU, main loop, I/O) pinned to host CPU {cfg.qemu_cpu} (sched_setaffinity as"
+                f" the threads appear); the host's side of the network workloads to CPU(s) {others}. Splitting"
+                " the vCPU from QEMU's main loop made every guest several times slower here (each kick and"
+                " completion a cross-CPU wake-up)." if cfg.pin else "No pinning.")
     doc = f"""# Performance: ringside against a Linux guest
 
 Written by `scripts/bench/run.sh` (`{cmd}`), run started {res.get('started', time.strftime('%Y-%m-%d %H:%M %Z'))}; the whole run
@@ -1041,13 +1046,19 @@ NOTES = """- Under TCG every guest instruction is translated, so the guest that 
   machine with vmx/svm to see by how much.
 - `null-co` isolates the guests and QEMU's virtqueue handling; the raw file adds QEMU's file I/O through
   the host page cache, the same for both guests.
-- ringside's poll mode is slower than irq and hybrid under TCG, by far at qd=32. The likely cause, not yet
-  confirmed with perf: poll mode spins on the used ring with `pause` (cpu_relax), and TCG's `pause` helper
-  leaves the translated code to let another CPU run (`do_pause` in QEMU's target/i386/tcg/misc_helper.c),
-  so every spin goes through QEMU's vCPU loop and the big QEMU lock that the main loop thread needs to
-  complete requests. In irq and hybrid mode the vCPU sits in `hlt` while the device works. If that is it,
-  it is TCG's cost, not the ring's: under KVM a `pause` stays in the guest unless pause-loop exiting
-  triggers.
+- ringside's poll mode used to lose to irq by 10x at qd=32 because it sent one doorbell per request: each
+  completion resubmitted its request and kicked at once, and under TCG a kick is an exit that takes QEMU's
+  big lock and costs one pass of QEMU's main loop, which then found a single request (QEMU's `-trace
+  virtio_queue_notify -trace virtio_blk_handle_read`: 1.1 reads per notify in poll mode, 31 in irq mode,
+  where the vCPU sleeps in `hlt` until the main loop has completed the whole batch). The virtio core now
+  holds a queue's kicks while its completions are taken and sends one for the batch (`vq_defer_kicks`):
+  0.03 kicks per request in every mode. What remains is TCG's and the host's: a busy-polling vCPU gives
+  its host CPU back only when the scheduler preempts it, so QEMU's main loop, pinned to the same CPU,
+  sometimes waits a whole time slice (3-5 ms) to see a kick (`perf record -e sched:sched_switch`: 164 such
+  waits in 2 s). Poll mode has the best median latency and the worst tail, and at qd=1 its IOPS stay at
+  or below irq's; irq and hybrid hand the CPU to QEMU with `hlt`. `pause` in the spin is not the cause:
+  without it nothing changes once kicks are batched. Under KVM the vCPU and QEMU's I/O thread do not
+  share one host CPU this way.
 - Linux's polled queue (`io_uring --hipri` on `virtio_blk.poll_queues=1`) is no faster than interrupts
   here, for the same reason: under TCG a spinning guest steals the time of the emulated device.
 - Boot: the Linux figure is QEMU start to the first line of /init with a 1.4 MiB initramfs (busybox and
@@ -1062,16 +1073,18 @@ NOTES = """- Under TCG every guest instruction is translated, so the guest that 
   datagrams in flight, on each side. A Linux echo server with recvmmsg/sendmmsg batches would do better than the plain
   loop measured here; the plain loop is what most UDP services are.
 - TFTP is lock-step: one block, one ACK, so the read rate is set by the round trip and by the block size.
-  ringside grants at most what fits one Ethernet frame (MTU 1500: 1468 bytes), so `--tftp-blksize 65464`
-  is answered with 1468 and costs as many round trips as 1468. tftpd-hpa as Debian ships it (no `-B`)
-  grants 65464 and sends each block as one IP datagram of 45 fragments: 44 times fewer round trips. At 1468
-  the two servers do the same number of round trips and the comparison is one of per-packet cost; at 65464
-  it is mostly one of policy (fragmenting or not). Each tftpd-hpa read starts with an empty page cache;
-  Linux's readahead then reads the disk in large requests.
+  Both servers grant the block size asked (ringside up to 65464 since this issue; it used to cap it at one
+  frame, 1468 bytes, which lost to tftpd-hpa at 65464); a block larger than a frame goes out as one IP
+  datagram of up to 45 fragments. At 1468 the comparison is one of per-packet cost; at 65464 most of the
+  time goes into fragmenting, reassembling and copying 64 KiB per round trip. Each tftpd-hpa read starts
+  with an empty page cache; Linux's readahead then reads the disk in large requests.
 - IOMMU: with `iommu=off` the devices get guest-physical handles, as without intel-iommu, and the cost left
-  is the interrupt remapping and the machine's; `lazy` and `strict` add the mapping and unmapping of every
-  request's buffers (counted in the `iommu` lines: maps and unmaps per domain over the boot) and, for
-  `strict`, an IOTLB invalidation per unmap (docs/iommu.md)."""
+  is the machine's; `lazy` and `strict` translate every DMA in QEMU (its IOTLB caches per page), and add the
+  mapping and unmapping of what is not pre-mapped (counted in the `iommu` lines: maps and unmaps per domain
+  over the boot). `pool=on` takes the blk buffers from the driver's pre-mapped pool (no mapping per
+  request); `pool=off` maps and unmaps each request's pages. Under `strict` there is no pool (a handle
+  must die with its request), so `pool=on` falls back to per-request mapping there, with an IOTLB
+  invalidation per unmap (docs/iommu.md). TFTP's read-ahead chunks come from the pool."""
 
 
 def main():
@@ -1147,13 +1160,13 @@ def main():
                                    check=True).stdout.split("-accel ")[1].split()[0]
     cpus = sorted(os.sched_getaffinity(0))
     cfg.pin = not cfg.no_pin and len(cpus) >= 2
-    cfg.vcpu_cpu = cpus[-1]
+    cfg.qemu_cpu = cpus[-1]  # all of QEMU; the host's side of a workload gets the rest
     cfg.other_cpus = set(cpus[:-1])
     cfg.notes = NOTES
     plan = (f"bench: accel={cfg.accel} reps={cfg.reps} boot_reps={cfg.boot_reps} secs={cfg.secs} "
             f"parts={','.join(cfg.parts)} backends={','.join(cfg.backends)} "
             f"workloads={','.join(cfg.workloads) or 'all'} guests={'ringside' if cfg.ringside_only else 'ringside,linux'} "
-            f"pin={'vcpu:%d other:%s' % (cfg.vcpu_cpu, ','.join(map(str, sorted(cfg.other_cpus)))) if cfg.pin else 'off'}")
+            f"pin={'qemu:%d host:%s' % (cfg.qemu_cpu, ','.join(map(str, sorted(cfg.other_cpus)))) if cfg.pin else 'off'}")
     if cfg.from_results:
         with open(cfg.from_results) as f:
             saved = json.load(f)
@@ -1161,6 +1174,7 @@ def main():
         vars(cfg).update(saved["config"])
         vars(cfg).update(keep)
         cfg.other_cpus = set(cfg.other_cpus)
+        cfg.qemu_cpu = saved["config"].get("qemu_cpu", saved["config"].get("vcpu_cpu"))
         return report(cfg, saved["results"])
     log(plan)
     if cfg.dry_run:
