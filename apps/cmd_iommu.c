@@ -3,6 +3,7 @@
 #include "apps/shell.h"
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_blk.h"
+#include "drivers/virtio/virtio_rng.h"
 #include "kernel/dma.h"
 #include "lib/errname.h"
 #include <errno.h>
@@ -91,6 +92,46 @@ static int stale_read_test(struct virtio_dev *vd, uint32_t sects)
 	return 0;
 }
 
+/*
+ * iommu test rngN: revoke the buffer the rng driver keeps lent to its device,
+ * in place, as if the platform took it back, then ask for random bytes. The
+ * device's write faults; no request's data covers that page as far as the
+ * driver knows (rng matches no faults), so the core must not believe the
+ * completion the device reports (QEMU bounces the write and says done): it
+ * resets the device, which fails the read, and lends a fresh buffer.
+ */
+static int revoked_buffer_test(struct virtio_dev *vd)
+{
+	size_t len;
+	uint8_t buf[16];
+	if (!dma_translated(vd->dma))
+		return shell_err(vd->name, -ENODEV, "no IOMMU translates for this device");
+	if (!dma_strict())
+		return shell_err(vd->name, -EOPNOTSUPP,
+				 "needs iommu=strict (lazy unmaps may stay reachable)");
+	dma_addr_t h = virtio_rng_buffer(vd, &len);
+	uint64_t unmatched = vd->faults_unmatched;
+	unsigned resets = vd->resets;
+	int r = h == DMA_MAPPING_ERROR ? -ENODEV : dma_inject_revoke(vd->dma, h, len);
+	if (r)
+		return shell_err(vd->name, r, "cannot revoke the device's buffer");
+	printf("iommu: %s: buffer at 0x%llx revoked; reading\n", vd->name, (unsigned long long)h);
+	r = virtio_rng_read(vd, buf, sizeof buf);
+	printf("iommu: %s: read %s; %llu fault(s) matched no request; device reset %u time(s)\n", vd->name,
+	       r < 0 ? errno_name(r) : "OK", (unsigned long long)(vd->faults_unmatched - unmatched),
+	       vd->resets - resets);
+	int after = virtio_rng_read(vd, buf, sizeof buf);
+	printf("iommu: %s: a read afterwards: %s\n", vd->name, after < 0 ? errno_name(after) : "OK");
+	if (r >= 0)
+		return shell_err(vd->name, -EPROTO, "the read through a revoked buffer was believed");
+	if (vd->faults_unmatched == unmatched || vd->resets == resets)
+		return shell_err(vd->name, -EPROTO, "the fault did not reset the device");
+	if (after != (int)sizeof buf)
+		return shell_err(vd->name, after < 0 ? after : -EIO, "the device does not serve afterwards");
+	printf("iommu: %s: revoked buffer blocked; the device was reset and serves again\n", vd->name);
+	return 0;
+}
+
 int cmd_iommu(int argc, char **argv)
 {
 	if (argc == 1) {
@@ -101,6 +142,8 @@ int cmd_iommu(int argc, char **argv)
 		struct virtio_dev *vd = virtio_find(argv[2]);
 		if (!vd)
 			return shell_err(argv[2], -ENODEV, "no such device");
+		if (vd->drv == &virtio_rng_driver && argc == 3)
+			return revoked_buffer_test(vd);
 		uint32_t sects = TEST_SECTS;
 		if (argc == 4) {
 			char *end;
@@ -112,5 +155,5 @@ int cmd_iommu(int argc, char **argv)
 		}
 		return stale_read_test(vd, sects);
 	}
-	return shell_usage("iommu [test blkN [sectors]]");
+	return shell_usage("iommu [test blkN [sectors] | test rngN]");
 }

@@ -9,7 +9,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "edu", cmd_edu, "edu [msi|intx] [raise N]: interrupts from QEMU's edu device, counted" },
 	{ "help", cmd_help, "help: this list" },
 	{ "iommu", cmd_iommu,
-	  "iommu [test blkN [sectors]]: IOMMU units, domains, mappings, faults; stale-handle test" },
+	  "iommu [test blkN [sectors] | test rngN]: IOMMU units, domains, mappings, faults; fault tests" },
 	{ "irq", cmd_irq, "irq: interrupt vectors with their owner, route and count" },
 	{ "lspci", cmd_lspci, "lspci [-v]: PCI functions; -v adds BARs and capabilities" },
 	{ "mem", cmd_mem, "mem: RAM, free pages and heap use" },

@@ -78,7 +78,23 @@ int dma_inject_stale(struct dma_dev *d, unsigned n)
 	return 0;
 }
 
-/* A dead handle from dma_inject_stale goes back here instead of to unmap. */
+int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
+{
+	if (!dma_translated(d) || !backend(d)->revoke)
+		return -ENODEV;
+	if (!dma_strict())
+		return -EOPNOTSUPP;
+	if (d->nstale >= DMA_STALE_MAX)
+		return -ENOSPC;
+	backend(d)->revoke(d, handle, len);
+	d->stale[d->nstale].handle = handle;
+	d->stale[d->nstale++].len = len;
+	log_warn("dma: %s: revoked the live handle 0x%llx+%zu (iommu test)\n", d->name ? d->name : "device",
+		 (unsigned long long)handle, len);
+	return 0;
+}
+
+/* A dead handle from dma_inject_* goes back here instead of to unmap. */
 static bool release_stale(struct dma_dev *d, dma_addr_t handle)
 {
 	for (unsigned i = 0; i < d->nstale; i++) {
@@ -113,7 +129,8 @@ void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle)
 {
 	if (!p)
 		return;
-	backend(d)->unmap(d, handle, pages(size) * PAGE_SIZE, DMA_BIDIRECTIONAL);
+	if (!(d && d->nstale && release_stale(d, handle)))
+		backend(d)->unmap(d, handle, pages(size) * PAGE_SIZE, DMA_BIDIRECTIONAL);
 	page_free(p, pages(size));
 }
 

@@ -64,6 +64,10 @@ void dma_sync_faults(struct dma_dev *d);
  * the driver's dma_unmap, so no other mapping can land there meanwhile.
  * Needs a translated device and iommu=strict. 0 or a negative errno. */
 int dma_inject_stale(struct dma_dev *d, unsigned n);
+/* Fault injection: revoke a live mapping (from dma_map or dma_alloc) in
+ * place, as if the platform took it back; dma_unmap/dma_free of it later
+ * only gives back its IOVAs. Same conditions as dma_inject_stale. */
+int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len);
 
 /* Coherent memory both sides use (rings, headers): zeroed, page aligned.
  * NULL when out of memory or address space. */

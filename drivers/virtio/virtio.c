@@ -195,10 +195,11 @@ static void dma_fault_report(struct dma_dev *d, dma_addr_t page, bool write, uns
 	poll_kick();
 }
 
-/* Hand each queued fault to the driver; true when one matched nothing in
- * flight: the device used an address it was never given, or one taken
- * back, and is reset (its requests fail, its queues start afresh). */
-static bool take_faults(struct virtio_dev *vd)
+/* Hand each queued fault to the driver. One that matches nothing in flight
+ * means the device used an address it was never given, or one taken back:
+ * nothing more it reports is believed (a completion it announces may not
+ * have its data), and device_poll resets it, failing all it holds. */
+static void take_faults(struct virtio_dev *vd)
 {
 	uint64_t unmatched = vd->faults_unmatched;
 	while (vd->fault_tail != vd->fault_head) {
@@ -215,7 +216,8 @@ static bool take_faults(struct virtio_dev *vd)
 		log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
 			(unsigned long long)page);
 	}
-	return vd->faults_unmatched != unmatched;
+	if (vd->faults_unmatched != unmatched)
+		vd->reset_pending = true;
 }
 
 /*
@@ -233,9 +235,9 @@ static int fenced_budget(struct virtio_dev *vd, unsigned q)
 	unsigned n = vq_used_ready(vd->q[q].vq, POLL_BUDGET);
 	if (n) {
 		dma_sync_faults(vd->dma);
-		take_faults(vd); /* an unmatched one is handled by device_poll after this turn */
+		take_faults(vd);
 	}
-	return (int)n;
+	return vd->reset_pending ? 0 : (int)n;
 }
 
 /*
@@ -258,6 +260,8 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 		vq_disable_cb(vq->vq);
 	for (;;) {
 		int budget = fenced_budget(vd, q);
+		if (vd->reset_pending)
+			return total; /* device_poll resets the device */
 		/* what the completions post again goes out with one kick, before
 		 * interrupts are re-armed below and the CPU may sleep */
 		vq_defer_kicks(vq->vq);
@@ -284,11 +288,12 @@ static int device_poll(void *arg)
 {
 	struct virtio_dev *vd = arg;
 	int work = 0;
-	uint64_t unmatched_before = vd->faults_unmatched;
 
 	if (vd->broken)
 		return 0;
-	if (vd->fault_tail != vd->fault_head && take_faults(vd)) {
+	if (vd->fault_tail != vd->fault_head)
+		take_faults(vd);
+	if (vd->reset_pending) {
 		log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
 		virtio_reinit(vd);
 		return 1;
@@ -308,7 +313,7 @@ static int device_poll(void *arg)
 	}
 	for (unsigned q = 0; q < vd->nqueues; q++)
 		work += virtio_poll_queue(vd, q);
-	if (vd->faults_unmatched != unmatched_before) {
+	if (vd->reset_pending) {
 		log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
 		virtio_reinit(vd);
 	}
@@ -405,6 +410,10 @@ static int virtio_reinit(struct virtio_dev *vd)
 {
 	enum io_mode mode = vd->mode;
 	teardown_queues(vd);
+	/* what the old queues faulted on went with them */
+	dma_sync_faults(vd->dma);
+	vd->fault_tail = vd->fault_head;
+	vd->reset_pending = false;
 	if (mode == IO_MODE_POLL)
 		poll_busy_put(); /* bring_up sets the mode's queues up afresh */
 	int r = bring_up(vd);

@@ -115,6 +115,7 @@ struct virtio_dev {
 	} fault[8];
 	volatile unsigned fault_head, fault_tail;
 	uint64_t faults_matched, faults_unmatched;
+	bool reset_pending; /* a fault matched nothing: take no more from it, reset it */
 	struct virtio_dev *next;
 };
 

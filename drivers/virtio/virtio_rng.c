@@ -12,7 +12,7 @@
 struct rng {
 	uint8_t *buf;
 	dma_addr_t handle;
-	volatile bool done, busy;
+	volatile bool done, busy, failed;
 	uint32_t len;
 };
 
@@ -20,13 +20,15 @@ static int rng_probe(struct virtio_dev *vd)
 {
 	struct rng *rng = vd->priv;
 	if (!rng) {
-		if (!(rng = calloc(1, sizeof *rng)) ||
-		    !(rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle))) {
-			free(rng);
+		if (!(rng = calloc(1, sizeof *rng)))
 			return -ENOMEM;
-		}
 		vd->priv = rng;
 	}
+	/* after a reset the buffer is lent afresh: what the device did with the
+	 * old one (a fault, a reset it asked for) stays with the old mapping */
+	dma_free(vd->dma, rng->buf, RNG_BUF, rng->handle);
+	if (!(rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle)))
+		return -ENOMEM;
 	rng->busy = false;
 	/* §5.4.2: a single queue, requestq; no configuration space. */
 	return virtio_setup_queues(vd, 1, 0);
@@ -52,6 +54,7 @@ static void rng_reset_fail(struct virtio_dev *vd)
 	struct rng *rng;
 	while ((rng = vq_detach_unused(vd->q[0].vq))) {
 		rng->len = 0;
+		rng->failed = true;
 		rng->done = true;
 		rng->busy = false;
 	}
@@ -72,7 +75,7 @@ int virtio_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 		n = RNG_BUF;
 	/* §5.4.6: the driver posts device-writable buffers; the device fills them. */
 	struct vq_sg in = { rng->handle, (uint32_t)n };
-	rng->done = false;
+	rng->done = rng->failed = false;
 	int r = vq_add(vq, NULL, 0, &in, 1, rng);
 	if (r)
 		return r;
@@ -80,10 +83,19 @@ int virtio_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 	vq_kick(vq);
 	if (!virtio_wait(vd, rng_done, rng, 5000000000ull))
 		return -ETIMEDOUT;
+	if (rng->failed)
+		return -EIO; /* the device was reset with the request in flight */
 	if (rng->len > n)
 		return -EIO; /* the ring checks this too */
 	memcpy(buf, rng->buf, rng->len);
 	return (int)rng->len;
+}
+
+dma_addr_t virtio_rng_buffer(struct virtio_dev *vd, size_t *len)
+{
+	struct rng *rng = vd->priv;
+	*len = RNG_BUF;
+	return rng && rng->buf ? rng->handle : DMA_MAPPING_ERROR;
 }
 
 const struct virtio_driver virtio_rng_driver = {

@@ -100,6 +100,19 @@ def test_stale_handle_faults(boot, tmp_path, sectors, reset):
         assert "buffers=heap:" in out and " 0 errors" in out, out
 
 
+def test_unmatched_fault_resets_device(boot, tmp_path):
+    """A fault on a page no request in flight covers (the rng's buffer, revoked
+    in place): the completion the device reports is not believed, the device is
+    reset, the read fails, and with a fresh buffer the device serves again."""
+    g, _ = iommu_guest(boot, tmp_path, "iommu=strict", ",caching-mode=on", blk=False, net=False)
+    out = g.cmd("iommu test rng0", timeout=30)
+    assert re.search(r"fault: rng0 00:[0-9a-f]{2}\.\d write at 0x[0-9a-f]+: reason 5", out), out
+    assert "matches no request in flight" in out and "resetting the device after an IOMMU fault" in out, out
+    assert re.search(r"read EIO; [1-9]\d* fault\(s\) matched no request; device reset 1 time\(s\)", out), out
+    assert "a read afterwards: OK" in out and "error: rng0:" not in out, out
+    assert re.fullmatch(r"[0-9a-f]{32}", g.cmd("rng rng0 16").strip())
+
+
 def test_stale_handle_test_refuses(boot, tmp_path):
     g, _ = iommu_guest(boot, tmp_path, net=False)
     assert "error: blk0: EOPNOTSUPP" in g.cmd("iommu test blk0"), "lazy mode cannot promise a fault"
