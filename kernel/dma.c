@@ -86,6 +86,9 @@ int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 		return -EOPNOTSUPP;
 	if (d->nstale >= DMA_STALE_MAX)
 		return -ENOSPC;
+	for (unsigned i = 0; i < d->nstale; i++)
+		if (d->stale[i].handle == handle)
+			return -EALREADY; /* revoked already: one release will give back its IOVAs */
 	backend(d)->revoke(d, handle, len);
 	d->stale[d->nstale].handle = handle;
 	d->stale[d->nstale++].len = len;

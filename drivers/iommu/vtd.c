@@ -291,6 +291,11 @@ static int fault_drain(struct unit *u)
 	if (fsts & FSTS_PFO) {
 		u->lost++;
 		log_err("iommu: dmar%d: fault records overflowed; later faults were lost\n", u->idx);
+		/* whose, is unknown: every device on the unit hears of a fault no
+		 * request covers (the virtio core then resets it) */
+		for (struct domain *dm = domains; dm; dm = dm->next)
+			if (dm->u == u && dm->dev->fault)
+				dm->dev->fault(dm->dev, DMA_MAPPING_ERROR, true, 0);
 	}
 	wr32(u, FSTS_REG, fsts & FSTS_W1C);
 	irq_restore(flags);
@@ -545,8 +550,9 @@ static void vtd_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 	uint64_t off = handle & (IOPT_PAGE - 1), iova = handle - off;
 	uint64_t n = (off + len + IOPT_PAGE - 1) / IOPT_PAGE;
 	uint64_t flags = irq_save();
-	if (sl_unmap(&dm->pt, iova, n) == n)
+	if (sl_unmap(&dm->pt, iova, n))
 		flush_range(dm, iova, n);
+	dm->unmaps++;
 	irq_restore(flags);
 }
 

@@ -187,6 +187,7 @@ static void dma_fault_report(struct dma_dev *d, dma_addr_t page, bool write, uns
 	(void)reason; /* the IOMMU driver has printed it */
 	if (vd->fault_head - vd->fault_tail >= sizeof vd->fault / sizeof vd->fault[0]) {
 		vd->faults_unmatched++; /* too many to match one by one: the device is reset */
+		vd->reset_pending = true;
 		vd->fault_tail++;
 	}
 	vd->fault[vd->fault_head % (sizeof vd->fault / sizeof vd->fault[0])].page = page;
@@ -201,23 +202,25 @@ static void dma_fault_report(struct dma_dev *d, dma_addr_t page, bool write, uns
  * have its data), and device_poll resets it, failing all it holds. */
 static void take_faults(struct virtio_dev *vd)
 {
-	uint64_t unmatched = vd->faults_unmatched;
 	while (vd->fault_tail != vd->fault_head) {
 		uint64_t flags = irq_save();
 		unsigned i = vd->fault_tail++ % (sizeof vd->fault / sizeof vd->fault[0]);
 		dma_addr_t page = vd->fault[i].page;
 		bool write = vd->fault[i].write;
 		irq_restore(flags);
-		if (vd->drv->dma_fault && vd->drv->dma_fault(vd, page, write)) {
+		bool matched = vd->drv->dma_fault && vd->drv->dma_fault(vd, page, write);
+		flags = irq_save(); /* the report counts too, from the interrupt */
+		if (matched) {
 			vd->faults_matched++;
-			continue;
+		} else {
+			vd->faults_unmatched++;
+			vd->reset_pending = true;
 		}
-		vd->faults_unmatched++;
-		log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
-			(unsigned long long)page);
+		irq_restore(flags);
+		if (!matched)
+			log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
+				(unsigned long long)page);
 	}
-	if (vd->faults_unmatched != unmatched)
-		vd->reset_pending = true;
 }
 
 /*
@@ -284,13 +287,27 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 
 static int virtio_reinit(struct virtio_dev *vd);
 
+static int poll_device(struct virtio_dev *vd);
+
+/* The device's poller. A completion callback that waits (kwait: tftpd
+ * waiting for its disk writes from inside a received frame) runs the
+ * pollers again; this device's is not re-entered, so a reset cannot free
+ * the queue the outer turn is still taking from. */
 static int device_poll(void *arg)
 {
 	struct virtio_dev *vd = arg;
+	if (vd->broken || vd->in_poll)
+		return 0;
+	vd->in_poll = true;
+	int work = poll_device(vd);
+	vd->in_poll = false;
+	return work;
+}
+
+static int poll_device(struct virtio_dev *vd)
+{
 	int work = 0;
 
-	if (vd->broken)
-		return 0;
 	if (vd->fault_tail != vd->fault_head)
 		take_faults(vd);
 	if (vd->reset_pending) {
@@ -446,8 +463,11 @@ int virtio_probe(struct virtio_dev *vd, uint16_t device_id)
 	vd->dma->fault = dma_fault_report; /* before bring_up: the domain may fault at once */
 	vd->dma->owner = vd;
 	int r = bring_up(vd);
-	if (r)
+	if (r) {
+		vd->dma->fault = NULL; /* the transport frees vd */
+		vd->dma->owner = NULL;
 		return r;
+	}
 	counts[i]++;
 	if (vd->mode == IO_MODE_POLL)
 		poll_busy_get();

@@ -116,6 +116,7 @@ struct virtio_dev {
 	volatile unsigned fault_head, fault_tail;
 	uint64_t faults_matched, faults_unmatched;
 	bool reset_pending; /* a fault matched nothing: take no more from it, reset it */
+	bool in_poll;       /* its poller is running (not re-entered from a callback's wait) */
 	struct virtio_dev *next;
 };
 

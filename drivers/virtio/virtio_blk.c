@@ -89,8 +89,10 @@ struct io {
 	int nseg;
 	struct vq_sg *sg; /* the data segments, to unmap */
 	enum dma_dir dir;
-	bool faulted; /* the IOMMU refused the device one of its pages */
-	bool pooled;  /* the data is in the buffer pool: mapped already */
+	/* IO_FAULTED: the IOMMU refused the device one of its pages;
+	 * IO_SUSPECT: in flight when the device faulted (blk_dma_fault) */
+	enum { IO_OK, IO_FAULTED, IO_SUSPECT } faulted;
+	bool pooled; /* the data is in the buffer pool: mapped already */
 };
 
 struct blk_queue {
@@ -327,7 +329,9 @@ static void pool_set(struct blk *b, unsigned i, unsigned n, bool on)
 void *blk_buf_alloc(struct virtio_dev *vd, size_t bytes)
 {
 	struct blk *b = blk_is_blk(vd) ? vd->priv : NULL;
-	unsigned n = (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	if (bytes == 0 || bytes > (size_t)POOL_PAGES * PAGE_SIZE)
+		b = NULL; /* nothing, or more than the whole pool */
+	unsigned n = b ? (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE) : 0;
 	if (dma_strict() && dma_translated(vd->dma))
 		b = NULL; /* strict: every handle dies when its request completes, so no pool */
 	if (b && !b->pool && bytes && n <= POOL_PAGES) {
@@ -360,8 +364,13 @@ void blk_buf_free(struct virtio_dev *vd, void *p, size_t bytes)
 		return;
 	}
 	struct blk *b = vd->priv;
-	pool_set(b, (unsigned)(((uint8_t *)p - b->pool) / PAGE_SIZE),
-		 (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE), false);
+	size_t off = (size_t)((uint8_t *)p - b->pool);
+	if (off % PAGE_SIZE || bytes == 0 || bytes > (size_t)POOL_PAGES * PAGE_SIZE - off) {
+		log_err("virtio %s: blk_buf_free of %p+%zu that blk_buf_alloc did not give\n", vd->name, p,
+			bytes);
+		return;
+	}
+	pool_set(b, (unsigned)(off / PAGE_SIZE), (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE), false);
 }
 
 /* Map the next data segments of r for one piece: page-sized, as scattered
@@ -497,11 +506,13 @@ static void complete(struct virtio_dev *vd, struct blk *b, unsigned qi, struct i
 	unmap_data(vd, io);
 	int err = len < 1 ? -EIO : status_to_errno(vd, status);
 	if (io->faulted) {
-		/* whatever status the device gave: the data did not all get through */
-		log_err("virtio %s: request at sector %llu failed: the IOMMU blocked its DMA\n", vd->name,
-			(unsigned long long)q->shared[io - q->ios].hdr.sector);
+		/* whatever status the device gave: the data may not all have got through */
+		log_err("virtio %s: request at sector %llu failed: %s\n", vd->name,
+			(unsigned long long)q->shared[io - q->ios].hdr.sector,
+			io->faulted == IO_FAULTED ? "the IOMMU blocked its DMA"
+						  : "in flight when its device faulted");
 		err = -EIO;
-		io->faulted = false;
+		io->faulted = IO_OK;
 	}
 	if (err && !r->error)
 		r->error = err;
@@ -533,29 +544,45 @@ static int blk_poll(struct virtio_dev *vd, unsigned qi, int budget)
 	return n;
 }
 
-/* An IOMMU fault at page: the request whose data segments cover it fails
- * when it completes (blk_poll). Header and status live in always-mapped
- * slots, so a fault there matches nothing and the core resets the device. */
-static bool blk_dma_fault(struct virtio_dev *vd, dma_addr_t page, bool write)
+/* The request in flight whose data segments cover page, or NULL. */
+static struct io *io_at(struct virtio_dev *vd, struct blk *b, dma_addr_t page)
 {
-	struct blk *b = vd->priv;
-	(void)write;
-	if (!b)
-		return false;
 	for (unsigned qi = 0; qi < vd->nqueues; qi++) {
 		struct blk_queue *q = &b->q[qi];
 		for (unsigned i = 0; i < q->nslots; i++) {
 			struct io *io = &q->ios[i];
 			for (int k = 0; io->req && k < io->nseg; k++) {
 				dma_addr_t first = io->sg[k].addr & ~(dma_addr_t)(PAGE_SIZE - 1);
-				if (page >= first && page < io->sg[k].addr + io->sg[k].len) {
-					io->faulted = true;
-					return true;
-				}
+				if (page >= first && page < io->sg[k].addr + io->sg[k].len)
+					return io;
 			}
 		}
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * An IOMMU fault at page: the request whose data segments cover it fails
+ * when it completes (blk_poll). So does every other request in flight: a
+ * unit keeps one record per source while it is pending and drops further
+ * faults from that source (VT-d §7.3.1 fault compression; QEMU does it), so
+ * another request may have faulted unseen. Header and status live in
+ * always-mapped slots, so a fault there matches nothing and the core resets
+ * the device.
+ */
+static bool blk_dma_fault(struct virtio_dev *vd, dma_addr_t page, bool write)
+{
+	struct blk *b = vd->priv;
+	(void)write;
+	struct io *hit = b ? io_at(vd, b, page) : NULL;
+	if (!hit)
+		return false;
+	for (unsigned qi = 0; qi < vd->nqueues; qi++)
+		for (unsigned i = 0; i < b->q[qi].nslots; i++)
+			if (b->q[qi].ios[i].req && !b->q[qi].ios[i].faulted)
+				b->q[qi].ios[i].faulted = IO_SUSPECT;
+	hit->faulted = IO_FAULTED;
+	return true;
 }
 
 static void blk_reset_fail(struct virtio_dev *vd)

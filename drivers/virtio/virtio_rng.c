@@ -27,6 +27,7 @@ static int rng_probe(struct virtio_dev *vd)
 	/* after a reset the buffer is lent afresh: what the device did with the
 	 * old one (a fault, a reset it asked for) stays with the old mapping */
 	dma_free(vd->dma, rng->buf, RNG_BUF, rng->handle);
+	rng->buf = NULL;
 	if (!(rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle)))
 		return -ENOMEM;
 	rng->busy = false;
@@ -69,6 +70,8 @@ int virtio_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 
 	if (n == 0)
 		return -EINVAL;
+	if (vd->broken || !vd->nqueues || !rng->buf)
+		return -EIO; /* a reset that did not bring it back */
 	if (rng->busy)
 		return -EBUSY; /* an earlier request timed out and is still the device's */
 	if (n > RNG_BUF)

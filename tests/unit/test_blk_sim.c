@@ -242,7 +242,10 @@ static void test_pool_buffers_need_no_mapping(void)
 }
 
 /* An IOMMU fault on a page of a request's data fails that request, whatever
- * status the device gives; a fault elsewhere matches nothing. */
+ * status the device gives, and every other one in flight; a fault elsewhere
+ * matches nothing. */
+static void status_of(struct blk_req *r, int status) { *(int *)r->arg = status; }
+
 static void test_dma_fault_fails_its_request(void)
 {
 	cfg = (struct virtio_blk_config){ .capacity = 4096 };
@@ -262,6 +265,20 @@ static void test_dma_fault_fails_its_request(void)
 	CHECK_EQ(blk_submit(vd, &r), 0); /* the next one is not marked */
 	serve(vd, &sv);
 	CHECK_EQ(last_status, 0);
+	/* two in flight, a fault on one: both fail, since the unit may have
+	 * compressed the other's fault into the one record it reported */
+	static int st[2];
+	struct blk_req r2 = { .op = BLK_READ, .sector = 64, .count = 8, .buf = buf + 8192 - 4096 };
+	r.count = 8;
+	r.done = r2.done = status_of;
+	r.arg = &st[0], r2.arg = &st[1];
+	st[0] = st[1] = 1;
+	CHECK_EQ(blk_submit(vd, &r), 0);
+	CHECK_EQ(blk_submit(vd, &r2), 0);
+	CHECK(blk_dma_fault(vd, page2, true)); /* r2's page */
+	serve(vd, &sv);
+	CHECK_EQ(st[0], -EIO);
+	CHECK_EQ(st[1], -EIO);
 	blk_buf_free(vd, buf, 8192);
 	close_blk(vd);
 }
