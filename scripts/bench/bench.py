@@ -271,26 +271,36 @@ def blk_linux(cfg, backend, rep, workloads):
     return out
 
 
-def qd_scan(cfg, depths):
-    """ringside IOPS against queue depth (hybrid, null-co), with kicks and irqs per request."""
-    g = Guest(cfg, "qdscan-ringside", common_args(cfg, cfg.ringside, ringside_append()) + extra(cfg, "null-co"))
+def stats_scan(g, dev, points, measure, cost):
+    """One ringside boot, one run per point, each between two readings of `stats DEV`:
+    measure(point) gives the sample, cost(before, after) what the run cost per request."""
     out = []
     try:
         g.expect(READY, 60)
         g.child.expect_exact(PROMPT)
-        for qd in depths:
-            s0 = STATS.search(g.cmd("stats blk0"))
-            r = bench_cmd(g, "randread", 4096, qd, cfg.secs)
-            s1 = STATS.search(g.cmd("stats blk0"))
-            d = [int(b) - int(a) for a, b in zip(s0.groups(), s1.groups())]
-            used = max(d[1], 1)
-            r.update(qd=qd, kicks_per_req=d[2] / used, irqs_per_req=d[4] / used)
+        for p in points:
+            before = g.cmd(f"stats {dev}")
+            r = measure(p)
+            r.update(cost(before, g.cmd(f"stats {dev}")))
             out.append(r)
         g.child.send("poweroff\r")
         g.wait_exit(60)
     finally:
         g.close()
     return out
+
+
+def blk_cost(before, after):
+    d = [int(b) - int(a) for a, b in zip(STATS.search(before).groups(), STATS.search(after).groups())]
+    used = max(d[1], 1)
+    return {"kicks_per_req": d[2] / used, "irqs_per_req": d[4] / used}
+
+
+def qd_scan(cfg, depths):
+    """ringside IOPS against queue depth (hybrid, null-co), with kicks and irqs per request."""
+    g = Guest(cfg, "qdscan-ringside", common_args(cfg, cfg.ringside, ringside_append()) + extra(cfg, "null-co"))
+    return stats_scan(g, "blk0", depths, lambda qd: dict(bench_cmd(g, "randread", 4096, qd, cfg.secs), qd=qd),
+                      blk_cost)
 
 
 # -- network ------------------------------------------------------------------
@@ -437,21 +447,8 @@ def net_scan(cfg, ns, sizes):
     """ringside UDP echo throughput against payload size, with kicks and interrupts per echo."""
     g = Guest(cfg, "netscan-ringside", common_args(cfg, cfg.ringside, ringside_append(net=True), TAP_NET)
               + net_args(cfg), netns=ns.name)
-    out = []
-    try:
-        g.expect(READY, 60)
-        g.child.expect_exact(PROMPT)
-        for size in sizes:
-            s0 = qstats(g.cmd("stats net0"))
-            r = udpecho(cfg, ns, "pps", size, cfg.secs)
-            s1 = qstats(g.cmd("stats net0"))
-            r.update(net_cost(s0, s1, "net0"))
-            out.append(r)
-        g.child.send("poweroff\r")
-        g.wait_exit(60)
-    finally:
-        g.close()
-    return out
+    return stats_scan(g, "net0", sizes, lambda size: udpecho(cfg, ns, "pps", size, cfg.secs),
+                      lambda before, after: net_cost(qstats(before), qstats(after), "net0"))
 
 
 def iommu_run(cfg, ns, mode, rep):
