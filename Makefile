@@ -29,7 +29,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 KLDFLAGS := -m elf_x86_64 -T linker.ld -nostdlib -static -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments
 
-KSRCS := $(wildcard boot/*.S kernel/*.S kernel/*.c lib/*.c drivers/*/*.c net/*.c apps/*.c)
+KSRCS := $(wildcard boot/*.S kernel/*.S kernel/*.c lib/*.c block/*.c drivers/*/*.c net/*.c apps/*.c)
 KOBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRCS)))
 LIBS := --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 
@@ -168,11 +168,11 @@ FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 check: deps
 	$(call say,FORMAT,"clang-format --dry-run")
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
-	$(call say,CPPCHECK,"kernel drivers net apps lib")
+	$(call say,CPPCHECK,"kernel lib block drivers net apps")
 	$(Q)cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr \
 		--enable=warning,portability --suppress=missingIncludeSystem \
 		-I. -D__x86_64__ -DRINGSIDE_VERSION='"x"' -DRINGSIDE_BUILD_ID='"x"' \
-		$(wildcard kernel lib drivers net apps)
+		$(wildcard kernel lib block drivers net apps)
 	$(Q)$(MAKE) --no-print-directory test-unit
 
 format:

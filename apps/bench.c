@@ -1,9 +1,8 @@
 /* bench.c - `bench blk`: qd requests really in flight, IOPS, MB/s and latency from the TSC. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
-#include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_blk.h"
-#include "drivers/virtio/virtio_rng.h"
+#include "block/blkdev.h"
+#include "drivers/inspect.h"
 #include "kernel/poll.h"
 #include "kernel/time.h"
 #include <errno.h>
@@ -18,7 +17,7 @@
 enum pattern { RANDREAD, RANDWRITE, READ, WRITE };
 
 struct bench {
-	struct virtio_dev *vd;
+	struct blkdev *bd;
 	enum pattern rw;
 	uint32_t sectors; /* per request */
 	uint64_t blocks;  /* request-sized slots on the disk */
@@ -77,7 +76,7 @@ static int issue(struct slot *s)
 	s->req.count = b->sectors;
 	s->start = now_ns();
 	b->inflight++;
-	int r = blk_submit(b->vd, &s->req);
+	int r = blk_submit(b->bd, &s->req);
 	if (r) {
 		b->inflight--;
 		b->first_error = r;
@@ -105,9 +104,19 @@ static void free_slots(struct bench *b, struct slot *slots, uint64_t n, uint64_t
 {
 	for (uint64_t i = 0; slots && i < n; i++)
 		if (slots[i].req.buf)
-			blk_buf_free(b->vd, slots[i].req.buf, bs);
+			blk_buf_free(b->bd, slots[i].req.buf, bs);
 	free(slots);
 	free(b->lat_ns);
+}
+
+/* The mode of the device under a block device of the same name. */
+static enum io_mode mode_of(const char *name)
+{
+	struct vdev_info in = { .mode = kconfig.mode };
+	struct virtio_dev *vd = vdev_find(name);
+	if (vd)
+		vdev_info(vd, &in);
+	return in.mode;
 }
 
 static int bench_blk(int argc, char **argv)
@@ -116,14 +125,13 @@ static int bench_blk(int argc, char **argv)
 	uint64_t bs = 4096, qd = 1, secs = 5, queue = 0;
 	bool pool = true;
 	struct bench b = { .rw = RANDREAD, .rng = 0x9e3779b97f4a7c15ull };
-	struct blk_info in;
-
 	if (argc < 3)
 		return shell_usage("bench blk DEV [rw=randread|randwrite|read|write] [bs=BYTES] [qd=N] "
 				   "[secs=S] [queue=Q] [pool=on|off]");
-	b.vd = virtio_find(argv[2]);
-	if (!b.vd || blk_get_info(b.vd, &in))
+	b.bd = blkdev_find(argv[2]);
+	if (!b.bd)
 		return shell_err(argv[2], -ENODEV, "no such block device");
+	const struct blk_info in = b.bd->info;
 	for (int i = 3; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		uint64_t *v = NULL;
@@ -171,12 +179,12 @@ static int bench_blk(int argc, char **argv)
 	uint64_t pooled = 0;
 	bool ok = slots && b.lat_ns;
 	for (uint64_t i = 0; ok && i < qd; i++) {
-		void *buf = pool ? blk_buf_alloc(b.vd, bs) : memalign(4096, bs);
+		void *buf = pool ? blk_buf_alloc(b.bd, bs) : memalign(4096, bs);
 		slots[i] = (struct slot){ .req = { .buf = buf, .queue = (unsigned)queue, .done = done },
 					  .b = &b };
 		if ((ok = buf != NULL)) {
 			memset(buf, 0xa5, bs);
-			pooled += blk_buf_pooled(b.vd, buf);
+			pooled += blk_buf_pooled(b.bd, buf);
 		}
 	}
 	if (!ok) {
@@ -200,7 +208,8 @@ static int bench_blk(int argc, char **argv)
 	       (unsigned long long)b.ops, s, (unsigned long long)b.errors);
 	printf("iops=%llu mbps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f qd=%llu mode=%s queue=%llu\n",
 	       (unsigned long long)(b.ops / s), b.ops * bs / s / 1e6, pct_us(&b, 0.50), pct_us(&b, 0.99),
-	       pct_us(&b, 1.0), (unsigned long long)qd, io_mode_name(b.vd->mode), (unsigned long long)queue);
+	       pct_us(&b, 1.0), (unsigned long long)qd, io_mode_name(mode_of(b.bd->name)),
+	       (unsigned long long)queue);
 	int err = b.first_error;
 	free_slots(&b, slots, qd, bs);
 	if (err)
@@ -218,24 +227,28 @@ static int bench_rng(int argc, char **argv)
 	    (argc == 4 && (strncmp(argv[3], "count=", 6) || parse_u64(argv[3] + 6, &count))) || count == 0 ||
 	    count > 10000000)
 		return shell_usage("bench rng DEV [count=N], N from 1 to 10000000");
-	struct virtio_dev *vd = virtio_find(argv[2]);
-	if (!vd || vd->drv != &virtio_rng_driver)
+	struct virtio_dev *vd = vdev_find(argv[2]);
+	struct vq_stats before, after;
+	struct vdev_info in;
+	if (vd)
+		vdev_info(vd, &in);
+	if (!vd || strcmp(in.type, "rng") || vdev_queue_stats(vd, 0, &before))
 		return shell_err(argv[2], -ENODEV, "no such virtio-rng device");
-	struct vq_stats before = *vq_stats(vd->q[0].vq);
 	uint64_t t0 = now_ns();
 	for (uint64_t i = 0; i < count; i++) {
-		int r = virtio_rng_read(vd, buf, sizeof buf);
+		int r = vdev_rng_read(vd, buf, sizeof buf);
 		if (r <= 0)
 			return shell_err(argv[2], r ? r : -EIO, "request %llu failed", (unsigned long long)i);
 	}
 	double s = (now_ns() - t0) / 1e9;
-	const struct vq_stats *a = vq_stats(vd->q[0].vq);
+	vdev_queue_stats(vd, 0, &after);
+	const struct vq_stats *a = &after;
 	printf("requests=%llu secs=%.2f per_sec=%.0f kicks=%llu kicks_suppressed=%llu irqs=%llu polls=%llu "
 	       "empty_polls=%llu mode=%s\n",
 	       (unsigned long long)count, s, count / s, (unsigned long long)(a->kicks - before.kicks),
 	       (unsigned long long)(a->kicks_suppressed - before.kicks_suppressed),
 	       (unsigned long long)(a->irqs - before.irqs), (unsigned long long)(a->polls - before.polls),
-	       (unsigned long long)(a->empty_polls - before.empty_polls), io_mode_name(vd->mode));
+	       (unsigned long long)(a->empty_polls - before.empty_polls), io_mode_name(in.mode));
 	return 0;
 }
 

@@ -1,8 +1,7 @@
 /* cmd_blk.c - `blk DEV info|sha256|fill|discard|zero|flush`: the block API from the shell. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
-#include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_blk.h"
+#include "block/blkdev.h"
 #include "lib/sha256.h"
 #include <errno.h>
 #include <stdio.h>
@@ -36,19 +35,19 @@ static int range_args(char **argv, uint64_t *lba, uint64_t *count)
 	return 0;
 }
 
-static int do_sha256(struct virtio_dev *vd, const struct blk_info *in, uint64_t lba, uint64_t count)
+static int do_sha256(struct blkdev *bd, const struct blk_info *in, uint64_t lba, uint64_t count)
 {
 	uint8_t *buf = malloc(CHUNK_SECTORS * 512), digest[32];
 	struct sha256 s;
 	if (!buf)
-		return shell_err(vd->name, -ENOMEM, "no memory for the buffer");
+		return shell_err(bd->name, -ENOMEM, "no memory for the buffer");
 	sha256_init(&s);
 	for (uint64_t done = 0; done < count;) {
 		uint32_t n = count - done < CHUNK_SECTORS ? (uint32_t)(count - done) : CHUNK_SECTORS;
-		int r = blk_io(vd, BLK_READ, lba + done, n, buf);
+		int r = blk_io(bd, BLK_READ, lba + done, n, buf);
 		if (r) {
 			free(buf);
-			return refuse(vd->name, in, r, lba, count);
+			return refuse(bd->name, in, r, lba, count);
 		}
 		sha256_update(&s, buf, (size_t)n * 512);
 		done += n;
@@ -61,14 +60,13 @@ static int do_sha256(struct virtio_dev *vd, const struct blk_info *in, uint64_t 
 	return 0;
 }
 
-static int do_fill(struct virtio_dev *vd, const struct blk_info *in, uint64_t lba, uint64_t count,
-		   uint8_t byte)
+static int do_fill(struct blkdev *bd, const struct blk_info *in, uint64_t lba, uint64_t count, uint8_t byte)
 {
 	uint32_t chunk = count < CHUNK_SECTORS ? (uint32_t)count : CHUNK_SECTORS;
 	uint8_t *buf = malloc((size_t)chunk * 512);
 	int r = 0;
 	if (!buf)
-		return shell_err(vd->name, -ENOMEM, "no memory for the buffer");
+		return shell_err(bd->name, -ENOMEM, "no memory for the buffer");
 	memset(buf, byte, (size_t)chunk * 512);
 	/* refuse the whole range before writing any of it */
 	if (in->ro)
@@ -77,14 +75,14 @@ static int do_fill(struct virtio_dev *vd, const struct blk_info *in, uint64_t lb
 		r = -EINVAL;
 	for (uint64_t done = 0; !r && done < count;) {
 		uint32_t n = count - done < chunk ? (uint32_t)(count - done) : chunk;
-		r = blk_io(vd, BLK_WRITE, lba + done, n, buf);
+		r = blk_io(bd, BLK_WRITE, lba + done, n, buf);
 		done += n;
 	}
 	free(buf);
 	if (!r && in->flush)
-		r = blk_io(vd, BLK_FLUSH, 0, 0, NULL);
+		r = blk_io(bd, BLK_FLUSH, 0, 0, NULL);
 	if (r)
-		return refuse(vd->name, in, r, lba, count);
+		return refuse(bd->name, in, r, lba, count);
 	printf("wrote %llu sectors of 0x%02x at %llu\n", (unsigned long long)count, byte,
 	       (unsigned long long)lba);
 	return 0;
@@ -92,34 +90,37 @@ static int do_fill(struct virtio_dev *vd, const struct blk_info *in, uint64_t lb
 
 int cmd_blk(int argc, char **argv)
 {
-	struct blk_info in;
 	uint64_t lba, count, byte;
 	if (argc < 3)
 		return shell_usage("blk DEV info|sha256 LBA COUNT|fill LBA COUNT BYTE|discard LBA COUNT|zero "
 				   "LBA COUNT|flush");
-	struct virtio_dev *vd = virtio_find(argv[1]);
-	if (!vd || blk_get_info(vd, &in))
+	struct blkdev *bd = blkdev_find(argv[1]);
+	if (!bd)
 		return shell_err(argv[1], -ENODEV, "no such block device");
+	const struct blk_info in = bd->info;
 	const char *op = argv[2];
 	if (!strcmp(op, "info") && argc == 3) {
+		char id[BLK_ID_BYTES + 1];
+		if (blk_get_id(bd, id)) /* asked now, not at boot: most never need it */
+			id[0] = 0;
 		printf("capacity=%llu block_size=%u ro=%d flush=%d discard=%d write_zeroes=%d queues=%u "
 		       "id=%s\n",
 		       (unsigned long long)in.capacity, in.block_size, in.ro, in.flush, in.discard,
-		       in.write_zeroes, in.queues, in.id[0] ? in.id : "-");
+		       in.write_zeroes, in.queues, id[0] ? id : "-");
 		return 0;
 	}
 	if (!strcmp(op, "flush") && argc == 3) {
-		int r = blk_io(vd, BLK_FLUSH, 0, 0, NULL);
+		int r = blk_io(bd, BLK_FLUSH, 0, 0, NULL);
 		return r ? refuse(argv[1], &in, r, 0, 0) : 0;
 	}
 	if (!strcmp(op, "sha256") && argc == 5 && !range_args(argv + 3, &lba, &count))
-		return do_sha256(vd, &in, lba, count);
+		return do_sha256(bd, &in, lba, count);
 	if (!strcmp(op, "fill") && argc == 6 && !range_args(argv + 3, &lba, &count) &&
 	    !parse_u64(argv[5], &byte) && byte <= 255)
-		return do_fill(vd, &in, lba, count, (uint8_t)byte);
+		return do_fill(bd, &in, lba, count, (uint8_t)byte);
 	if ((!strcmp(op, "discard") || !strcmp(op, "zero")) && argc == 5 &&
 	    !range_args(argv + 3, &lba, &count)) {
-		int r = blk_io(vd, op[0] == 'd' ? BLK_DISCARD : BLK_WRITE_ZEROES, lba, (uint32_t)count, NULL);
+		int r = blk_io(bd, op[0] == 'd' ? BLK_DISCARD : BLK_WRITE_ZEROES, lba, (uint32_t)count, NULL);
 		return r ? refuse(argv[1], &in, r, lba, count) : 0;
 	}
 	return shell_usage(

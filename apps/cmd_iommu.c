@@ -1,9 +1,8 @@
 /* cmd_iommu.c - the iommu command: units and domains, and a test that a device cannot reach unmapped memory. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
-#include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_blk.h"
-#include "drivers/virtio/virtio_rng.h"
+#include "block/blkdev.h"
+#include "drivers/inspect.h"
 #include "kernel/dma.h"
 #include "lib/errname.h"
 #include <errno.h>
@@ -36,14 +35,23 @@ static size_t changed_bytes(const uint8_t *p, size_t n)
  * (more pages: QEMU cannot bounce them and sets DEVICE_NEEDS_RESET); the
  * canary must be intact; and the device must serve a read afterwards.
  */
-static int stale_read_test(struct virtio_dev *vd, uint32_t sects)
+static unsigned resets_of(struct virtio_dev *vd)
 {
-	if (!blk_is_blk(vd))
-		return shell_err(vd->name, -EOPNOTSUPP, "the test reads from a virtio-blk device");
-	if (!dma_translated(vd->dma))
-		return shell_err(vd->name, -ENODEV, "no IOMMU translates for this device");
+	struct vdev_info in;
+	vdev_info(vd, &in);
+	return in.resets;
+}
+
+static int stale_read_test(struct virtio_dev *vd, const char *name, uint32_t sects)
+{
+	struct dma_dev *dma = vdev_dma(vd);
+	struct blkdev *bd = blkdev_find(name);
+	if (!bd)
+		return shell_err(name, -EOPNOTSUPP, "the test reads from a virtio-blk device");
+	if (!dma_translated(dma))
+		return shell_err(bd->name, -ENODEV, "no IOMMU translates for this device");
 	if (!dma_strict())
-		return shell_err(vd->name, -EOPNOTSUPP,
+		return shell_err(bd->name, -EOPNOTSUPP,
 				 "needs iommu=strict (lazy unmaps may stay reachable)");
 	size_t bytes = (size_t)sects * 512, pages = (bytes + PAGE - 1) / PAGE;
 	uint8_t *buf = memalign(PAGE, pages * PAGE); /* whole pages: nothing else of ours in them */
@@ -51,44 +59,44 @@ static int stale_read_test(struct virtio_dev *vd, uint32_t sects)
 	if (!buf || !check) {
 		free(buf);
 		free(check);
-		return shell_err(vd->name, -ENOMEM, "no memory");
+		return shell_err(bd->name, -ENOMEM, "no memory");
 	}
 	memset(buf, CANARY, pages * PAGE);
-	uint64_t faults = dma_faults(vd->dma, NULL, NULL), matched = vd->faults_matched;
-	unsigned resets = vd->resets;
-	int r = dma_inject_stale(vd->dma, (unsigned)pages);
+	uint64_t faults = dma_faults(dma, NULL, NULL), matched = dma->faults_matched;
+	unsigned resets = resets_of(vd);
+	int r = dma_inject_stale(dma, (unsigned)pages);
 	if (r) {
 		free(buf);
 		free(check);
-		return shell_err(vd->name, r, "cannot inject stale handles");
+		return shell_err(bd->name, r, "cannot inject stale handles");
 	}
-	printf("iommu: %s: reading %u sectors through %zu revoked handle(s)\n", vd->name, sects, pages);
-	r = blk_io(vd, BLK_READ, 0, sects, buf);
-	vd->dma->stale_next = 0; /* in case the request never got as far as mapping */
+	printf("iommu: %s: reading %u sectors through %zu revoked handle(s)\n", bd->name, sects, pages);
+	r = blk_io(bd, BLK_READ, 0, sects, buf);
+	dma_inject_cancel(dma); /* in case the request never got as far as mapping */
 	uint64_t addr = 0;
 	unsigned reason = 0;
-	uint64_t nf = dma_faults(vd->dma, &addr, &reason) - faults;
+	uint64_t nf = dma_faults(dma, &addr, &reason) - faults;
 	size_t changed = changed_bytes(buf, pages * PAGE);
 	printf("iommu: %s: request %s; %llu fault(s), last at 0x%llx reason %u; %llu matched to the "
 	       "request; device reset %u time(s); canary %s\n",
-	       vd->name, r ? errno_name(r) : "OK", (unsigned long long)nf, (unsigned long long)addr, reason,
-	       (unsigned long long)(vd->faults_matched - matched), vd->resets - resets,
+	       bd->name, r ? errno_name(r) : "OK", (unsigned long long)nf, (unsigned long long)addr, reason,
+	       (unsigned long long)(dma->faults_matched - matched), resets_of(vd) - resets,
 	       changed ? "CHANGED" : "intact");
-	int after = blk_io(vd, BLK_READ, 0, sects, check);
-	printf("iommu: %s: a read with good handles afterwards: %s\n", vd->name,
+	int after = blk_io(bd, BLK_READ, 0, sects, check);
+	printf("iommu: %s: a read with good handles afterwards: %s\n", bd->name,
 	       after ? errno_name(after) : "OK");
 	free(buf);
 	free(check);
 	if (changed)
-		return shell_err(vd->name, -EFAULT, "the device wrote %zu bytes through stale handles",
+		return shell_err(bd->name, -EFAULT, "the device wrote %zu bytes through stale handles",
 				 changed);
 	if (!nf)
-		return shell_err(vd->name, -ETIMEDOUT, "no IOMMU fault reported for the stale handles");
+		return shell_err(bd->name, -ETIMEDOUT, "no IOMMU fault reported for the stale handles");
 	if (r != -EIO)
-		return shell_err(vd->name, r ? r : -EPROTO, "the request did not fail with EIO");
+		return shell_err(bd->name, r ? r : -EPROTO, "the request did not fail with EIO");
 	if (after)
-		return shell_err(vd->name, after, "the device does not serve reads afterwards");
-	printf("iommu: %s: stale handles blocked, reported and failed; nothing written\n", vd->name);
+		return shell_err(bd->name, after, "the device does not serve reads afterwards");
+	printf("iommu: %s: stale handles blocked, reported and failed; nothing written\n", bd->name);
 	return 0;
 }
 
@@ -100,35 +108,35 @@ static int stale_read_test(struct virtio_dev *vd, uint32_t sects)
  * completion the device reports (QEMU bounces the write and says done): it
  * resets the device, which fails the read, and lends a fresh buffer.
  */
-static int revoked_buffer_test(struct virtio_dev *vd)
+static int revoked_buffer_test(struct virtio_dev *vd, const char *name)
 {
 	size_t len;
 	uint8_t buf[16];
-	if (!dma_translated(vd->dma))
-		return shell_err(vd->name, -ENODEV, "no IOMMU translates for this device");
+	struct dma_dev *dma = vdev_dma(vd);
+	if (!dma_translated(dma))
+		return shell_err(name, -ENODEV, "no IOMMU translates for this device");
 	if (!dma_strict())
-		return shell_err(vd->name, -EOPNOTSUPP,
-				 "needs iommu=strict (lazy unmaps may stay reachable)");
-	dma_addr_t h = virtio_rng_buffer(vd, &len);
-	uint64_t unmatched = vd->faults_unmatched;
-	unsigned resets = vd->resets;
-	int r = h == DMA_MAPPING_ERROR ? -ENODEV : dma_inject_revoke(vd->dma, h, len);
+		return shell_err(name, -EOPNOTSUPP, "needs iommu=strict (lazy unmaps may stay reachable)");
+	dma_addr_t h = vdev_rng_buffer(vd, &len);
+	uint64_t unmatched = dma->faults_unmatched;
+	unsigned resets = resets_of(vd);
+	int r = h == DMA_MAPPING_ERROR ? -ENODEV : dma_inject_revoke(dma, h, len);
 	if (r)
-		return shell_err(vd->name, r, "cannot revoke the device's buffer");
-	printf("iommu: %s: buffer at 0x%llx revoked; reading\n", vd->name, (unsigned long long)h);
-	r = virtio_rng_read(vd, buf, sizeof buf);
-	printf("iommu: %s: read %s; %llu fault(s) matched no request; device reset %u time(s)\n", vd->name,
-	       r < 0 ? errno_name(r) : "OK", (unsigned long long)(vd->faults_unmatched - unmatched),
-	       vd->resets - resets);
-	int after = virtio_rng_read(vd, buf, sizeof buf);
-	printf("iommu: %s: a read afterwards: %s\n", vd->name, after < 0 ? errno_name(after) : "OK");
+		return shell_err(name, r, "cannot revoke the device's buffer");
+	printf("iommu: %s: buffer at 0x%llx revoked; reading\n", name, (unsigned long long)h);
+	r = vdev_rng_read(vd, buf, sizeof buf);
+	printf("iommu: %s: read %s; %llu fault(s) matched no request; device reset %u time(s)\n", name,
+	       r < 0 ? errno_name(r) : "OK", (unsigned long long)(dma->faults_unmatched - unmatched),
+	       resets_of(vd) - resets);
+	int after = vdev_rng_read(vd, buf, sizeof buf);
+	printf("iommu: %s: a read afterwards: %s\n", name, after < 0 ? errno_name(after) : "OK");
 	if (r >= 0)
-		return shell_err(vd->name, -EPROTO, "the read through a revoked buffer was believed");
-	if (vd->faults_unmatched == unmatched || vd->resets == resets)
-		return shell_err(vd->name, -EPROTO, "the fault did not reset the device");
+		return shell_err(name, -EPROTO, "the read through a revoked buffer was believed");
+	if (dma->faults_unmatched == unmatched || resets_of(vd) == resets)
+		return shell_err(name, -EPROTO, "the fault did not reset the device");
 	if (after != (int)sizeof buf)
-		return shell_err(vd->name, after < 0 ? after : -EIO, "the device does not serve afterwards");
-	printf("iommu: %s: revoked buffer blocked; the device was reset and serves again\n", vd->name);
+		return shell_err(name, after < 0 ? after : -EIO, "the device does not serve afterwards");
+	printf("iommu: %s: revoked buffer blocked; the device was reset and serves again\n", name);
 	return 0;
 }
 
@@ -139,11 +147,13 @@ int cmd_iommu(int argc, char **argv)
 		return 0;
 	}
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "test")) {
-		struct virtio_dev *vd = virtio_find(argv[2]);
+		struct virtio_dev *vd = vdev_find(argv[2]);
 		if (!vd)
 			return shell_err(argv[2], -ENODEV, "no such device");
-		if (vd->drv == &virtio_rng_driver && argc == 3)
-			return revoked_buffer_test(vd);
+		struct vdev_info in;
+		vdev_info(vd, &in);
+		if (!strcmp(in.type, "rng") && argc == 3)
+			return revoked_buffer_test(vd, argv[2]);
 		uint32_t sects = TEST_SECTS;
 		if (argc == 4) {
 			char *end;
@@ -153,7 +163,7 @@ int cmd_iommu(int argc, char **argv)
 						 MAX_SECTS);
 			sects = (uint32_t)v;
 		}
-		return stale_read_test(vd, sects);
+		return stale_read_test(vd, argv[2], sects);
 	}
 	return shell_usage("iommu [test blkN [sectors] | test rngN]");
 }

@@ -1,7 +1,7 @@
 /* cmd_net.c - `net` and `ping`: the interface and the stack from the shell. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
-#include "drivers/virtio/virtio_net.h"
+#include "apps/tftpd.h"
 #include "kernel/cmdline.h"
 #include "kernel/poll.h"
 #include "kernel/time.h"
@@ -15,8 +15,8 @@
 
 static uint64_t driver_drops(const struct netif *nif)
 {
-	const struct vnet_stats *d = virtio_net_stats(nif);
-	return d ? d->rx_bad_len + d->rx_bad_num_buffers + d->tx_too_long + d->tx_ring_full : 0;
+	const struct netif_driver_stats *d = &nif->driver_stats;
+	return d->rx_bad_len + d->rx_bad_num_buffers + d->tx_too_long + d->tx_ring_full;
 }
 
 static void show(const struct netif *nif, bool verbose)
@@ -35,13 +35,18 @@ static void show(const struct netif *nif, bool verbose)
 		if (nif->stats.drops[i])
 			printf("  drop %s=%llu\n", net_drop_names[i],
 			       (unsigned long long)nif->stats.drops[i]);
-	const struct vnet_stats *d = virtio_net_stats(nif);
-	if (d)
-		printf("  driver rx_bad_len=%llu rx_bad_num_buffers=%llu rx_ring_dry=%llu tx_too_long=%llu "
-		       "tx_ring_full=%llu\n",
-		       (unsigned long long)d->rx_bad_len, (unsigned long long)d->rx_bad_num_buffers,
-		       (unsigned long long)d->rx_ring_dry, (unsigned long long)d->tx_too_long,
-		       (unsigned long long)d->tx_ring_full);
+	const struct netif_driver_stats *d = &nif->driver_stats;
+	printf("  driver rx_bad_len=%llu rx_bad_num_buffers=%llu rx_ring_dry=%llu tx_too_long=%llu "
+	       "tx_ring_full=%llu\n",
+	       (unsigned long long)d->rx_bad_len, (unsigned long long)d->rx_bad_num_buffers,
+	       (unsigned long long)d->rx_ring_dry, (unsigned long long)d->tx_too_long,
+	       (unsigned long long)d->tx_ring_full);
+	printf("  tftpd requests=%llu reads=%llu writes=%llu blocks_sent=%llu retransmits=%llu "
+	       "errors_sent=%llu bad_packets=%llu late_packets=%llu\n",
+	       (unsigned long long)tftpd_stats.requests, (unsigned long long)tftpd_stats.reads,
+	       (unsigned long long)tftpd_stats.writes, (unsigned long long)tftpd_stats.blocks_sent,
+	       (unsigned long long)tftpd_stats.retransmits, (unsigned long long)tftpd_stats.errors_sent,
+	       (unsigned long long)tftpd_stats.bad_packets, (unsigned long long)tftpd_stats.late_packets);
 	printf("  frags_tx=%llu frags_rx=%llu reassembled=%llu dhcp=%s\n",
 	       (unsigned long long)nif->stats.frags_tx, (unsigned long long)nif->stats.frags_rx,
 	       (unsigned long long)nif->stats.reassembled, dhcp_state_name(nif->dhcp.state));

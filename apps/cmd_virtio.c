@@ -1,16 +1,14 @@
 /* cmd_virtio.c - `virtio`, `vq`, `mode`, `stats`, `trace`, `rng`: the virtio layer from the shell. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
-#include "drivers/pci/pci.h"
-#include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_rng.h"
+#include "drivers/inspect.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 static struct virtio_dev *find(const char *name)
 {
-	struct virtio_dev *vd = virtio_find(name);
+	struct virtio_dev *vd = vdev_find(name);
 	if (!vd)
 		shell_err(name, -ENODEV, "no such virtio device");
 	return vd;
@@ -22,12 +20,12 @@ int cmd_virtio(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return shell_usage("virtio");
-	for (struct virtio_dev *vd = virtio_devices; vd; vd = vd->next) {
-		virtio_format_features(vd, vd->features, feats, sizeof feats);
-		printf("%s %02x:%02x.%x %s %s queues=%u mode=%s features=%s\n", vd->name, vd->pci->bus,
-		       vd->pci->dev, vd->pci->fn, vd->ops->name,
-		       virtio_has(vd, VIRTIO_F_RING_PACKED) ? "packed" : "split", vd->nqueues,
-		       io_mode_name(vd->mode), feats);
+	for (struct virtio_dev *vd = vdev_first(); vd; vd = vdev_next(vd)) {
+		struct vdev_info in;
+		vdev_info(vd, &in);
+		vdev_features(vd, in.features, feats, sizeof feats);
+		printf("%s %s %s %s queues=%u mode=%s features=%s\n", in.name, in.location, in.transport,
+		       in.packed ? "packed" : "split", in.nqueues, io_mode_name(in.mode), feats);
 	}
 	return 0;
 }
@@ -41,15 +39,16 @@ int cmd_vq(int argc, char **argv)
 	struct virtio_dev *vd = find(argv[1]);
 	if (!vd)
 		return -ENODEV;
-	if (q >= vd->nqueues)
+	struct vdev_info in;
+	vdev_info(vd, &in);
+	if (q >= in.nqueues)
 		return shell_err(argv[1], -EINVAL, "no queue %llu (it has %u)", (unsigned long long)q,
-				 vd->nqueues);
+				 in.nqueues);
 	if (inject) { /* break the ring on purpose: the device must ask for a reset */
-		int r = vq_inject_bad_avail(vd->q[q].vq);
+		int r = vdev_queue_break(vd, (unsigned)q);
 		return r ? shell_err(argv[1], r, "only split rings can be broken this way") : 0;
 	}
-	vq_dump(vd->q[q].vq);
-	return 0;
+	return vdev_queue_dump(vd, (unsigned)q);
 }
 
 int cmd_mode(int argc, char **argv)
@@ -60,10 +59,10 @@ int cmd_mode(int argc, char **argv)
 	struct virtio_dev *vd = find(argv[1]);
 	if (!vd)
 		return -ENODEV;
-	int r = virtio_set_mode(vd, m);
+	int r = vdev_set_mode(vd, m);
 	if (r)
 		return shell_err(argv[1], r, "cannot change mode");
-	printf("%s mode=%s\n", vd->name, io_mode_name(vd->mode));
+	printf("%s mode=%s\n", argv[1], io_mode_name(m));
 	return 0;
 }
 
@@ -78,15 +77,18 @@ int cmd_stats(int argc, char **argv)
 		return shell_usage("stats [DEV] [-v]");
 	if (dev && !find(dev))
 		return -ENODEV;
-	for (struct virtio_dev *vd = virtio_devices; vd; vd = vd->next) {
-		if (dev && strcmp(dev, vd->name))
+	for (struct virtio_dev *vd = vdev_first(); vd; vd = vdev_next(vd)) {
+		struct vdev_info in;
+		struct vq_stats st;
+		const struct vq_stats *s = &st;
+		vdev_info(vd, &in);
+		if (dev && strcmp(dev, in.name))
 			continue;
-		for (unsigned q = 0; q < vd->nqueues; q++) {
-			const struct vq_stats *s = vq_stats(vd->q[q].vq);
+		for (unsigned q = 0; !vdev_queue_stats(vd, q, &st); q++) {
 			printf("%s q%u added=%llu used=%llu kicks=%llu kicks_suppressed=%llu irqs=%llu "
 			       "polls=%llu "
 			       "empty_polls=%llu errors=%llu max_inflight=%u\n",
-			       vd->name, q, (unsigned long long)s->added, (unsigned long long)s->used,
+			       in.name, q, (unsigned long long)s->added, (unsigned long long)s->used,
 			       (unsigned long long)s->kicks, (unsigned long long)s->kicks_suppressed,
 			       (unsigned long long)s->irqs, (unsigned long long)s->polls,
 			       (unsigned long long)s->empty_polls, (unsigned long long)s->errors,
@@ -112,11 +114,11 @@ int cmd_rng(int argc, char **argv)
 	struct virtio_dev *vd = find(argv[1]);
 	if (!vd)
 		return -ENODEV;
-	if (vd->drv != &virtio_rng_driver)
-		return shell_err(argv[1], -EINVAL, "not a virtio-rng device");
 	size_t got = 0;
 	while (got < n) {
-		int r = virtio_rng_read(vd, buf + got, n - got);
+		int r = vdev_rng_read(vd, buf + got, n - got);
+		if (r == -ENODEV)
+			return shell_err(argv[1], -EINVAL, "not a virtio-rng device");
 		if (r < 0)
 			return shell_err(argv[1], r, "read failed");
 		if (r == 0)
@@ -133,6 +135,6 @@ int cmd_trace(int argc, char **argv)
 {
 	if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
 		return shell_usage("trace on|off");
-	vq_set_trace(!strcmp(argv[1], "on"));
+	vdev_trace(!strcmp(argv[1], "on"));
 	return 0;
 }

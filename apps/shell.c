@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 static char line[LINE_MAX];
 static size_t len;
 static int last_cr;
+static bool running; /* a line is waiting for, or in, the top level */
 
 int shell_err(const char *what, int err, const char *fmt, ...)
 {
@@ -77,6 +79,17 @@ int shell_exec(char *l)
 	return shell_usage("unknown command '%s'", argv[0]);
 }
 
+/* A command runs at the top of the main loop, not inside the shell's
+ * poller: commands wait (for a disk, a reply), and only the top level may. */
+static void run_line(void *arg)
+{
+	(void)arg;
+	shell_exec(line);
+	len = 0;
+	printf(PROMPT);
+	running = false;
+}
+
 /* One byte of input: edit the line, or run it on Enter. */
 static void input(int c)
 {
@@ -88,9 +101,8 @@ static void input(int c)
 	if (c == '\r' || c == '\n') {
 		printf("\n");
 		line[len] = 0;
-		shell_exec(line);
-		len = 0;
-		printf(PROMPT);
+		running = true;
+		poll_toplevel(run_line, NULL); /* the only job the shell queues: never full */
 	} else if (c == 0x7f || c == '\b') {
 		if (len) {
 			len--;
@@ -115,7 +127,8 @@ static int shell_poll(void *arg)
 {
 	(void)arg;
 	int c, n = 0;
-	while ((c = console_getc()) >= 0) {
+	/* what is typed while a command runs waits in the console's buffer */
+	while (!running && (c = console_getc()) >= 0) {
 		input(c);
 		n++;
 	}

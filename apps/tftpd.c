@@ -1,8 +1,7 @@
-/* tftpd.c - TFTP (RFC 1350, options of RFCs 2347-2349) serving the virtio-blk disks: a packet comes in on
- * one ring, block requests go out on another, and the data goes back out on the first. */
+/* tftpd.c - TFTP (RFC 1350, options of RFCs 2347-2349) serving the block devices: a packet comes in on one
+ * ring, block requests go out on another, and the data goes back out on the first. */
 #include "apps/tftpd.h"
-#include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_blk.h"
+#include "block/blkdev.h"
 #include "kernel/log.h"
 #include "kernel/poll.h"
 #include "kernel/time.h"
@@ -13,6 +12,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/*
+ * Every session is a state machine driven by two kinds of completion, and
+ * nothing in it ever waits:
+ *
+ *   a packet from the client (session_rx)     a block request done (chunk_done, aux_done)
+ *        |                                          |
+ *        v                                          v
+ *   read:  ACK n   -> send DATA n+1 if its bytes are read, else mark waiting;
+ *                     read ahead                    chunk read -> send the DATA that waited
+ *   write: DATA n  -> gather; a full chunk goes     chunk written -> the gathered bytes that
+ *                     to the disk; ACK n, or mark      waited for a free chunk go; their ACK;
+ *                     waiting if no chunk is free      at the end: flush, then the final ACK
+ *
+ * A session that ends (done, failed, or aborted by the client) first lets
+ * its requests come back: it stays FINISHING, dropping and counting what
+ * the client still sends, and is freed by the last completion.
+ */
 
 /* RFC 1350 §5: opcodes and error codes. */
 enum { OP_RRQ = 1, OP_WRQ, OP_DATA, OP_ACK, OP_ERROR, OP_OACK };
@@ -25,37 +42,47 @@ enum { E_UNDEF, E_NOTFOUND, E_ACCESS, E_DISKFULL, E_BADOP, E_BADTID, E_EXISTS, E
 #define MAX_BLKSIZE  65464        /* RFC 2348: the largest block a UDP datagram carries */
 #define RETRIES      5
 
+enum state { S_FREE, S_READING, S_WRITING, S_FINISHING };
+/* A write's end: the last partial sector read and merged, then the flush. */
+enum wend { W_DATA, W_TAIL_READ, W_TAIL_MERGED, W_FLUSH, W_FLUSHED };
+
+struct session;
 struct chunk {
-	struct blk_req req;
+	struct blk_req req; /* first: a completion gets its chunk back from the request */
 	struct session *s;
-	uint8_t *buf;
+	uint8_t *buf; /* CHUNK bytes from the disk's buffer pool */
 	uint64_t off; /* byte offset on the disk */
 	uint32_t len;
-	volatile bool busy, ready; /* on the ring; read and usable */
+	bool busy, ready; /* with the disk; read: holds [off, off + len) */
 };
 
 struct session {
-	bool used, writing, finishing;
-	struct virtio_dev *disk;
-	struct blk_info info;
+	enum state state;
+	bool writing;
+	struct blkdev *disk;
 	struct netif *nif;
 	uint32_t peer;
 	uint16_t peer_port, port;
 	uint32_t blksize, timeout_s;
 	uint64_t size;  /* read: the disk; write: bytes received so far */
-	uint64_t block; /* read: last block sent; write: last block acknowledged (no wrap) */
+	uint64_t block; /* read: last block sent; write: last block taken (no wrap) */
 	uint64_t deadline;
 	int retries;
-	int error; /* first block-layer error */
+	int error;         /* first block-layer error */
+	unsigned inflight; /* requests with the disk */
 	uint8_t pkt[4 + MAX_BLKSIZE];
 	size_t pkt_len;    /* the last packet sent, to resend */
 	bool oack_pending; /* read: OACK sent, waiting for ACK 0 */
-	bool waiting;      /* read: the next block's bytes are still on their way from the disk */
+	bool waiting;      /* the next packet to send waits for the disk */
 	struct chunk ch[NCHUNKS];
-	/* write: bytes gathered for the next chunk */
-	uint8_t *wbuf;
+	/* write: bytes gathered for the next chunk, and how the end goes */
+	uint8_t *wbuf; /* CHUNK + MAX_BLKSIZE: a block that overflows a chunk waits here */
 	uint32_t wfill;
-	uint64_t woff;
+	uint64_t woff; /* disk offset of wbuf[0] */
+	bool last;     /* the short block that ends the transfer has come */
+	enum wend wend;
+	struct blk_req aux; /* the tail sector's read, the flush */
+	uint8_t tail[512];
 };
 
 static struct session sessions[MAX_SESSIONS];
@@ -82,19 +109,27 @@ static void send_error_to(struct netif *nif, uint16_t sport, uint32_t ip, uint16
 	tftpd_stats.errors_sent++;
 }
 
-static void end_session(struct session *s)
+/* Nothing of the session is with the disk any more: give everything back. */
+static void free_session(struct session *s)
 {
-	/* chunks still on a ring keep their buffers until they come back */
 	for (int i = 0; i < NCHUNKS; i++) {
-		if (s->ch[i].busy)
-			return; /* chunk_done finishes the job */
 		blk_buf_free(s->disk, s->ch[i].buf, CHUNK);
 		s->ch[i].buf = NULL;
+		s->ch[i].ready = false;
 	}
 	free(s->wbuf);
 	s->wbuf = NULL;
 	udp_unbind(s->port);
-	s->used = false;
+	s->state = S_FREE;
+}
+
+/* The transfer is over: free it now, or when its last request comes back. */
+static void end_session(struct session *s)
+{
+	s->state = S_FINISHING;
+	s->waiting = false;
+	if (!s->inflight)
+		free_session(s);
 }
 
 static void fail(struct session *s, int code, const char *msg)
@@ -102,24 +137,49 @@ static void fail(struct session *s, int code, const char *msg)
 	send_error_to(s->nif, s->port, s->peer, s->peer_port, code, msg);
 	log_info("tftpd: transfer with %u.%u.%u.%u:%u ended: %s\n", s->peer >> 24, (s->peer >> 16) & 255,
 		 (s->peer >> 8) & 255, s->peer & 255, s->peer_port, msg);
-	s->finishing = true;
 	end_session(s);
+}
+
+/* Every completion starts here: true if the session is ending and this
+ * was its last request (then it is freed and must not be touched). */
+static bool request_back(struct session *s, int status)
+{
+	s->inflight--;
+	if (status && !s->error)
+		s->error = status;
+	if (s->state != S_FINISHING)
+		return false;
+	if (!s->inflight)
+		free_session(s);
+	return true;
+}
+
+static int submit(struct session *s, struct blk_req *r)
+{
+	int e = blk_submit(s->disk, r);
+	if (e) {
+		if (!s->error)
+			s->error = e;
+		return e;
+	}
+	s->inflight++;
+	return 0;
 }
 
 /* -- reading the disk: chunks read ahead of the block being sent -------------- */
 
-static void chunk_done(struct blk_req *r, int status)
+static void send_next(struct session *s);
+
+static void chunk_read(struct blk_req *r, int status)
 {
 	struct chunk *c = (struct chunk *)r;
 	struct session *s = c->s;
 	c->busy = false;
-	if (status && !s->error)
-		s->error = status;
 	c->ready = !status;
-	if (s->finishing)
-		end_session(s);
-	else
-		poll_kick();
+	if (request_back(s, status))
+		return;
+	if (s->waiting) /* the DATA this chunk holds was asked for already */
+		send_next(s);
 }
 
 static void read_ahead(struct session *s)
@@ -143,13 +203,10 @@ static void read_ahead(struct session *s)
 					   .sector = off / 512,
 					   .count = (c->len + 511) / 512,
 					   .buf = c->buf,
-					   .done = chunk_done };
-		c->busy = true;
-		if (blk_submit(s->disk, &c->req)) {
-			c->busy = false;
-			s->error = -EIO;
+					   .done = chunk_read };
+		if (submit(s, &c->req))
 			return;
-		}
+		c->busy = true;
 	}
 }
 
@@ -182,10 +239,10 @@ static void retire(struct session *s)
 			s->ch[i].ready = false;
 }
 
-/* Send block s->block + 1 if its bytes are here, else wait for its chunk.
- * Block numbers wrap at 65535 to 0, as tftp-hpa does; the session counts
- * without wrapping. A read ends with a block shorter than blksize, empty
- * if the size is a multiple of it (RFC 1350 §6). */
+/* Send block s->block + 1 if its bytes are here, else leave it to the chunk
+ * that brings them. Block numbers wrap at 65535 to 0, as tftp-hpa does; the
+ * session counts without wrapping. A read ends with a block shorter than
+ * blksize, empty if the size is a multiple of it (RFC 1350 §6). */
 static void send_next(struct session *s)
 {
 	uint64_t n = s->block + 1, off = s->block * s->blksize;
@@ -198,8 +255,11 @@ static void send_next(struct session *s)
 	retire(s);
 	read_ahead(s);
 	s->waiting = !gather(s, off, len, s->pkt + 4);
-	if (s->waiting)
+	if (s->waiting) {
+		if (!s->inflight) /* nothing on its way that could bring it */
+			fail(s, E_UNDEF, "disk read error");
 		return;
+	}
 	s->pkt[0] = 0, s->pkt[1] = OP_DATA, s->pkt[2] = (uint8_t)(n >> 8), s->pkt[3] = (uint8_t)n;
 	s->pkt_len = 4 + len;
 	s->retries = 0;
@@ -223,7 +283,6 @@ static void on_ack(struct session *s, uint16_t block)
 		log_info("tftpd: sent %llu bytes in %llu blocks\n", (unsigned long long)s->size,
 			 (unsigned long long)s->block);
 		tftpd_stats.reads++;
-		s->finishing = true;
 		end_session(s);
 		return;
 	}
@@ -231,63 +290,6 @@ static void on_ack(struct session *s, uint16_t block)
 }
 
 /* -- writing the disk ------------------------------------------------------------ */
-
-static struct chunk *free_chunk(struct session *s)
-{
-	for (int i = 0; i < NCHUNKS; i++)
-		if (!s->ch[i].busy)
-			return &s->ch[i];
-	return NULL;
-}
-
-static bool writes_done(void *arg)
-{
-	struct session *s = arg;
-	for (int i = 0; i < NCHUNKS; i++)
-		if (s->ch[i].busy)
-			return false;
-	return true;
-}
-
-/* Write the gathered bytes: whole sectors; a last partial sector is read,
- * merged and written whole. */
-static int flush_wbuf(struct session *s, bool last)
-{
-	uint32_t whole = s->wfill / 512 * 512, tail = s->wfill - whole;
-	if (tail && !last)
-		return 0; /* the caller only flushes full chunks before the end */
-	if (tail) {
-		uint8_t sector[512];
-		int r = blk_io(s->disk, BLK_READ, (s->woff + whole) / 512, 1, sector);
-		if (r)
-			return r;
-		memcpy(s->wbuf + whole + tail, sector + tail, 512 - tail);
-		whole += 512;
-	}
-	if (!whole)
-		return 0;
-	struct chunk *c;
-	while (!(c = free_chunk(s)))
-		kwait(writes_done, s, 0); /* all NCHUNKS on the ring: wait for one */
-	if (s->error)
-		return s->error;
-	memcpy(c->buf, s->wbuf, whole);
-	c->off = s->woff;
-	c->len = whole;
-	c->ready = false;
-	c->req = (struct blk_req){ .op = BLK_WRITE,
-				   .sector = s->woff / 512,
-				   .count = whole / 512,
-				   .buf = c->buf,
-				   .done = chunk_done };
-	c->busy = true;
-	int r = blk_submit(s->disk, &c->req);
-	if (r)
-		c->busy = false;
-	s->woff += whole;
-	s->wfill = 0;
-	return r;
-}
 
 static void send_ack(struct session *s, uint16_t block)
 {
@@ -297,48 +299,134 @@ static void send_ack(struct session *s, uint16_t block)
 	send_pkt(s);
 }
 
+static struct chunk *free_chunk(struct session *s)
+{
+	for (int i = 0; i < NCHUNKS; i++)
+		if (!s->ch[i].busy)
+			return &s->ch[i];
+	return NULL;
+}
+
+static void write_more(struct session *s);
+
+static void chunk_written(struct blk_req *r, int status)
+{
+	struct chunk *c = (struct chunk *)r;
+	struct session *s = c->s;
+	c->busy = false;
+	if (!request_back(s, status))
+		write_more(s);
+}
+
+/* The tail sector's read, and the flush. */
+static void aux_done(struct blk_req *r, int status)
+{
+	struct session *s = r->arg;
+	if (request_back(s, status))
+		return;
+	if (s->wend == W_TAIL_READ) { /* the sector's old bytes after the client's last ones */
+		memcpy(s->wbuf + s->wfill, s->tail + s->wfill, 512 - s->wfill);
+		s->wfill = 512;
+		s->wend = W_TAIL_MERGED;
+	} else if (s->wend == W_FLUSH) {
+		s->wend = W_FLUSHED;
+	}
+	write_more(s);
+}
+
+/* Take the write as far as the disk lets it now: whole chunks (and at the
+ * end whole sectors) go to the disk while a chunk is free; a partial last
+ * sector is read, merged and written whole; when all of it is written, the
+ * flush; then the final ACK. Each step that must wait for the disk returns,
+ * and the completion calls this again. */
+static void write_more(struct session *s)
+{
+	if (s->error) {
+		fail(s, E_UNDEF, "disk write error");
+		return;
+	}
+	while (s->wfill >= CHUNK || (s->last && s->wfill >= 512)) {
+		struct chunk *c = free_chunk(s);
+		if (!c) {
+			s->waiting = true; /* the ACK goes when a chunk comes back */
+			return;
+		}
+		uint32_t n = s->wfill >= CHUNK ? CHUNK : s->wfill / 512 * 512;
+		memcpy(c->buf, s->wbuf, n);
+		c->off = s->woff;
+		c->len = n;
+		c->req = (struct blk_req){ .op = BLK_WRITE,
+					   .sector = s->woff / 512,
+					   .count = n / 512,
+					   .buf = c->buf,
+					   .done = chunk_written };
+		if (submit(s, &c->req)) {
+			fail(s, E_UNDEF, "disk write error");
+			return;
+		}
+		c->busy = true;
+		s->woff += n;
+		s->wfill -= n;
+		memmove(s->wbuf, s->wbuf + n, s->wfill);
+	}
+	if (!s->last) {
+		if (s->waiting) {
+			s->waiting = false;
+			send_ack(s, (uint16_t)s->block);
+		}
+		return;
+	}
+	s->waiting = true; /* from here on the final ACK waits for the disk */
+	if (s->wfill && s->wend == W_DATA) {
+		s->wend = W_TAIL_READ;
+		s->aux = (struct blk_req){ .op = BLK_READ,
+					   .sector = s->woff / 512,
+					   .count = 1,
+					   .buf = s->tail,
+					   .done = aux_done,
+					   .arg = s };
+		if (submit(s, &s->aux))
+			fail(s, E_UNDEF, "disk write error");
+		return;
+	}
+	if (s->inflight)
+		return; /* the last completion comes back here */
+	if (s->wend < W_FLUSH && s->disk->info.flush) {
+		s->wend = W_FLUSH;
+		s->aux = (struct blk_req){ .op = BLK_FLUSH, .done = aux_done, .arg = s };
+		if (submit(s, &s->aux))
+			fail(s, E_UNDEF, "disk write error");
+		return;
+	}
+	s->waiting = false;
+	send_ack(s, (uint16_t)s->block);
+	log_info("tftpd: received %llu bytes in %llu blocks\n", (unsigned long long)s->size,
+		 (unsigned long long)s->block);
+	tftpd_stats.writes++;
+	end_session(s);
+}
+
 static void on_data(struct session *s, uint16_t block, const uint8_t *data, size_t len)
 {
+	if (s->waiting)
+		return; /* the disk has not taken the last block yet: its ACK is still to come */
 	if (block == (uint16_t)s->block) { /* our ACK was lost: say it again */
 		send_pkt(s);
 		return;
 	}
 	if (block != (uint16_t)(s->block + 1) || len > s->blksize)
 		return;
-	if (s->size + len > s->info.capacity * 512) {
+	if (s->size + len > s->disk->info.capacity * 512) {
 		fail(s, E_DISKFULL, "disk full: the write runs past the end of the disk");
 		return;
 	}
-	uint32_t room = CHUNK - s->wfill;
-	uint32_t n = len < room ? (uint32_t)len : room;
-	memcpy(s->wbuf + s->wfill, data, n);
-	s->wfill += n;
-	if (s->wfill == CHUNK && flush_wbuf(s, false))
-		goto io_error;
-	if (n < len) {
-		memcpy(s->wbuf, data + n, len - n);
-		s->wfill = (uint32_t)(len - n);
-	}
+	memcpy(s->wbuf + s->wfill, data, len); /* wfill < CHUNK here: room for a whole block */
+	s->wfill += (uint32_t)len;
 	s->size += len;
 	s->block++;
-	if (len < s->blksize) { /* the last block: everything on disk, flushed, then the final ACK */
-		if (flush_wbuf(s, true))
-			goto io_error;
-		kwait(writes_done, s, 0);
-		if (s->error || (s->info.flush && blk_io(s->disk, BLK_FLUSH, 0, 0, NULL)))
-			goto io_error;
-		send_ack(s, block);
-		log_info("tftpd: received %llu bytes in %llu blocks\n", (unsigned long long)s->size,
-			 (unsigned long long)s->block);
-		tftpd_stats.writes++;
-		s->finishing = true;
-		end_session(s);
-		return;
-	}
-	send_ack(s, block);
-	return;
-io_error:
-	fail(s, E_UNDEF, "disk write error");
+	s->last = len < s->blksize;
+	s->waiting = true; /* until the disk can take what this adds */
+	write_more(s);
 }
 
 /* -- requests ---------------------------------------------------------------------- */
@@ -347,6 +435,10 @@ static void session_rx(const struct udp_rx *rx, void *arg)
 {
 	struct session *s = arg;
 	const uint8_t *p = rx->data;
+	if (s->state == S_FINISHING) { /* its requests are still coming back from the disk */
+		tftpd_stats.late_packets++;
+		return;
+	}
 	if (rx->src != s->peer || rx->sport != s->peer_port) { /* RFC 1350 §4: wrong TID */
 		send_error_to(rx->nif, s->port, rx->src, rx->sport, E_BADTID, "unknown transfer ID");
 		return;
@@ -360,10 +452,9 @@ static void session_rx(const struct udp_rx *rx, void *arg)
 		on_ack(s, block);
 	else if (op == OP_DATA && s->writing)
 		on_data(s, block, p + 4, rx->len - 4);
-	else if (op == OP_ERROR) {
-		s->finishing = true;
+	else if (op == OP_ERROR)
 		end_session(s);
-	} else
+	else
 		fail(s, E_BADOP, "illegal TFTP operation");
 }
 
@@ -406,17 +497,17 @@ static int parse_options(struct session *s, const char *p, const char *end, bool
 	return 0;
 }
 
-static struct virtio_dev *disk_for(const char *name)
+static struct blkdev *disk_for(const char *name)
 {
 	if (strncmp(name, "disk", 4))
 		return NULL;
 	if (!name[4])
-		return blk_nth(0);
+		return blkdev_nth(0);
 	char *e;
 	unsigned long n = strtoul(name + 4, &e, 10);
 	if (*e || name[4] < '1' || name[4] > '9')
 		return NULL;
-	return blk_nth((int)n);
+	return blkdev_nth((int)n);
 }
 
 static void request(const struct udp_rx *rx, void *arg)
@@ -442,14 +533,14 @@ static void request(const struct udp_rx *rx, void *arg)
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_UNDEF, "only octet mode is served");
 		return;
 	}
-	struct virtio_dev *disk = disk_for(file);
+	struct blkdev *disk = disk_for(file);
 	if (!disk) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_NOTFOUND, "file not found");
 		return;
 	}
 	struct session *s = NULL;
 	for (int i = 0; i < MAX_SESSIONS && !s; i++)
-		if (!sessions[i].used)
+		if (sessions[i].state == S_FREE)
 			s = &sessions[i];
 	if (!s) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_UNDEF, "server busy");
@@ -457,7 +548,6 @@ static void request(const struct udp_rx *rx, void *arg)
 	}
 	memset(s, 0, sizeof *s);
 	s->disk = disk;
-	blk_get_info(disk, &s->info);
 	s->nif = rx->nif;
 	s->peer = rx->src;
 	s->peer_port = rx->sport;
@@ -465,17 +555,17 @@ static void request(const struct udp_rx *rx, void *arg)
 	s->timeout_s = 1;
 	s->writing = op == OP_WRQ;
 	bool tsize = false, blk = false, tmo = false;
-	uint64_t tsize_v = 0;
+	uint64_t tsize_v = 0, capacity = disk->info.capacity * 512;
 	if (parse_options(s, opts, end, &tsize, &tsize_v, &blk, &tmo)) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_OPTION,
 			      "option value cannot be honoured");
 		return;
 	}
-	if (s->writing && s->info.ro) {
+	if (s->writing && disk->info.ro) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_ACCESS, "disk is read-only");
 		return;
 	}
-	if (s->writing && tsize && tsize_v > s->info.capacity * 512) {
+	if (s->writing && tsize && tsize_v > capacity) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_DISKFULL, "disk full");
 		return;
 	}
@@ -493,7 +583,7 @@ static void request(const struct udp_rx *rx, void *arg)
 	for (int i = 0; ok && i < NCHUNKS; i++)
 		ok = (s->ch[i].buf = blk_buf_alloc(disk, CHUNK)) != NULL;
 	if (ok && s->writing)
-		ok = (s->wbuf = malloc(CHUNK)) != NULL; /* gathers; the chunks go to the disk */
+		ok = (s->wbuf = malloc(CHUNK + MAX_BLKSIZE)) != NULL; /* gathers; the chunks go to the disk */
 	if (!ok) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_UNDEF, "out of memory");
 		for (int i = 0; i < NCHUNKS; i++)
@@ -505,8 +595,8 @@ static void request(const struct udp_rx *rx, void *arg)
 	}
 	for (int i = 0; i < NCHUNKS; i++)
 		s->ch[i].s = s;
-	s->used = true;
-	s->size = s->writing ? 0 : s->info.capacity * 512;
+	s->state = s->writing ? S_WRITING : S_READING;
+	s->size = s->writing ? 0 : capacity;
 	if (tsize || blk || tmo) { /* RFC 2347: the options we took, in an OACK */
 		size_t n = 2;
 		s->pkt[0] = 0, s->pkt[1] = OP_OACK;
@@ -538,7 +628,9 @@ static void request(const struct udp_rx *rx, void *arg)
 		 s->blksize);
 }
 
-/* Timeouts, and reads whose chunk has arrived since the last packet. */
+/* Retransmission when the client is silent: only while the next move is
+ * the client's (while a session waits for its disk, it has nothing new to
+ * say, and the disk's own timeout bounds that wait). */
 static int tftpd_poll(void *arg)
 {
 	(void)arg;
@@ -546,22 +638,17 @@ static int tftpd_poll(void *arg)
 	int work = 0;
 	for (int i = 0; i < MAX_SESSIONS; i++) {
 		struct session *s = &sessions[i];
-		if (!s->used || s->finishing)
+		if ((s->state != S_READING && s->state != S_WRITING) || s->waiting || !s->pkt_len ||
+		    now <= s->deadline)
 			continue;
-		if (s->waiting) {
-			send_next(s);
-			work += !s->waiting;
+		if (++s->retries > RETRIES) {
+			fail(s, E_UNDEF, "timed out");
+			continue;
 		}
-		if (s->used && !s->finishing && !s->waiting && s->pkt_len && now > s->deadline) {
-			if (++s->retries > RETRIES) {
-				fail(s, E_UNDEF, "timed out");
-				continue;
-			}
-			tftpd_stats.retransmits++;
-			udp_send(s->nif, s->port, s->peer, s->peer_port, s->pkt, s->pkt_len);
-			s->deadline = now + (uint64_t)s->timeout_s * 1000000000ull;
-			work++;
-		}
+		tftpd_stats.retransmits++;
+		udp_send(s->nif, s->port, s->peer, s->peer_port, s->pkt, s->pkt_len);
+		s->deadline = now + (uint64_t)s->timeout_s * 1000000000ull;
+		work++;
 	}
 	return work;
 }

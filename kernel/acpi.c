@@ -118,15 +118,24 @@ static void sci_irq(void *arg)
 	}
 }
 
+/* Flushing the disks waits for them: that belongs at the top level. */
+static void pwrbtn_job(void *arg)
+{
+	(void)arg;
+	log_info("acpi: power button pressed\n");
+	fflush(stdout);
+	power_off(0);
+}
+
 static int pwrbtn_poll(void *arg)
 {
 	(void)arg;
 	if (!pwrbtn_pressed)
 		return 0;
 	pwrbtn_pressed = 0;
-	log_info("acpi: power button pressed\n");
-	fflush(stdout);
-	power_off(0);
+	if (poll_toplevel(pwrbtn_job, NULL))
+		pwrbtn_pressed = 1; /* the queue is full: ask again on the next turn */
+	return 1;
 }
 
 /* §16.1.7 / §7.4.2.5: SLP_TYPx of \_S5, then SLP_EN, in PM1a_CNT and PM1b_CNT. */

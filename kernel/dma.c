@@ -5,9 +5,10 @@
 #include "kernel/log.h"
 #include "kernel/mm.h"
 #include <errno.h>
+#include <stdlib.h>
 
 /*
- * Each device's calls go to its backend: identity while d->domain is NULL,
+ * Each device's calls go to its backend: identity while d->ops is NULL,
  * else the IOMMU domain that dma_attach found for it (drivers/iommu/). The
  * drivers are the same either way.
  */
@@ -18,17 +19,12 @@ static dma_addr_t identity_map(struct dma_dev *d, uint64_t phys, size_t len, enu
 }
 static void identity_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir) {}
 
-static const struct dma_backend identity = { "identity", identity_map, identity_unmap, NULL, NULL };
+static const struct dma_backend identity = { "identity", identity_map, identity_unmap, NULL, NULL, NULL };
 
 static int iommu_units; /* units translating; 0 with none, or with iommu=off */
 static enum dma_iommu_mode iommu_mode = DMA_IOMMU_LAZY;
 
-static const struct dma_backend *backend(const struct dma_dev *d)
-{
-	if (d && d->domain)
-		return ((const struct dma_domain *)d->domain)->ops;
-	return &identity;
-}
+static const struct dma_backend *backend(const struct dma_dev *d) { return d && d->ops ? d->ops : &identity; }
 
 void dma_init(enum dma_iommu_mode mode)
 {
@@ -48,7 +44,11 @@ int dma_attach(struct dma_dev *d, bool translated)
 	 * device then uses physical addresses, virtio 1.2 §6.1) keeps identity. */
 	if (!translated || !iommu_units || d->domain)
 		return 0;
-	d->domain = iommu_attach(d);
+	int r = iommu_attach(d, &d->domain);
+	if (r)
+		return r;
+	if (d->domain)
+		d->ops = ((const struct dma_domain *)d->domain)->ops;
 	return 0;
 }
 
@@ -66,51 +66,28 @@ void dma_sync_faults(struct dma_dev *d)
 		iommu_sync_faults(d);
 }
 
-int dma_inject_stale(struct dma_dev *d, unsigned n)
-{
-	if (!dma_translated(d) || !backend(d)->revoke)
-		return -ENODEV;
-	if (!dma_strict())
-		return -EOPNOTSUPP; /* lazy: an unmapped page may stay in the IOTLB until the batch flush */
-	if (n == 0 || n > DMA_STALE_MAX - d->nstale)
-		return -EINVAL;
-	d->stale_next = n;
-	return 0;
-}
-
-int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
-{
-	if (!dma_translated(d) || !backend(d)->revoke)
-		return -ENODEV;
-	if (!dma_strict())
-		return -EOPNOTSUPP;
-	if (d->nstale >= DMA_STALE_MAX)
-		return -ENOSPC;
-	for (unsigned i = 0; i < d->nstale; i++)
-		if (d->stale[i].handle == handle)
-			return -EALREADY; /* revoked already: one release will give back its IOVAs */
-	backend(d)->revoke(d, handle, len);
-	d->stale[d->nstale].handle = handle;
-	d->stale[d->nstale++].len = len;
-	log_warn("dma: %s: revoked the live handle 0x%llx+%zu (iommu test)\n", d->name ? d->name : "device",
-		 (unsigned long long)handle, len);
-	return 0;
-}
-
-/* A dead handle from dma_inject_* goes back here instead of to unmap. */
-static bool release_stale(struct dma_dev *d, dma_addr_t handle)
-{
-	for (unsigned i = 0; i < d->nstale; i++) {
-		if (d->stale[i].handle != handle)
-			continue;
-		backend(d)->release(d, handle, d->stale[i].len);
-		d->stale[i] = d->stale[--d->nstale];
-		return true;
-	}
-	return false;
-}
-
 static size_t pages(size_t size) { return (size + PAGE_SIZE - 1) / PAGE_SIZE; }
+
+/* A translated device's coherent ranges are remembered, so that a fault on
+ * one (a ring, a header) is told apart from one on a request's buffer. */
+static void note_coherent(struct dma_dev *d, dma_addr_t h, size_t len, bool add)
+{
+	if (add) {
+		struct dma_region *r = malloc(sizeof *r);
+		if (!r)
+			return; /* a fault there then counts as one on nothing: a reset, as it should */
+		*r = (struct dma_region){ h, len, d->coherent };
+		d->coherent = r;
+		return;
+	}
+	for (struct dma_region **p = &d->coherent; *p; p = &(*p)->next)
+		if ((*p)->handle == h) {
+			struct dma_region *r = *p;
+			*p = r->next;
+			free(r);
+			return;
+		}
+}
 
 void *dma_alloc(struct dma_dev *d, size_t size, dma_addr_t *handle)
 {
@@ -124,6 +101,8 @@ void *dma_alloc(struct dma_dev *d, size_t size, dma_addr_t *handle)
 		page_free(p, pages(size));
 		return NULL;
 	}
+	if (dma_translated(d))
+		note_coherent(d, h, pages(size) * PAGE_SIZE, true);
 	*handle = h;
 	return p;
 }
@@ -132,8 +111,9 @@ void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle)
 {
 	if (!p)
 		return;
-	if (!(d && d->nstale && release_stale(d, handle)))
-		backend(d)->unmap(d, handle, pages(size) * PAGE_SIZE, DMA_BIDIRECTIONAL);
+	if (dma_translated(d))
+		note_coherent(d, handle, 0, false);
+	backend(d)->unmap(d, handle, pages(size) * PAGE_SIZE, DMA_BIDIRECTIONAL);
 	page_free(p, pages(size));
 }
 
@@ -141,23 +121,17 @@ dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir di
 {
 	if (!p || len == 0)
 		return DMA_MAPPING_ERROR;
-	dma_addr_t h = backend(d)->map(d, virt_to_phys(p), len, dir);
-	if (d && d->stale_next && h != DMA_MAPPING_ERROR && d->nstale < DMA_STALE_MAX) {
-		d->stale_next--;
-		backend(d)->revoke(d, h, len);
-		d->stale[d->nstale].handle = h;
-		d->stale[d->nstale++].len = len;
-		log_warn("dma: %s: handed out the revoked handle 0x%llx+%zu (iommu test)\n",
-			 d->name ? d->name : "device", (unsigned long long)h, len);
+	if (d && d->pool) {
+		dma_addr_t h = dma_pool_handle(d, p, len);
+		if (h != DMA_MAPPING_ERROR)
+			return h; /* mapped once, when the pool was made */
 	}
-	return h;
+	return backend(d)->map(d, virt_to_phys(p), len, dir);
 }
 
 void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
 {
-	if (handle == DMA_MAPPING_ERROR)
-		return;
-	if (d && d->nstale && release_stale(d, handle))
+	if (handle == DMA_MAPPING_ERROR || (d && d->pool && dma_pool_owns_handle(d, handle)))
 		return;
 	backend(d)->unmap(d, handle, len, dir);
 }

@@ -16,26 +16,26 @@ typedef uint64_t dma_addr_t;
 
 enum dma_dir { DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_BIDIRECTIONAL };
 
-#define DMA_STALE_MAX 8
+struct dma_backend;
+struct dma_pool;
+struct dma_region;
 
 /* The device a mapping is for: its PCI requester id names it to the IOMMU. */
 struct dma_dev {
 	uint16_t segment;
 	uint8_t bus, dev, fn;
 	const char *name;
-	void *domain; /* the IOMMU backend's per-device state; NULL: identity */
-	/* Called for each IOMMU fault recorded for this device, with interrupts
-	 * off (from the fault interrupt, or from dma_sync_faults): the page
-	 * address the device tried, whether it was a write, the VT-d reason. */
-	void (*fault)(struct dma_dev *d, dma_addr_t page, bool write, unsigned reason);
-	void *owner; /* the driver's, for fault */
-	/* dma_inject_stale: how many of the next dma_map calls hand out revoked
-	 * handles, and those handed out and not yet given back */
-	unsigned stale_next, nstale;
-	struct {
-		dma_addr_t handle;
-		size_t len;
-	} stale[DMA_STALE_MAX];
+	const struct dma_backend *ops; /* where its calls go; NULL: identity */
+	void *domain;                  /* the IOMMU backend's per-device state */
+	struct dma_pool *pool;         /* dma_pool.c: buffers mapped once */
+	struct dma_region *coherent;   /* dma_alloc'ed ranges, while translated (dma_fault.c) */
+	/* IOMMU faults, as kernel/dma_fault.c attributes them */
+	volatile uint32_t fault_gen; /* faults on buffers lent per request (dma_map) */
+	volatile bool fault_reset;   /* a fault on anything else: the device must be reset */
+	dma_addr_t fault_last;       /* the last page that faulted */
+	uint64_t faults_matched, faults_unmatched;
+	void (*fault_notify)(struct dma_dev *d); /* interrupts off: tell the owner's poller */
+	void *owner;
 };
 
 /* iommu=off|lazy|strict (docs/iommu.md): lazy batches IOTLB invalidations
@@ -46,35 +46,77 @@ void dma_init(enum dma_iommu_mode mode);
 /* Before the device's first dma_alloc: translated says whether its DMA goes
  * through the platform's translation (virtio: ACCESS_PLATFORM negotiated).
  * Such a device behind an IOMMU unit gets a domain of its own; any other
- * keeps identity handles. 0 or a negative errno. */
+ * keeps identity handles. 0, or -ENOMEM when a unit covers the device but
+ * cannot give it a domain (its DMA would then be blocked). */
 int dma_attach(struct dma_dev *d, bool translated);
 bool dma_translated(const struct dma_dev *d); /* its handles are IOVAs */
 bool dma_strict(void);                        /* iommu=strict, and a unit translating */
 void dma_show(void);                          /* the `iommu` command */
 /* IOMMU faults recorded for the device, with the last address and reason. */
 uint64_t dma_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason);
-/* Read the IOMMU's fault records now, so that d->fault has run for every
- * fault recorded so far. The unit records a fault before the device can
- * report the request done, so a driver that calls this after seeing a
- * completion and before handling it knows whether that request faulted. */
-void dma_sync_faults(struct dma_dev *d);
-/* Fault injection (`iommu test`): each of the next n dma_map calls for d
- * maps, then revokes the mapping (page table entries cleared, IOTLB
- * invalidated) and returns the dead handle; its IOVA stays reserved until
- * the driver's dma_unmap, so no other mapping can land there meanwhile.
- * Needs a translated device and iommu=strict. 0 or a negative errno. */
-int dma_inject_stale(struct dma_dev *d, unsigned n);
-/* Fault injection: revoke a live mapping (from dma_map or dma_alloc) in
- * place, as if the platform took it back; dma_unmap/dma_free of it later
- * only gives back its IOVAs. Same conditions as dma_inject_stale. */
-int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len);
 
 /* Coherent memory both sides use (rings, headers): zeroed, page aligned.
  * NULL when out of memory or address space. */
 void *dma_alloc(struct dma_dev *d, size_t size, dma_addr_t *handle);
 void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle);
 
-/* Lend [p, p+len) to the device for one transfer; DMA_MAPPING_ERROR on failure. */
+/* Lend [p, p+len) to the device for one transfer; DMA_MAPPING_ERROR on
+ * failure. A buffer from the device's pool (dma_pool_alloc) is mapped
+ * already: its handle comes back at no cost, and dma_unmap of it does nothing. */
 dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir);
 void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
+
+/* ---- the buffer pool (kernel/dma_pool.c) ---- */
+
+/* Page-aligned I/O buffers from a region mapped for the device once (on
+ * first use, 8 MiB), so requests into them need no mapping; from the heap
+ * (mapped per request) when the pool is full, or under iommu=strict, where
+ * a handle must die with its request. dma_pool_free takes either. */
+void *dma_pool_alloc(struct dma_dev *d, size_t bytes);
+void dma_pool_free(struct dma_dev *d, void *p, size_t bytes);
+bool dma_pool_has(const struct dma_dev *d, const void *p); /* from the pool */
+/* The pool's handle for [p, p+len), or DMA_MAPPING_ERROR when it is not all in the pool. */
+dma_addr_t dma_pool_handle(const struct dma_dev *d, const void *p, size_t len);
+bool dma_pool_owns_handle(const struct dma_dev *d, dma_addr_t h);
+
+/* ---- IOMMU faults (kernel/dma_fault.c): one policy for every driver ---- */
+
+/*
+ * The IOMMU driver reports each fault record here, interrupts off. A fault
+ * on a buffer lent per request (dma_map, not yet unmapped) means a request
+ * in flight did not get its data through: every request of the device in
+ * flight at that moment fails (a unit drops further faults from a source
+ * while one is pending, so the page alone cannot say which). A fault on
+ * anything else (a ring, a header, the pool, an address never handed out)
+ * means the device cannot be trusted with what it holds: it must be reset.
+ */
+void dma_fault_record(struct dma_dev *d, dma_addr_t page, bool write);
+/* Drivers: a mark taken when a request goes to the device, checked when it
+ * comes back: true if the device faulted on a per-request buffer meanwhile. */
+static inline uint32_t dma_fault_mark(const struct dma_dev *d) { return d->fault_gen; }
+static inline bool dma_faulted_since(const struct dma_dev *d, uint32_t mark) { return d->fault_gen != mark; }
+/* Read the IOMMU's fault records now, so that every fault recorded so far
+ * has been attributed. The unit records a fault before the device can
+ * report the request done, so a driver that calls this after seeing a
+ * completion and before handling it knows whether that request faulted. */
+void dma_sync_faults(struct dma_dev *d);
+/* After the owner has reset the device: its old faults are dealt with. */
+void dma_fault_clear(struct dma_dev *d);
+
+/* ---- fault injection for `iommu test` (kernel/dma_inject.c) ---- */
+
+#define DMA_STALE_MAX 8
+/* Each of the next n dma_map calls for d maps, then revokes the mapping
+ * (page table entries cleared, IOTLB invalidated) and returns the dead
+ * handle; its IOVA stays reserved until the driver's dma_unmap, so no other
+ * mapping can land there meanwhile. Needs a translated device and
+ * iommu=strict. 0 or a negative errno. The device's calls go through an
+ * injecting backend only while something is injected. */
+int dma_inject_stale(struct dma_dev *d, unsigned n);
+/* Revoke a live mapping (from dma_map or dma_alloc) in place, as if the
+ * platform took it back; dma_unmap/dma_free of it later only gives back its
+ * IOVAs. Same conditions as dma_inject_stale. */
+int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len);
+/* Stop handing out stale handles (those handed out stay dead until unmapped). */
+void dma_inject_cancel(struct dma_dev *d);
 #endif

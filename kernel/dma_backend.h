@@ -5,14 +5,18 @@
 
 /*
  * A backend turns physical ranges into handles for one device. The identity
- * backend (kernel/dma.c) serves every device whose d->domain is NULL. An
- * IOMMU backend sets d->domain to its per-device state, which begins with a
- * struct dma_domain; kernel/dma.c then sends that device's calls there.
+ * backend (kernel/dma.c) serves every device whose d->ops is NULL. An IOMMU
+ * backend's iommu_attach returns its per-device state, which begins with a
+ * struct dma_domain; kernel/dma.c keeps it in d->domain and sends that
+ * device's calls to d->ops.
  */
 struct dma_backend {
 	const char *name;
 	dma_addr_t (*map)(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir);
 	void (*unmap)(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
+	/* The page at handle belongs to a mapping dma_map made and dma_unmap
+	 * has not given back (kernel/dma_fault.c asks, interrupts off). */
+	bool (*lent)(struct dma_dev *d, dma_addr_t page);
 	/* Fault injection: take the pages away from the device now (entries
 	 * cleared, IOTLB invalidated) but keep the IOVAs allocated; release
 	 * gives back the IOVAs of a revoked handle. */
@@ -22,5 +26,12 @@ struct dma_backend {
 
 struct dma_domain {
 	const struct dma_backend *ops;
+};
+
+/* A dma_alloc'ed range of a translated device (kernel/dma_fault.c). */
+struct dma_region {
+	dma_addr_t handle;
+	size_t len;
+	struct dma_region *next;
 };
 #endif

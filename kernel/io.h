@@ -118,6 +118,12 @@ static inline uint64_t read_cr3(void)
 }
 
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+#ifdef HOST_TEST /* host tests: one thread, no interrupts to mask or to wait for */
+static inline void irq_enable(void) {}
+static inline void irq_disable(void) {}
+static inline uint64_t irq_save(void) { return 0; }
+static inline void cpu_wait_for_irq(void) {}
+#else
 static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 
@@ -127,6 +133,12 @@ static inline uint64_t irq_save(void)
 	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
 	return flags;
 }
+
+/* With interrupts off: enable them and halt. sti takes effect only after
+ * the next instruction, so an interrupt already pending wakes the hlt
+ * instead of slipping in before it. */
+static inline void cpu_wait_for_irq(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+#endif
 
 static inline void irq_restore(uint64_t flags)
 {

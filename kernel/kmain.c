@@ -1,8 +1,8 @@
 /* kmain.c - bring the machine up in order, print the ready line, run the main loop. */
 #include "apps/services.h"
 #include "apps/shell.h"
+#include "drivers/inspect.h"
 #include "drivers/pci/pci.h"
-#include "drivers/virtio/virtqueue.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
 #include "kernel/boot_info.h"
@@ -41,7 +41,7 @@ void kmain(uint32_t magic, uint32_t info)
 	dma_init((enum dma_iommu_mode)kconfig.iommu); /* before any device is probed */
 
 	if (kconfig.trace)
-		vq_set_trace(true);
+		vdev_trace(true);
 	pci_init();
 	services_start();
 

@@ -1,19 +1,46 @@
-/* poll.c - the one loop every service runs in, NAPI style: poll, then sleep. */
+/* poll.c - the one loop every service runs in, NAPI style: poll, then sleep; and the rule about waiting. */
 #include "kernel/poll.h"
 #include "kernel/io.h"
+#include "kernel/ksyms.h"
 #include "kernel/log.h"
 #include "kernel/time.h"
 
+/*
+ * The main loop (docs/design.md, "The main loop"):
+ *
+ *        +-> top-level job waiting? --yes--> run it (a shell command, the power button):
+ *        |        | no                       it may wait: kwait runs this loop's
+ *        |        v                          lower half until it is done
+ *        |   each poller once  <------------------------------+
+ *        |   (device queues, timers, the shell's input):      |
+ *        |   completions run to their end, never wait         |
+ *        |        |                                           |
+ *        |        v                                           |
+ *        +-- any work? --no--> hlt until an interrupt --------+
+ *
+ * One counter says whether we are inside a completion: poll_run_once raises
+ * it around every poller, trap() around every interrupt handler. kwait with
+ * the counter up is a bug and panics, naming the caller: that is the only
+ * guard against re-entry, and with it no poller can ever run inside itself.
+ */
+
 #define MAX_POLLERS 32
+#define MAX_JOBS    8
 
 static struct {
 	poll_fn fn;
 	void *arg;
 	const char *name;
-	bool running; /* a poller is never re-entered from its own wait */
 } pollers[MAX_POLLERS];
 static int npollers, busy, irqs_ready;
 static volatile int kicked;
+static unsigned depth;      /* completions (pollers, interrupt handlers) we are inside */
+static const char *running; /* the poller running, for the panic */
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} jobs[MAX_JOBS];
+static unsigned job_head, job_tail;
 
 void poll_register(poll_fn fn, void *arg, const char *name)
 {
@@ -25,17 +52,38 @@ void poll_register(poll_fn fn, void *arg, const char *name)
 	npollers++;
 }
 
+void completion_enter(void) { depth++; }
+void completion_leave(void) { depth--; }
+bool in_completion(void) { return depth != 0; }
+
 int poll_run_once(void)
 {
 	int work = 0;
 	for (int i = 0; i < npollers; i++) {
-		if (pollers[i].running)
-			continue;
-		pollers[i].running = true;
+		const char *outer = running;
+		running = pollers[i].name;
+		depth++;
 		work += pollers[i].fn(pollers[i].arg);
-		pollers[i].running = false;
+		depth--;
+		running = outer;
 	}
 	return work;
+}
+
+int poll_toplevel(void (*fn)(void *arg), void *arg)
+{
+	uint64_t flags = irq_save();
+	int r = 0;
+	if (job_tail - job_head == MAX_JOBS) {
+		r = -1;
+	} else {
+		jobs[job_tail % MAX_JOBS].fn = fn;
+		jobs[job_tail % MAX_JOBS].arg = arg;
+		job_tail++;
+		kicked = 1;
+	}
+	irq_restore(flags);
+	return r;
 }
 
 void poll_busy_get(void) { busy++; }
@@ -51,19 +99,29 @@ void cpu_idle(bool (*done)(void *), void *arg)
 		return;
 	}
 	/* Check with interrupts off, so none can arrive between the check and
-	 * the hlt; sti takes effect only after the next instruction, so one
-	 * that is pending wakes the hlt instead of slipping in before it. */
+	 * the hlt (cpu_wait_for_irq). */
 	irq_disable();
 	if (kicked || (done && done(arg))) {
 		kicked = 0;
 		irq_enable();
 		return;
 	}
-	__asm__ volatile("sti; hlt" ::: "memory");
+	cpu_wait_for_irq();
+}
+
+__attribute__((noreturn, noinline)) static void waited_in_completion(uint64_t caller)
+{
+	uint64_t off = 0;
+	const char *fn = ksym_lookup(caller, &off);
+	panic("kwait called by %s+0x%llx inside a completion (%s): a completion must not wait "
+	      "(docs/design.md, \"The main loop\")",
+	      fn ? fn : "?", (unsigned long long)off, running ? running : "an interrupt handler");
 }
 
 bool kwait(bool (*done)(void *), void *arg, uint64_t timeout_ns)
 {
+	if (depth)
+		waited_in_completion((uint64_t)__builtin_return_address(0) - 1);
 	uint64_t deadline = timeout_ns ? now_ns() + timeout_ns : 0;
 	for (;;) {
 		if (done(arg))
@@ -77,7 +135,15 @@ bool kwait(bool (*done)(void *), void *arg, uint64_t timeout_ns)
 
 void main_loop(void)
 {
-	for (;;)
+	for (;;) {
+		if (job_head != job_tail) {
+			void (*fn)(void *) = jobs[job_head % MAX_JOBS].fn;
+			void *arg = jobs[job_head % MAX_JOBS].arg;
+			job_head++;
+			fn(arg); /* at the top: nothing is running, so it may wait */
+			continue;
+		}
 		if (!poll_run_once())
 			cpu_idle(NULL, NULL);
+	}
 }

@@ -1,13 +1,19 @@
-/* poll.h - the main loop: pollers, waiting with a deadline, and idling in hlt. */
+/* poll.h - the main loop: pollers, top-level jobs, waiting with a deadline, and idling in hlt. */
 #ifndef KERNEL_POLL_H
 #define KERNEL_POLL_H
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A poller does a bounded amount of work and returns how much it did. */
+/* A poller does a bounded amount of work and returns how much it did. It
+ * runs as a completion: it may start work, never wait for it. */
 typedef int (*poll_fn)(void *arg);
 void poll_register(poll_fn fn, void *arg, const char *name);
-int poll_run_once(void); /* every poller not already running; the work done */
+int poll_run_once(void); /* every poller once; the work done */
+
+/* Run fn(arg) at the top of the main loop, outside every completion, where
+ * it may wait (a shell command, the power button). 0, or -1 when the queue
+ * of such jobs is full. */
+int poll_toplevel(void (*fn)(void *arg), void *arg);
 
 /* Devices in poll mode keep the CPU from sleeping while they are active. */
 void poll_busy_get(void);
@@ -23,8 +29,15 @@ void cpu_idle(bool (*done)(void *arg), void *arg);
 void poll_irqs_ready(void);
 
 /* Run the pollers and idle until done(arg) is true or timeout_ns passes
- * (0: forever). Returns true if done. */
+ * (0: forever). Returns true if done. Only the top level may wait: called
+ * from inside a completion (a poller, an interrupt handler, anything they
+ * call) it panics, naming its caller. */
 bool kwait(bool (*done)(void *arg), void *arg, uint64_t timeout_ns);
+
+/* Completions that do not run as pollers (interrupt handlers) say so. */
+void completion_enter(void);
+void completion_leave(void);
+bool in_completion(void);
 
 __attribute__((noreturn)) void main_loop(void);
 #endif

@@ -4,6 +4,7 @@
 #include "kernel/io.h"
 #include "kernel/ksyms.h"
 #include "kernel/log.h"
+#include "kernel/poll.h"
 #include <errno.h>
 #include <string.h>
 
@@ -180,7 +181,9 @@ void trap(struct trapframe *tf)
 		return; /* no EOI for a spurious interrupt (SDM vol. 3 §11.9) */
 	if (vectors[v].fn) {
 		vectors[v].info.count++;
+		completion_enter(); /* a handler may not wait (kernel/poll.c) */
 		vectors[v].fn(vectors[v].arg);
+		completion_leave();
 	}
 	if (irq_eoi)
 		irq_eoi();

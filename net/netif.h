@@ -83,6 +83,13 @@ struct netif_stats {
 	uint64_t drops[NET_DROP_COUNT];
 };
 
+/* The driver's own counters: frames it refused before the stack saw them,
+ * and ring events. A driver counts what applies to it. */
+struct netif_driver_stats {
+	uint64_t rx_bad_len, rx_bad_num_buffers, rx_ring_dry, rx_repost_failed;
+	uint64_t tx_too_long, tx_ring_full;
+};
+
 struct netif {
 	/* Filled by the driver before netif_add. */
 	char name[8]; /* "net0" */
@@ -92,6 +99,7 @@ struct netif {
 	bool link_up;
 	int (*xmit)(struct netif *nif, const struct net_tx *tx); /* 0 or -errno */
 	void *driver;
+	struct netif_driver_stats driver_stats;
 	/* Owned by the stack. Addresses in host byte order; ip 0: not configured. */
 	uint32_t ip, netmask, gw;
 	struct netif_stats stats;

@@ -10,8 +10,9 @@
  * the number of units translating; 0 leaves every device on identity. */
 int iommu_init(bool strict);
 /* The domain (a struct dma_domain *) for a device whose DMA the platform
- * translates, or NULL when no unit covers it. Idempotent. */
-void *iommu_attach(struct dma_dev *d);
+ * translates, in *domain; NULL there when no unit covers it. Idempotent.
+ * 0, or a negative errno when a unit covers it but cannot give it a domain. */
+int iommu_attach(struct dma_dev *d, void **domain);
 void iommu_show(void); /* `iommu`: units, domains, mappings, faults */
 /* Faults recorded for the device since boot, and the last one. */
 uint64_t iommu_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason);

@@ -56,6 +56,13 @@ uint64_t iova_alloc(struct iova_space *s, uint32_t n, uint32_t align)
 	return s->base + (uint64_t)i * IOPT_PAGE;
 }
 
+bool iova_allocated(const struct iova_space *s, uint64_t iova)
+{
+	if (iova < s->base || (iova - s->base) / IOPT_PAGE >= s->npages)
+		return false;
+	return bit(s, (uint32_t)((iova - s->base) / IOPT_PAGE));
+}
+
 int iova_free(struct iova_space *s, uint64_t iova, uint32_t n)
 {
 	if (iova < s->base || (iova - s->base) % IOPT_PAGE)

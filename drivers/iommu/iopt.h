@@ -1,6 +1,7 @@
 /* iopt.h - I/O address space of one domain: the IOVA allocator and the VT-d second-level page table. */
 #ifndef DRIVERS_IOMMU_IOPT_H
 #define DRIVERS_IOMMU_IOPT_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,8 @@ void iova_init(struct iova_space *s, uint64_t base, uint32_t npages, uint64_t *b
 /* n pages at a multiple of align pages (a power of two) from base; 0 when
  * the space has no such run (0 is never an IOVA: base is above it). */
 uint64_t iova_alloc(struct iova_space *s, uint32_t n, uint32_t align);
+/* The page at iova is allocated. */
+bool iova_allocated(const struct iova_space *s, uint64_t iova);
 /* Gives back n pages at iova; -EINVAL if any of them was not allocated. */
 int iova_free(struct iova_space *s, uint64_t iova, uint32_t n);
 

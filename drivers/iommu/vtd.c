@@ -284,18 +284,18 @@ static int fault_drain(struct unit *u)
 				u->idx, dm && dm->dev->name ? dm->dev->name : "device", sid >> 8,
 				sid >> 3 & 31, sid & 7, hi & FRCD_T ? "read" : "write",
 				(unsigned long long)lo, fr, reason_name(fr));
-			if (dm && dm->dev->fault) /* the driver matches it to a request in flight */
-				dm->dev->fault(dm->dev, lo, !(hi & FRCD_T), fr);
+			if (dm) /* kernel/dma_fault.c: a request's buffer, or the device's fault */
+				dma_fault_record(dm->dev, lo, !(hi & FRCD_T));
 		}
 	}
 	if (fsts & FSTS_PFO) {
 		u->lost++;
 		log_err("iommu: dmar%d: fault records overflowed; later faults were lost\n", u->idx);
 		/* whose, is unknown: every device on the unit hears of a fault no
-		 * request covers (the virtio core then resets it) */
+		 * request covers (its owner then resets it) */
 		for (struct domain *dm = domains; dm; dm = dm->next)
-			if (dm->u == u && dm->dev->fault)
-				dm->dev->fault(dm->dev, DMA_MAPPING_ERROR, true, 0);
+			if (dm->u == u)
+				dma_fault_record(dm->dev, DMA_MAPPING_ERROR, true);
 	}
 	wr32(u, FSTS_REG, fsts & FSTS_W1C);
 	irq_restore(flags);
@@ -565,7 +565,23 @@ static void vtd_release(struct dma_dev *d, dma_addr_t handle, size_t len)
 	irq_restore(flags);
 }
 
-static const struct dma_backend vtd_backend = { "vt-d", vtd_map, vtd_unmap, vtd_revoke, vtd_release };
+/* A page of a mapping vtd_map made and vtd_unmap has not given back: its
+ * IOVA is allocated and not waiting in the lazy batch. */
+static bool vtd_lent(struct dma_dev *d, dma_addr_t page)
+{
+	struct domain *dm = d->domain;
+	uint64_t iova = page & ~(IOPT_PAGE - 1);
+	if (!iova_allocated(&dm->iova, iova))
+		return false;
+	for (int i = 0; i < dm->ndefer; i++)
+		if (iova >= dm->defer[i].iova && iova < dm->defer[i].iova + dm->defer[i].n * IOPT_PAGE)
+			return false;
+	return true;
+}
+
+static const struct dma_backend vtd_backend = {
+	"vt-d", vtd_map, vtd_unmap, vtd_lent, vtd_revoke, vtd_release
+};
 
 static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 {
@@ -585,25 +601,28 @@ static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 	}
 }
 
-void *iommu_attach(struct dma_dev *d)
+int iommu_attach(struct dma_dev *d, void **domain)
 {
+	*domain = NULL;
 	for (struct domain *dm = domains; dm; dm = dm->next)
-		if (dm->dev == d)
-			return dm;
+		if (dm->dev == d) {
+			*domain = dm;
+			return 0;
+		}
 	int ui = dmar_unit_for(&dmar, d->segment, d->bus, d->dev, d->fn, bridge_bus);
 	if (ui < 0 || ui >= nunits || !units[ui].enabled)
-		return NULL;
+		return 0; /* no unit covers it: identity */
 	struct unit *u = &units[ui];
 	if (u->next_did >= u->ndomains) {
 		log_err("iommu: dmar%d: out of domain ids\n", u->idx);
-		return NULL;
+		return -ENOSPC;
 	}
 	struct domain *dm = calloc(1, sizeof *dm);
 	uint64_t *bitmap = calloc(IOVA_PAGES / 64, sizeof *bitmap);
 	if (!dm || !bitmap || sl_init(&dm->pt, u->levels, table_page, cache_flush)) {
 		free(dm);
 		free(bitmap);
-		return NULL;
+		return -ENOMEM;
 	}
 	dm->dom.ops = &vtd_backend;
 	dm->u = u;
@@ -621,7 +640,7 @@ void *iommu_attach(struct dma_dev *d)
 			sl_destroy(&dm->pt, table_free);
 			free(bitmap);
 			free(dm);
-			return NULL;
+			return -ENOMEM;
 		}
 		cache_flush(ct, 4096);
 		u->ctx[d->bus] = ct;
@@ -645,7 +664,8 @@ void *iommu_attach(struct dma_dev *d)
 	log_info("iommu: %02x:%02x.%x: domain %u on dmar%d, IOVAs 0x%llx-0x%llx\n", d->bus, d->dev, d->fn,
 		 dm->did, u->idx, (unsigned long long)IOVA_BASE,
 		 (unsigned long long)(IOVA_BASE + (uint64_t)IOVA_PAGES * IOPT_PAGE - 1));
-	return dm;
+	*domain = dm;
+	return 0;
 }
 
 uint64_t iommu_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason)

@@ -1,6 +1,5 @@
 /* virtio.c - the virtio core: the handshake, queues, the three modes, one poller per device. */
 #include "drivers/virtio/virtio.h"
-#include "drivers/pci/pci.h"
 #include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
@@ -131,7 +130,7 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size)
 		flags |= VQ_F_INDIRECT;
 	if (virtio_has(vd, VIRTIO_F_RING_PACKED))
 		flags |= VQ_F_PACKED;
-	if (!strcmp(vd->ops->name, "legacy"))
+	if (vd->ops->legacy)
 		flags |= VQ_F_LEGACY;
 	for (unsigned q = 0; q < n; q++) {
 		unsigned max = vd->ops->queue_max(vd, q), size = max;
@@ -154,7 +153,7 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size)
 		vd->q[q].vq = vq_create(&cfg);
 		if (!vd->q[q].vq)
 			return -ENOMEM;
-		r = vd->ops->queue_activate(vd, q, vd->q[q].vq, vd->q[q].msix_entry);
+		r = vd->ops->queue_activate(vd, q, vd->q[q].vq);
 		if (r)
 			return r;
 		vd->nqueues = q + 1;
@@ -178,49 +177,14 @@ void virtio_config_irq(struct virtio_dev *vd)
 	poll_kick();
 }
 
-/* ---- IOMMU faults (docs/iommu.md) ---- */
+/* ---- IOMMU faults (kernel/dma_fault.c has the policy) ---- */
 
-/* From the IOMMU driver, interrupts off: queue it for the device's poller. */
-static void dma_fault_report(struct dma_dev *d, dma_addr_t page, bool write, unsigned reason)
+/* From the IOMMU driver, interrupts off: device_poll, which looks at
+ * fault_reset on every turn, must get one soon. */
+static void fault_notify(struct dma_dev *d)
 {
-	struct virtio_dev *vd = d->owner;
-	(void)reason; /* the IOMMU driver has printed it */
-	if (vd->fault_head - vd->fault_tail >= sizeof vd->fault / sizeof vd->fault[0]) {
-		vd->faults_unmatched++; /* too many to match one by one: the device is reset */
-		vd->reset_pending = true;
-		vd->fault_tail++;
-	}
-	vd->fault[vd->fault_head % (sizeof vd->fault / sizeof vd->fault[0])].page = page;
-	vd->fault[vd->fault_head % (sizeof vd->fault / sizeof vd->fault[0])].write = write;
-	vd->fault_head++;
+	(void)d;
 	poll_kick();
-}
-
-/* Hand each queued fault to the driver. One that matches nothing in flight
- * means the device used an address it was never given, or one taken back:
- * nothing more it reports is believed (a completion it announces may not
- * have its data), and device_poll resets it, failing all it holds. */
-static void take_faults(struct virtio_dev *vd)
-{
-	while (vd->fault_tail != vd->fault_head) {
-		uint64_t flags = irq_save();
-		unsigned i = vd->fault_tail++ % (sizeof vd->fault / sizeof vd->fault[0]);
-		dma_addr_t page = vd->fault[i].page;
-		bool write = vd->fault[i].write;
-		irq_restore(flags);
-		bool matched = vd->drv->dma_fault && vd->drv->dma_fault(vd, page, write);
-		flags = irq_save(); /* the report counts too, from the interrupt */
-		if (matched) {
-			vd->faults_matched++;
-		} else {
-			vd->faults_unmatched++;
-			vd->reset_pending = true;
-		}
-		irq_restore(flags);
-		if (!matched)
-			log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
-				(unsigned long long)page);
-	}
 }
 
 /*
@@ -236,11 +200,9 @@ static int fenced_budget(struct virtio_dev *vd, unsigned q)
 	if (!dma_translated(vd->dma))
 		return POLL_BUDGET;
 	unsigned n = vq_used_ready(vd->q[q].vq, POLL_BUDGET);
-	if (n) {
+	if (n)
 		dma_sync_faults(vd->dma);
-		take_faults(vd);
-	}
-	return vd->reset_pending ? 0 : (int)n;
+	return vd->dma->fault_reset ? 0 : (int)n;
 }
 
 /*
@@ -263,7 +225,7 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 		vq_disable_cb(vq->vq);
 	for (;;) {
 		int budget = fenced_budget(vd, q);
-		if (vd->reset_pending)
+		if (vd->dma->fault_reset)
 			return total; /* device_poll resets the device */
 		/* what the completions post again goes out with one kick, before
 		 * interrupts are re-armed below and the CPU may sleep */
@@ -287,34 +249,30 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 
 static int virtio_reinit(struct virtio_dev *vd);
 
-static int poll_device(struct virtio_dev *vd);
+/* A fault on anything but a request's buffer: nothing more the device
+ * reports is believed (a completion it announces may lack its data); the
+ * reset fails everything it holds (kernel/dma_fault.c). */
+static bool fault_reset(struct virtio_dev *vd)
+{
+	if (!vd->dma->fault_reset)
+		return false;
+	log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
+		(unsigned long long)vd->dma->fault_last);
+	log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
+	virtio_reinit(vd);
+	return true;
+}
 
-/* The device's poller. A completion callback that waits (kwait: tftpd
- * waiting for its disk writes from inside a received frame) runs the
- * pollers again; this device's is not re-entered, so a reset cannot free
- * the queue the outer turn is still taking from. */
+/* The device's turn in the main loop: config changes and resets, then each queue. */
 static int device_poll(void *arg)
 {
 	struct virtio_dev *vd = arg;
-	if (vd->broken || vd->in_poll)
-		return 0;
-	vd->in_poll = true;
-	int work = poll_device(vd);
-	vd->in_poll = false;
-	return work;
-}
-
-static int poll_device(struct virtio_dev *vd)
-{
 	int work = 0;
 
-	if (vd->fault_tail != vd->fault_head)
-		take_faults(vd);
-	if (vd->reset_pending) {
-		log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
-		virtio_reinit(vd);
+	if (vd->broken)
+		return 0;
+	if (fault_reset(vd))
 		return 1;
-	}
 	if (vd->config_pending) {
 		vd->config_pending = false;
 		if (vd->ops->get_status(vd) & VIRTIO_STATUS_NEEDS_RESET) {
@@ -330,17 +288,9 @@ static int poll_device(struct virtio_dev *vd)
 	}
 	for (unsigned q = 0; q < vd->nqueues; q++)
 		work += virtio_poll_queue(vd, q);
-	if (vd->reset_pending) {
-		log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
-		virtio_reinit(vd);
-	}
+	if (fault_reset(vd))
+		work++;
 	return work;
-}
-
-bool virtio_wait(struct virtio_dev *vd, bool (*done)(void *), void *arg, uint64_t timeout_ns)
-{
-	(void)vd; /* the device's poller runs inside kwait, in whatever mode it is */
-	return kwait(done, arg, timeout_ns);
 }
 
 struct virtio_dev *virtio_find(const char *name)
@@ -361,7 +311,7 @@ static void log_features(struct virtio_dev *vd, const char *what, uint64_t f)
 /* Device initialisation, virtio 1.2 §3.1.1, steps 1-6; the driver does 7. */
 static int handshake(struct virtio_dev *vd)
 {
-	bool modern = strcmp(vd->ops->name, "legacy") != 0;
+	bool modern = !vd->ops->legacy;
 
 	vd->ops->reset(vd); /* 1: reset */
 	log_info("virtio %s: reset\n", vd->name);
@@ -377,7 +327,11 @@ static int handshake(struct virtio_dev *vd)
 	if (!modern)
 		vd->features &= 0xffffffffull;
 	log_features(vd, "accepts", vd->features);
-	dma_attach(vd->dma, virtio_has(vd, VIRTIO_F_ACCESS_PLATFORM)); /* handles: IOVAs or physical */
+	int r = dma_attach(vd->dma, virtio_has(vd, VIRTIO_F_ACCESS_PLATFORM)); /* IOVAs or physical */
+	if (r) {
+		log_err("virtio %s: no IOMMU domain for the device (%d)\n", vd->name, r);
+		return r;
+	}
 	vd->ops->set_features(vd, vd->features);
 	if (!modern)
 		return 0; /* legacy devices have no FEATURES_OK (§4.1.5.1.3.1) */
@@ -427,10 +381,7 @@ static int virtio_reinit(struct virtio_dev *vd)
 {
 	enum io_mode mode = vd->mode;
 	teardown_queues(vd);
-	/* what the old queues faulted on went with them */
-	dma_sync_faults(vd->dma);
-	vd->fault_tail = vd->fault_head;
-	vd->reset_pending = false;
+	dma_fault_clear(vd->dma); /* what the old queues faulted on went with them */
 	if (mode == IO_MODE_POLL)
 		poll_busy_put(); /* bring_up sets the mode's queues up afresh */
 	int r = bring_up(vd);
@@ -459,12 +410,12 @@ int virtio_probe(struct virtio_dev *vd, uint16_t device_id)
 	snprintf(vd->name, sizeof vd->name, "%s%d", vd->drv->prefix, counts[i]);
 	vd->mode = kconfig.mode;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
-		vd->q[q] = (struct virtio_queue){ .vector = -1, .msix_entry = -1 };
-	vd->dma->fault = dma_fault_report; /* before bring_up: the domain may fault at once */
+		vd->q[q] = (struct virtio_queue){ 0 };
+	vd->dma->fault_notify = fault_notify; /* before bring_up: the domain may fault at once */
 	vd->dma->owner = vd;
 	int r = bring_up(vd);
 	if (r) {
-		vd->dma->fault = NULL; /* the transport frees vd */
+		vd->dma->fault_notify = NULL; /* the transport frees vd */
 		vd->dma->owner = NULL;
 		return r;
 	}

@@ -36,9 +36,10 @@
 #define VIRTIO_ID_RNG 4
 
 struct virtio_dev;
-struct pci_dev;
 
-/* What a transport (drivers/virtio/virtio_pci.c) provides. */
+/* What a transport (virtio_pci.c) provides. Interrupt routing (MSI-X
+ * entries, INTx) is the transport's own business: the core only asks for
+ * a queue's interrupts to be set up, masked or freed. */
 struct virtio_ops {
 	void (*reset)(struct virtio_dev *vd); /* returns once the device reads back 0 */
 	uint8_t (*get_status)(struct virtio_dev *vd);
@@ -53,14 +54,21 @@ struct virtio_ops {
 	unsigned (*max_queues)(struct virtio_dev *vd);
 	/* Largest size the device allows for queue q (0: no such queue). */
 	unsigned (*queue_max)(struct virtio_dev *vd, unsigned q);
-	/* Tell the device where queue q lives and enable it. */
-	int (*queue_activate)(struct virtio_dev *vd, unsigned q, struct virtqueue *vq, int msix_entry);
+	/* Tell the device where queue q lives, route its interrupt, enable it. */
+	int (*queue_activate)(struct virtio_dev *vd, unsigned q, struct virtqueue *vq);
+	/* The doorbell for vq (vq_config.notify; priv is the virtio_dev). */
 	void (*notify)(struct virtqueue *vq, void *priv);
-	/* Interrupts: MSI-X entries for config and queues, or INTx. */
+	/* Interrupts for config changes and nqueues queues; they call
+	 * virtio_queue_irq and virtio_config_irq. */
 	int (*setup_irqs)(struct virtio_dev *vd, unsigned nqueues);
 	void (*free_irqs)(struct virtio_dev *vd);
-	void (*mask_queue_irq)(struct virtio_dev *vd, unsigned q, bool mask);
+	void (*mask_queue_irq)(struct virtio_dev *vd, unsigned q, bool mask); /* may be NULL */
+	/* Where the device is, for `virtio`: "00:03.0", "mmio@0xfeb00000". */
+	void (*location)(struct virtio_dev *vd, char *buf, size_t len);
 	const char *name; /* "modern" or "legacy" */
+	/* A legacy interface (virtio 1.2 §4.1.4.8 and friends): 32 feature
+	 * bits, no FEATURES_OK, one contiguous split ring per queue. */
+	bool legacy;
 };
 
 /* What a device driver provides. */
@@ -68,17 +76,15 @@ struct virtio_driver {
 	const char *prefix; /* devices are named prefix0, prefix1, ... */
 	uint16_t device_id;
 	uint64_t features; /* device-type features it understands */
-	/* After FEATURES_OK: read config, create queues; DRIVER_OK follows. */
+	/* After FEATURES_OK: read config, create queues; DRIVER_OK follows.
+	 * Also after a reset, with vd->priv as the last probe left it. */
 	int (*probe)(struct virtio_dev *vd);
-	/* Take up to budget used buffers from queue q; returns how many. */
+	/* Take up to budget used buffers from queue q; returns how many. Runs
+	 * as a completion: it may post more, never wait. */
 	int (*poll)(struct virtio_dev *vd, unsigned q, int budget);
 	void (*config_changed)(struct virtio_dev *vd); /* may be NULL */
 	/* The device was reset: fail every request in flight (may be NULL). */
 	void (*reset_fail)(struct virtio_dev *vd);
-	/* The IOMMU refused the device an access to page (a handle, page
-	 * aligned): fail the request in flight whose buffers cover it, when it
-	 * completes. false when none does (or NULL): the core resets the device. */
-	bool (*dma_fault)(struct virtio_dev *vd, dma_addr_t page, bool write);
 	const char *(*feature_name)(unsigned bit); /* device-type bits, or NULL */
 };
 
@@ -86,8 +92,6 @@ struct virtio_driver {
 
 struct virtio_queue {
 	struct virtqueue *vq;
-	int vector;            /* CPU vector of its interrupt, -1: none */
-	int msix_entry;        /* -1: INTx or shared */
 	volatile bool pending; /* an interrupt came; the poller has work */
 	bool irq_on;           /* interrupts enabled on the ring */
 };
@@ -96,7 +100,6 @@ struct virtio_dev {
 	char name[16];
 	const struct virtio_ops *ops;
 	const struct virtio_driver *drv;
-	struct pci_dev *pci;
 	struct dma_dev *dma;
 	void *transport;            /* the transport's own state */
 	void *priv;                 /* the driver's */
@@ -104,19 +107,9 @@ struct virtio_dev {
 	unsigned nqueues;
 	struct virtio_queue q[VIRTIO_MAX_QUEUES];
 	enum io_mode mode;
-	bool msix;                    /* false: INTx through the ISR */
 	volatile bool config_pending; /* config interrupt came */
 	bool broken;
-	unsigned resets; /* DEVICE_NEEDS_RESET recoveries */
-	/* IOMMU faults, queued by the fault report (interrupts off) for the poller */
-	struct {
-		dma_addr_t page;
-		bool write;
-	} fault[8];
-	volatile unsigned fault_head, fault_tail;
-	uint64_t faults_matched, faults_unmatched;
-	bool reset_pending; /* a fault matched nothing: take no more from it, reset it */
-	bool in_poll;       /* its poller is running (not re-entered from a callback's wait) */
+	unsigned resets; /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
 	struct virtio_dev *next;
 };
 
@@ -134,10 +127,8 @@ static inline bool virtio_has(const struct virtio_dev *vd, unsigned bit) { retur
 uint64_t virtio_config_read(struct virtio_dev *vd, unsigned off, int width);
 void virtio_config_write(struct virtio_dev *vd, unsigned off, int width, uint64_t v);
 
-/* Run the queue's poll once, or wait for the driver's condition. */
+/* One turn of queue q, as its mode says (the device's poller runs it). */
 int virtio_poll_queue(struct virtio_dev *vd, unsigned q);
-/* Wait until done(arg), polling or sleeping as the mode says; false on timeout. */
-bool virtio_wait(struct virtio_dev *vd, bool (*done)(void *), void *arg, uint64_t timeout_ns);
 
 int virtio_set_mode(struct virtio_dev *vd, enum io_mode mode);
 struct virtio_dev *virtio_find(const char *name);

@@ -1,5 +1,4 @@
-/* virtio_net.c - virtio-net (virtio 1.2 §5.1): a receive ring kept full, a transmit ring reclaimed. */
-#include "drivers/virtio/virtio_net.h"
+/* virtio_net.c - virtio-net (virtio 1.2 §5.1): a receive ring kept full, a transmit ring reclaimed; a struct netif above. */
 #include "drivers/virtio/virtio.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
@@ -57,7 +56,6 @@ struct vnet {
 	uint16_t *tx_free;
 	unsigned ntx_free;
 	uint8_t *merge; /* a frame spread over several receive buffers is copied here */
-	struct vnet_stats st;
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_net_config, field), width)
@@ -199,13 +197,13 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 	struct vnet *n = vd->priv;
 	size_t len = n->hdr_len + tx->hdr_len + tx->payload_len;
 	if (len > n->tx_size) {
-		n->st.tx_too_long++;
+		n->nif.driver_stats.tx_too_long++;
 		return -EMSGSIZE;
 	}
 	if (!n->ntx_free)
 		reclaim_tx(vd, n, (int)n->ntx);
 	if (!n->ntx_free) {
-		n->st.tx_ring_full++;
+		n->nif.driver_stats.tx_ring_full++;
 		return -ENOBUFS;
 	}
 	unsigned slot = n->tx_free[--n->ntx_free];
@@ -224,7 +222,7 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 	int r = vq_add(vd->q[TXQ].vq, &sg, 1, NULL, 0, (void *)(uintptr_t)(slot + 1));
 	if (r) {
 		n->tx_free[n->ntx_free++] = (uint16_t)slot;
-		n->st.tx_ring_full++;
+		n->nif.driver_stats.tx_ring_full++;
 		return r;
 	}
 	vq_kick(vd->q[TXQ].vq);
@@ -247,14 +245,14 @@ static void receive(struct virtio_dev *vd, struct vnet *n, unsigned slot, uint32
 	size_t flen;
 
 	if (len < n->hdr_len + ETH_MIN_FRAME || len > n->rx_size) {
-		n->st.rx_bad_len++;
+		n->nif.driver_stats.rx_bad_len++;
 		goto repost;
 	}
 	memcpy(&h, buf, n->hdr_len);
 	flen = len - n->hdr_len;
 	if (virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF)) {
 		if (h.num_buffers == 0 || h.num_buffers > (MAX_FRAME + MRG_BUF_SIZE - 1) / MRG_BUF_SIZE) {
-			n->st.rx_bad_num_buffers++;
+			n->nif.driver_stats.rx_bad_num_buffers++;
 			goto repost; /* the rest of the frame is drained as it comes, as frames of its own */
 		}
 		more = h.num_buffers - 1u;
@@ -265,12 +263,12 @@ static void receive(struct virtio_dev *vd, struct vnet *n, unsigned slot, uint32
 			uint32_t l;
 			void *tok = vq_get(vd->q[RXQ].vq, &l);
 			if (!tok) { /* the device said more buffers than it used */
-				n->st.rx_bad_num_buffers++;
+				n->nif.driver_stats.rx_bad_num_buffers++;
 				goto repost;
 			}
 			unsigned s = rx_slot(tok);
 			if (flen + l > MAX_FRAME || l > n->rx_size) {
-				n->st.rx_bad_len++;
+				n->nif.driver_stats.rx_bad_len++;
 				post_rx(vd, n, s);
 				while (--more && (tok = vq_get(vd->q[RXQ].vq, &l)))
 					post_rx(vd, n, rx_slot(tok));
@@ -289,7 +287,7 @@ static void receive(struct virtio_dev *vd, struct vnet *n, unsigned slot, uint32
 	net_input_flags(&n->nif, frame, flen, flags);
 repost:
 	if (post_rx(vd, n, slot))
-		n->st.rx_repost_failed++;
+		n->nif.driver_stats.rx_repost_failed++;
 }
 
 static int net_poll_queue(struct virtio_dev *vd, unsigned q, int budget)
@@ -299,7 +297,8 @@ static int net_poll_queue(struct virtio_dev *vd, unsigned q, int budget)
 		return reclaim_tx(vd, n, budget);
 	struct virtqueue *vq = vd->q[RXQ].vq;
 	if (vq_num_free(vq) == vq_size(vq))
-		n->st.rx_ring_dry++; /* every buffer was with us: the device had nowhere to put a frame */
+		n->nif.driver_stats
+			.rx_ring_dry++; /* every buffer was with us: the device had nowhere to put a frame */
 	void *tok;
 	uint32_t len;
 	int done = 0;
@@ -320,12 +319,6 @@ static void net_reset_fail(struct virtio_dev *vd)
 	for (unsigned q = 0; q < vd->nqueues; q++)
 		while (vq_detach_unused(vd->q[q].vq))
 			;
-}
-
-const struct vnet_stats *virtio_net_stats(const struct netif *nif)
-{
-	struct virtio_dev *vd = nif->driver;
-	return vd && vd->drv == &virtio_net_driver ? &((struct vnet *)vd->priv)->st : NULL;
 }
 
 const struct virtio_driver virtio_net_driver = {

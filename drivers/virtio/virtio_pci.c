@@ -6,6 +6,7 @@
 #include "kernel/trap.h"
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* virtio 1.2 §4.1.4: vendor capabilities that locate each structure. */
@@ -53,6 +54,9 @@ struct vp {
 	uint32_t notify_len, notify_mult, device_len;
 	uint16_t io; /* legacy: the I/O BAR */
 	volatile uint16_t *notify[VIRTIO_MAX_QUEUES];
+	/* interrupts: MSI-X entry 0 for config changes, one per queue, or INTx */
+	bool msix;
+	int queue_entry[VIRTIO_MAX_QUEUES]; /* MSI-X entry of each queue */
 	int intx_vector;
 	struct irq_arg {
 		struct virtio_dev *vd;
@@ -156,12 +160,13 @@ static void write64(volatile uint64_t *p, uint64_t v)
 }
 
 /* §4.1.5.1.3: select, size, vector, addresses, enable. */
-static int m_queue_activate(struct virtio_dev *vd, unsigned q, struct virtqueue *vq, int entry)
+static int m_queue_activate(struct virtio_dev *vd, unsigned q, struct virtqueue *vq)
 {
 	struct vp *vp = vd->transport;
+	int entry = vp->queue_entry[q];
 	mmio_write16(COMMON(vp, queue_select), (uint16_t)q);
 	mmio_write16(COMMON(vp, queue_size), (uint16_t)vq_size(vq));
-	if (vd->msix) {
+	if (vp->msix) {
 		mmio_write16(COMMON(vp, queue_msix_vector), (uint16_t)entry);
 		if (mmio_read16(COMMON(vp, queue_msix_vector)) != (uint16_t)entry) {
 			log_err("virtio %s: queue %u refused MSI-X entry %d\n", vd->name, q, entry);
@@ -183,22 +188,12 @@ static int m_queue_activate(struct virtio_dev *vd, unsigned q, struct virtqueue 
 	return 0;
 }
 
-static int queue_index(struct virtio_dev *vd, const struct virtqueue *vq)
-{
-	for (int q = 0; q < VIRTIO_MAX_QUEUES; q++)
-		if (vd->q[q].vq == vq)
-			return q;
-	return -1;
-}
-
 static void m_notify(struct virtqueue *vq, void *priv)
 {
-	struct virtio_dev *vd = priv;
-	struct vp *vp = vd->transport;
-	int q = queue_index(vd, vq);
+	struct vp *vp = ((struct virtio_dev *)priv)->transport;
+	unsigned q = vq_index(vq);
 	/* the queue's index, written to its own doorbell (§4.1.5.2) */
-	if (q >= 0 && vp->notify[q])
-		mmio_write16(vp->notify[q], (uint16_t)q);
+	mmio_write16(vp->notify[q], (uint16_t)q);
 }
 
 /* -- legacy ------------------------------------------------------------------ */
@@ -238,7 +233,7 @@ static uint32_t l_generation(struct virtio_dev *vd)
 static size_t l_config_size(struct virtio_dev *vd)
 {
 	struct vp *vp = vd->transport;
-	return vp->pci->bar[0].size - LEGACY_CONFIG(vd->msix);
+	return vp->pci->bar[0].size - LEGACY_CONFIG(vp->msix);
 }
 
 static uint64_t l_read_once(struct vp *vp, unsigned base, int width)
@@ -261,7 +256,7 @@ static uint64_t l_read_config(struct virtio_dev *vd, unsigned off, int width)
 	struct vp *vp = vd->transport;
 	if (off + (unsigned)width > l_config_size(vd))
 		return 0;
-	unsigned base = vp->io + LEGACY_CONFIG(vd->msix) + off;
+	unsigned base = vp->io + LEGACY_CONFIG(vp->msix) + off;
 	uint64_t a, b = l_read_once(vp, base, width);
 	do {
 		a = b;
@@ -275,7 +270,7 @@ static void l_write_config(struct virtio_dev *vd, unsigned off, int width, uint6
 	struct vp *vp = vd->transport;
 	if (off + (unsigned)width > l_config_size(vd))
 		return;
-	uint16_t base = (uint16_t)(vp->io + LEGACY_CONFIG(vd->msix) + off);
+	uint16_t base = (uint16_t)(vp->io + LEGACY_CONFIG(vp->msix) + off);
 	if (width == 1)
 		outb(base, (uint8_t)v);
 	else if (width == 2)
@@ -298,13 +293,13 @@ static unsigned l_queue_max(struct virtio_dev *vd, unsigned q)
 	return n > 32768 || (n & (n - 1)) ? 0 : n;
 }
 
-static int l_queue_activate(struct virtio_dev *vd, unsigned q, struct virtqueue *vq, int entry)
+static int l_queue_activate(struct virtio_dev *vd, unsigned q, struct virtqueue *vq)
 {
 	struct vp *vp = vd->transport;
 	outw(vp->io + LEGACY_QUEUE_SELECT, (uint16_t)q);
-	if (vd->msix) {
-		outw(vp->io + LEGACY_QUEUE_VECTOR, (uint16_t)entry);
-		if (inw(vp->io + LEGACY_QUEUE_VECTOR) != (uint16_t)entry)
+	if (vp->msix) {
+		outw(vp->io + LEGACY_QUEUE_VECTOR, (uint16_t)vp->queue_entry[q]);
+		if (inw(vp->io + LEGACY_QUEUE_VECTOR) != (uint16_t)vp->queue_entry[q])
 			return -EIO;
 	}
 	/* §2.7.2 (legacy): one contiguous ring given as a 4 KiB page number */
@@ -317,10 +312,8 @@ static int l_queue_activate(struct virtio_dev *vd, unsigned q, struct virtqueue 
 
 static void l_notify(struct virtqueue *vq, void *priv)
 {
-	struct virtio_dev *vd = priv;
-	int q = queue_index(vd, vq);
-	if (q >= 0)
-		outw(((struct vp *)vd->transport)->io + LEGACY_QUEUE_NOTIFY, (uint16_t)q);
+	struct vp *vp = ((struct virtio_dev *)priv)->transport;
+	outw(vp->io + LEGACY_QUEUE_NOTIFY, (uint16_t)vq_index(vq));
 }
 
 /* -- interrupts --------------------------------------------------------------- */
@@ -359,14 +352,14 @@ static void free_irqs(struct virtio_dev *vd)
 		if (vp->vectors[e] >= 0)
 			irq_unregister(vp->vectors[e]);
 	vp->nvectors = 0;
-	if (vd->msix)
+	if (vp->msix)
 		pci_msix_disable(vp->pci);
 	if (vp->intx_vector >= 0) {
 		pci_intx_disable(vp->pci);
 		irq_unregister(vp->intx_vector);
 		vp->intx_vector = -1;
 	}
-	vd->msix = false;
+	vp->msix = false;
 }
 
 static int msix_entry(struct virtio_dev *vd, int entry, int q)
@@ -394,16 +387,15 @@ static int setup_irqs(struct virtio_dev *vd, unsigned nq)
 
 	vp->intx_vector = -1;
 	if (d->msix.cap && d->msix.nvec >= 2 && pci_msix_enable(d) == 0) {
-		vd->msix = true;
+		vp->msix = true;
 		bool per_queue = d->msix.nvec >= nq + 1;
 		if ((r = msix_entry(vd, 0, -1)))
 			goto fail;
 		for (unsigned q = 0; q < nq; q++) {
-			vd->q[q].msix_entry = per_queue ? (int)q + 1 : 1;
+			vp->queue_entry[q] = per_queue ? (int)q + 1 : 1;
 			if ((per_queue || q == 0) &&
-			    (r = msix_entry(vd, vd->q[q].msix_entry, per_queue ? (int)q : -2)))
+			    (r = msix_entry(vd, vp->queue_entry[q], per_queue ? (int)q : -2)))
 				goto fail;
-			vd->q[q].vector = vp->vectors[vd->q[q].msix_entry];
 		}
 		if (vp->common) {
 			mmio_write16(COMMON(vp, config_msix_vector), 0);
@@ -442,22 +434,29 @@ static void mask_queue_irq(struct virtio_dev *vd, unsigned q, bool mask)
 {
 	struct vp *vp = vd->transport;
 	/* only a vector of its own can be masked without silencing others */
-	if (vd->msix && vd->q[q].msix_entry == (int)q + 1)
-		pci_msix_mask(vp->pci, (unsigned)vd->q[q].msix_entry, mask);
+	if (vp->msix && vp->queue_entry[q] == (int)q + 1)
+		pci_msix_mask(vp->pci, (unsigned)vp->queue_entry[q], mask);
 }
 
-#define OPS(p, n)                                                                                     \
-	{                                                                                             \
-		.reset = p##_reset, .get_status = p##_get_status, .set_status = p##_set_status,       \
-		.get_features = p##_get_features, .set_features = p##_set_features,                   \
-		.read_config = p##_read_config, .write_config = p##_write_config,                     \
-		.config_generation = p##_generation, .config_size = p##_config_size,                  \
-		.max_queues = p##_max_queues, .queue_max = p##_queue_max,                             \
-		.queue_activate = p##_queue_activate, .notify = p##_notify, .setup_irqs = setup_irqs, \
-		.free_irqs = free_irqs, .mask_queue_irq = mask_queue_irq, .name = n,                  \
+static void location(struct virtio_dev *vd, char *buf, size_t len)
+{
+	struct pci_dev *d = ((struct vp *)vd->transport)->pci;
+	snprintf(buf, len, "%02x:%02x.%x", d->bus, d->dev, d->fn);
+}
+
+#define OPS(p, n, leg)                                                                                     \
+	{                                                                                                  \
+		.reset = p##_reset, .get_status = p##_get_status, .set_status = p##_set_status,            \
+		.get_features = p##_get_features, .set_features = p##_set_features,                        \
+		.read_config = p##_read_config, .write_config = p##_write_config,                          \
+		.config_generation = p##_generation, .config_size = p##_config_size,                       \
+		.max_queues = p##_max_queues, .queue_max = p##_queue_max,                                  \
+		.queue_activate = p##_queue_activate, .notify = p##_notify, .setup_irqs = setup_irqs,      \
+		.free_irqs = free_irqs, .mask_queue_irq = mask_queue_irq, .location = location, .name = n, \
+		.legacy = leg,                                                                             \
 	}
-static const struct virtio_ops modern_ops = OPS(m, "modern");
-static const struct virtio_ops legacy_ops = OPS(l, "legacy");
+static const struct virtio_ops modern_ops = OPS(m, "modern", false);
+static const struct virtio_ops legacy_ops = OPS(l, "legacy", true);
 
 /* Map one virtio structure from its capability; NULL if it lies outside its BAR. */
 static volatile uint8_t *map_cap(struct pci_dev *d, uint8_t off, uint32_t min_len, uint32_t *len)
@@ -515,7 +514,6 @@ int virtio_pci_probe(struct pci_dev *d)
 		goto nomem;
 	vp->pci = d;
 	vp->intx_vector = -1;
-	vd->pci = d;
 	vd->transport = vp;
 	vd->dma = &d->dma;
 	if (find_modern(vp)) {

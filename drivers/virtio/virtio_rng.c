@@ -1,6 +1,7 @@
 /* virtio_rng.c - virtio-rng (virtio 1.2 §5.4), the smallest complete driver: read this one first. */
 #include "drivers/virtio/virtio_rng.h"
 #include "drivers/virtio/virtio.h"
+#include "kernel/poll.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,7 @@ int virtio_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 		return r;
 	rng->busy = true;
 	vq_kick(vq);
-	if (!virtio_wait(vd, rng_done, rng, 5000000000ull))
+	if (!kwait(rng_done, rng, 5000000000ull)) /* the top level's wait: see virtio_rng.h */
 		return -ETIMEDOUT;
 	if (rng->failed)
 		return -EIO; /* the device was reset with the request in flight */

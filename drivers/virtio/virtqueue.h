@@ -1,6 +1,7 @@
 /* virtqueue.h - one API over split and packed virtqueues; no transport code below it. */
 #ifndef DRIVERS_VIRTIO_VIRTQUEUE_H
 #define DRIVERS_VIRTIO_VIRTQUEUE_H
+#include "drivers/inspect.h" /* struct vq_stats */
 #include "kernel/dma.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -9,12 +10,6 @@
 struct vq_sg {
 	dma_addr_t addr;
 	uint32_t len;
-};
-
-/* The counters of `stats` (INTERFACE.md). */
-struct vq_stats {
-	uint64_t added, used, kicks, kicks_suppressed, irqs, polls, empty_polls, errors;
-	uint32_t max_inflight;
 };
 
 struct virtqueue;

@@ -71,10 +71,11 @@ class RsDevices(gdb.Command):
     def invoke(self, arg, from_tty):
         for vd in devices():
             name = vd["name"].string()
-            pci = vd["pci"].dereference()
             prefix = name.rstrip("0123456789")
             st = "?"  # legacy: the status is behind an I/O port gdb cannot read
+            # the PCI transport's own state (drivers/virtio/virtio_pci.c)
             vp = vd["transport"].cast(gdb.lookup_type("struct vp").pointer())
+            pci = vp["pci"].dereference()
             if int(vp["common"]):
                 status = int(vp["common"]["device_status"])
                 st = "|".join(n for b, n in STATUS if status & b) or "0"

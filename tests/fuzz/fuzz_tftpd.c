@@ -1,6 +1,8 @@
 /* fuzz_tftpd.c - the TFTP server fed hostile packets on port 69 and on its transfer ports, over a RAM
- * disk, with time passing between them. ASan sees overflows between objects, not inside one: a
- * session overrunning its own packet buffer into its own chunks is caught by the MTU-9000 QEMU test. */
+ * disk that completes its requests later, in an order the input chooses, with timer ticks between.
+ * The server runs under the real main loop's rule (kernel/poll.c): waiting inside a completion aborts.
+ * ASan sees overflows between objects, not inside one: a session overrunning its own packet buffer
+ * into its own chunks is caught by the MTU-9000 QEMU test. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,78 +19,26 @@ static int kprintf(const char *fmt, ...)
 #define log_info(...) kprintf(__VA_ARGS__)
 #define log_warn(...) kprintf(__VA_ARGS__)
 #define log_err(...)  kprintf(__VA_ARGS__)
+#define panic(...)    (kprintf(__VA_ARGS__), abort())
 
 #include "apps/tftpd.c"
-
-/* -- a RAM disk behind the block API, completing at once ----------------------- */
-#define DISK_SECTORS 256
-static uint8_t disk[DISK_SECTORS * 512];
-static struct blk_info disk_info = {
-	.capacity = DISK_SECTORS, .block_size = 512, .flush = true, .queues = 1
-};
-static struct virtio_dev fake_vd;
-
-struct virtio_dev *blk_nth(int n) { return n == 0 ? &fake_vd : NULL; }
-int blk_get_info(struct virtio_dev *vd, struct blk_info *info)
-{
-	(void)vd;
-	*info = disk_info;
-	return 0;
-}
-static int do_io(struct blk_req *r)
-{
-	if (r->op == BLK_FLUSH)
-		return 0;
-	if (!r->count || r->sector > DISK_SECTORS || r->count > DISK_SECTORS - r->sector)
-		return -EINVAL;
-	if (r->op == BLK_READ)
-		memcpy(r->buf, disk + r->sector * 512, (size_t)r->count * 512);
-	else if (r->op == BLK_WRITE)
-		memcpy(disk + r->sector * 512, r->buf, (size_t)r->count * 512);
-	return 0;
-}
-int blk_submit(struct virtio_dev *vd, struct blk_req *r)
-{
-	(void)vd;
-	int e = do_io(r);
-	if (e == -EINVAL)
-		return e;
-	r->done(r, e);
-	return 0;
-}
-/* The pool's buffers are the heap's here: exact sizes, so ASan sees every byte past one. */
-void *blk_buf_alloc(struct virtio_dev *vd, size_t bytes)
-{
-	(void)vd;
-	return malloc(bytes);
-}
-void blk_buf_free(struct virtio_dev *vd, void *p, size_t bytes)
-{
-	(void)vd, (void)bytes;
-	free(p);
-}
-int blk_io(struct virtio_dev *vd, enum blk_op op, uint64_t sector, uint32_t count, void *buf)
-{
-	(void)vd;
-	struct blk_req r = { .op = op, .sector = sector, .count = count, .buf = buf };
-	return do_io(&r);
-}
+#include "block/blkdev.c"
+#include "kernel/poll.c"
+#include "tests/sim/sim_disk.c"
+#include "tests/sim/sim_dma.c"
 
 /* -- the rest of the kernel ----------------------------------------------------- */
 static uint64_t clock_ns;
 uint64_t now_ns(void) { return clock_ns; }
-void poll_kick(void) {}
-static poll_fn poller;
-void poll_register(poll_fn fn, void *arg, const char *name)
+const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 {
-	(void)arg, (void)name;
-	poller = fn;
+	(void)addr, (void)offset;
+	return NULL;
 }
-bool kwait(bool (*done)(void *), void *arg, uint64_t timeout_ns)
-{
-	(void)timeout_ns;
-	return done(arg); /* everything completes at once here */
-}
+void power_register_flush(int (*fn)(void *), void *arg) { (void)fn, (void)arg; }
+
+static struct sim_disk disk;
+#define DISK_SECTORS 256
 
 /* -- UDP: ports bound to callbacks, and what the server sends ------------------- */
 static struct netif nif = { .name = "net0", .mtu = 9000 }; /* jumbo: the largest blocks */
@@ -99,6 +49,9 @@ static struct {
 } ports[16];
 int udp_bind(uint16_t port, udp_recv_fn fn, void *arg)
 {
+	for (int i = 0; i < 16; i++)
+		if (ports[i].fn && ports[i].port == port)
+			abort(); /* the server binds a port twice */
 	for (int i = 0; i < 16; i++)
 		if (!ports[i].fn) {
 			ports[i].port = port, ports[i].fn = fn, ports[i].arg = arg;
@@ -122,65 +75,107 @@ int udp_send(struct netif *n, uint16_t sport, uint32_t dst, uint16_t dport, cons
 	return 0;
 }
 
-static void reset(void)
+/* A datagram arrives as virtio-net's poller would hand it over: as a completion. */
+static void deliver(int slot, uint16_t sport, const uint8_t *data, size_t len)
+{
+	uint8_t *pkt = malloc(len ? len : 1); /* its own allocation: ASan sees over-reads and later reads */
+	memcpy(pkt, data, len);
+	struct udp_rx rx = { .nif = &nif,
+			     .src = 0x0a000001,
+			     .dst = 0x0a000002,
+			     .sport = sport,
+			     .dport = ports[slot].port,
+			     .data = pkt,
+			     .len = len };
+	completion_enter();
+	ports[slot].fn(&rx, ports[slot].arg);
+	completion_leave();
+	memset(pkt, 0xdd, len); /* the frame's buffer goes back to the device */
+	free(pkt);
+}
+
+static bool all_free(void)
 {
 	for (int i = 0; i < MAX_SESSIONS; i++)
-		if (sessions[i].used) {
-			sessions[i].finishing = true;
-			end_session(&sessions[i]);
-		}
-	memset(ports, 0, sizeof ports);
+		if (sessions[i].state != S_FREE)
+			return false;
+	return true;
+}
+
+/* Let everything finish: the disk completes, the clock runs, the client is gone. */
+static void drain(void)
+{
+	for (int round = 0; round < 16 && !all_free(); round++) {
+		sim_disk_complete_all(&disk);
+		clock_ns += 300ull * 1000000000; /* past the largest timeout */
+		poll_run_once();
+	}
+	sim_disk_complete_all(&disk);
+	if (!all_free() || disk.npending)
+		abort(); /* a session that never ends, or a request nobody takes back */
+	for (int i = 0; i < 16; i++)
+		if (ports[i].fn && ports[i].port != TFTP_PORT)
+			abort(); /* a freed session kept its port */
+}
+
+static bool started;
+static void setup(void)
+{
+	if (started)
+		return;
+	started = true;
+	sim_dma_iommu = sim_dma_iommu_strict = true; /* no pool: buffers of exact size, for ASan */
+	sim_disk_init(&disk, "blk0", DISK_SECTORS);
+	blkdev_register(&disk.bd);
 	if (tftpd_start())
 		abort();
 }
 
 /* Input: a flags byte (bit 0: read-only disk; bits 1, 2: begin with a read
- * or a write request whose blksize is 8 * (1 + the next byte)), then packets of
- * [port choice][time step in 100 ms][length][bytes]. */
+ * or a write request whose blksize is 8 * (1 + the next byte)), then events,
+ * each a byte e and what it needs:
+ *   e % 4 == 0: a packet: [port choice][length][bytes]; bit 7 of the port choice: another source port
+ *   e % 4 == 1: complete pending request [k] (modulo how many), with an error if [k] & 0xe0 == 0xe0
+ *   e % 4 == 2: the clock moves e / 4 * 100 ms, and the pollers run
+ *   e % 4 == 3: every pending request completes */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	disk_info.ro = data[0] & 1;
-	reset();
+	setup();
+	disk.bd.info.ro = data[0] & 1;
 	if (data[0] & 6) { /* start with a well-formed request, so the fuzzer works on the transfer */
 		char req[64];
 		int n = snprintf(req + 2, sizeof req - 2, "disk%coctet%cblksize%c%u%ctsize%c0", 0, 0, 0,
 				 8 + (size > 1 ? data[1] : 0) * 8, 0, 0);
 		req[0] = 0, req[1] = data[0] & 2 ? OP_RRQ : OP_WRQ;
-		struct udp_rx rx = { .nif = &nif,
-				     .src = 0x0a000001,
-				     .dst = 0x0a000002,
-				     .sport = 3000,
-				     .dport = 69,
-				     .data = req,
-				     .len = (size_t)n + 3 };
-		ports[0].fn(&rx, ports[0].arg);
+		deliver(0, 3000, (const uint8_t *)req, (size_t)n + 3);
 	}
 	size_t i = 1;
-	while (i + 3 <= size) {
-		uint8_t which = data[i], step = data[i + 1], len = data[i + 2];
-		i += 3;
-		if (len > size - i)
-			len = (uint8_t)(size - i);
-		uint8_t *pkt = malloc(len ? len : 1); /* its own allocation: ASan sees over-reads */
-		memcpy(pkt, data + i, len);
-		i += len;
-		int slot = which % 16;
-		if (!ports[slot].fn)
-			slot = 0;
-		struct udp_rx rx = { .nif = &nif,
-				     .src = 0x0a000001,
-				     .dst = 0x0a000002,
-				     .sport = (uint16_t)(which & 0x80 ? 4000 : 3000),
-				     .dport = ports[slot].port,
-				     .data = pkt,
-				     .len = len };
-		if (ports[slot].fn)
-			ports[slot].fn(&rx, ports[slot].arg);
-		free(pkt);
-		clock_ns += (uint64_t)step * 100000000ull;
-		poller(NULL);
+	while (i < size) {
+		uint8_t e = data[i++];
+		if (e % 4 == 0 && i + 2 <= size) {
+			uint8_t which = data[i], len = data[i + 1];
+			i += 2;
+			if (len > size - i)
+				len = (uint8_t)(size - i);
+			int slot = which % 16;
+			if (!ports[slot].fn)
+				slot = 0;
+			if (ports[slot].fn)
+				deliver(slot, (uint16_t)(which & 0x80 ? 4000 : 3000), data + i, len);
+			i += len;
+		} else if (e % 4 == 1 && i < size) {
+			uint8_t k = data[i++];
+			if (disk.npending)
+				sim_disk_complete(&disk, k % disk.npending, (k & 0xe0) == 0xe0 ? -EIO : 0);
+		} else if (e % 4 == 2) {
+			clock_ns += (uint64_t)(e / 4) * 100000000ull;
+			poll_run_once();
+		} else if (e % 4 == 3) {
+			sim_disk_complete_all(&disk);
+		}
 	}
+	drain();
 	return 0;
 }

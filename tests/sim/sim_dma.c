@@ -1,4 +1,5 @@
 /* sim_dma.c - kernel/dma.c for host tests: handles that are not pointers, checked on every device access. */
+#include "kernel/dma_backend.h"
 #include "tests/sim/sim.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ struct sim_region {
 	dma_addr_t handle;
 	size_t len;
 	char *p;
+	bool lent; /* from dma_map, not dma_alloc */
 };
 static struct sim_region sim_regions[SIM_REGIONS];
 static int sim_nregions, sim_allocs;
@@ -26,14 +28,14 @@ bool sim_dma_iommu, sim_dma_iommu_strict; /* what dma_translated and dma_strict 
 bool dma_translated(const struct dma_dev *d) { return sim_dma_iommu; }
 bool dma_strict(void) { return sim_dma_iommu && sim_dma_iommu_strict; }
 
-static dma_addr_t sim_add_region(const void *p, size_t len)
+static dma_addr_t sim_add_region(const void *p, size_t len, bool lent)
 {
 	if (sim_nregions == SIM_REGIONS) {
 		fprintf(stderr, "sim_dma: too many regions\n");
 		abort();
 	}
 	dma_addr_t h = (dma_addr_t)(uintptr_t)p ^ SIM_DMA_XOR;
-	sim_regions[sim_nregions++] = (struct sim_region){ h, len, (char *)p };
+	sim_regions[sim_nregions++] = (struct sim_region){ h, len, (char *)p, lent };
 	return h;
 }
 
@@ -69,7 +71,7 @@ void *dma_alloc(struct dma_dev *d, size_t size, dma_addr_t *handle)
 	if (!p)
 		return NULL;
 	memset(p, 0, rounded);
-	*handle = sim_add_region(p, size);
+	*handle = sim_add_region(p, size, false);
 	sim_allocs++;
 	return p;
 }
@@ -91,11 +93,34 @@ dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir di
 {
 	if (!p || len == 0)
 		return DMA_MAPPING_ERROR;
-	return sim_add_region(p, len);
+	if (d && d->pool) { /* as kernel/dma.c: the pool is mapped already */
+		dma_addr_t h = dma_pool_handle(d, p, len);
+		if (h != DMA_MAPPING_ERROR)
+			return h;
+	}
+	return sim_add_region(p, len, true);
 }
 
 void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
 {
-	if (handle != DMA_MAPPING_ERROR)
-		sim_del_region(handle);
+	if (handle == DMA_MAPPING_ERROR || (d && d->pool && dma_pool_owns_handle(d, handle)))
+		return;
+	sim_del_region(handle);
 }
+
+void dma_sync_faults(struct dma_dev *d) { (void)d; }
+
+/* For kernel/dma_fault.c: a page of a region dma_map made. */
+static bool sim_lent(struct dma_dev *d, dma_addr_t page)
+{
+	for (int i = 0; i < sim_nregions; i++) {
+		const struct sim_region *r = &sim_regions[i];
+		if (r->lent && page + 4096 > r->handle && page < r->handle + r->len)
+			return true;
+	}
+	return false;
+}
+const struct dma_backend sim_backend = { "sim", NULL, NULL, sim_lent, NULL, NULL };
+
+/* The pool is kernel/dma_pool.c itself, over the allocations above. */
+#include "kernel/dma_pool.c"

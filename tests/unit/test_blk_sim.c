@@ -2,8 +2,10 @@
  * QEMU never offers (SIZE_MAX) and a small SEG_MAX. */
 #include "unit.h"
 
+#include "block/blkdev.c"
 #include "drivers/virtio/virtio_blk.c"
 #include "drivers/virtio/virtqueue.c"
+#include "kernel/dma_fault.c"
 #include "tests/sim/sim_dev.c"
 #include "tests/sim/sim_dma.c"
 #include <errno.h>
@@ -14,7 +16,7 @@
 static struct virtio_blk_config cfg;
 static struct sim_dev sim;
 static unsigned ring_flags;
-struct virtio_dev *virtio_devices;
+static struct dma_dev dma; /* the disk, to kernel/dma.c */
 
 uint64_t virtio_config_read(struct virtio_dev *vd, unsigned off, int width)
 {
@@ -37,9 +39,9 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max)
 	return 0;
 }
 
-bool virtio_wait(struct virtio_dev *vd, bool (*done)(void *), void *arg, uint64_t timeout_ns)
+bool kwait(bool (*done)(void *), void *arg, uint64_t timeout_ns)
 {
-	(void)vd, (void)done, (void)arg, (void)timeout_ns;
+	(void)done, (void)arg, (void)timeout_ns;
 	return false; /* the tests drive the device by hand */
 }
 
@@ -49,6 +51,8 @@ static struct virtio_dev *open_blk(uint64_t features, unsigned flags)
 {
 	static struct virtio_dev vd;
 	memset(&vd, 0, sizeof vd);
+	dma = (struct dma_dev){ .name = "blk0", .ops = &sim_backend };
+	vd.dma = &dma;
 	strcpy(vd.name, "blk0");
 	vd.drv = &virtio_blk_driver;
 	vd.features = features | BIT(VIRTIO_F_VERSION_1);
@@ -63,12 +67,19 @@ static struct virtio_dev *open_blk(uint64_t features, unsigned flags)
 	return &vd;
 }
 
+/* The block device the driver registered. */
+static struct blkdev *bd(struct virtio_dev *vd) { return &((struct vblk *)vd->priv)->bd; }
+
 static void close_blk(struct virtio_dev *vd)
 {
-	struct blk *b = vd->priv;
+	struct vblk *b = vd->priv;
 	queue_free(vd, &b->q[0]);
-	if (b->pool)
-		dma_free(vd->dma, b->pool, (size_t)POOL_PAGES * PAGE_SIZE, b->pool_h);
+	if (vd->dma->pool) {
+		dma_free(vd->dma, vd->dma->pool->base, POOL_BYTES, vd->dma->pool->handle);
+		free(vd->dma->pool);
+		vd->dma->pool = NULL;
+	}
+	devices = NULL, tail = &devices; /* the block layer forgets it */
 	free(b);
 	vq_destroy(vd->q[0].vq);
 	sim_detach(&sim);
@@ -139,7 +150,7 @@ static void test_size_max_and_seg_max_split_requests(void)
 		};
 		struct seen sv = { 0 };
 		last_status = 1;
-		CHECK_EQ(blk_submit(vd, &r), 0);
+		CHECK_EQ(blk_submit(bd(vd), &r), 0);
 		serve(vd, &sv);
 		CHECK_EQ(last_status, 0);
 		CHECK_EQ(sv.data_bytes, sizeof buf);
@@ -163,7 +174,7 @@ static void test_without_size_max_pages_are_the_segments(void)
 	static unsigned char buf[16384] __attribute__((aligned(4096)));
 	struct blk_req r = { .op = BLK_WRITE, .sector = 0, .count = 32, .buf = buf, .done = req_done };
 	struct seen sv = { 0 };
-	CHECK_EQ(blk_submit(vd, &r), 0);
+	CHECK_EQ(blk_submit(bd(vd), &r), 0);
 	serve(vd, &sv);
 	CHECK_EQ(last_status, 0);
 	CHECK_EQ(sv.chains, 1);
@@ -178,15 +189,15 @@ static void test_refused_before_the_ring(void)
 	struct virtio_dev *vd = open_blk(BIT(VIRTIO_BLK_F_BLK_SIZE) | BIT(VIRTIO_BLK_F_RO), 0);
 	static unsigned char buf[4096];
 	struct blk_req r = { .op = BLK_READ, .sector = 60, .count = 8, .buf = buf, .done = req_done };
-	CHECK_EQ(blk_submit(vd, &r), -EINVAL); /* past the end */
+	CHECK_EQ(blk_submit(bd(vd), &r), -EINVAL); /* past the end */
 	r.sector = 1;
 	r.count = 8;
-	CHECK_EQ(blk_submit(vd, &r), -EINVAL); /* not a whole 4 KiB block */
+	CHECK_EQ(blk_submit(bd(vd), &r), -EINVAL); /* not a whole 4 KiB block */
 	r.sector = 8;
 	r.op = BLK_WRITE;
-	CHECK_EQ(blk_submit(vd, &r), -EROFS);
+	CHECK_EQ(blk_submit(bd(vd), &r), -EROFS);
 	r.op = BLK_FLUSH;
-	CHECK_EQ(blk_submit(vd, &r), -EOPNOTSUPP);
+	CHECK_EQ(blk_submit(bd(vd), &r), -EOPNOTSUPP);
 	CHECK_EQ(sim_fetch(&sim), 0); /* nothing reached the ring */
 	close_blk(vd);
 }
@@ -208,14 +219,14 @@ static void test_pool_buffers_need_no_mapping(void)
 	cfg = (struct virtio_blk_config){ .capacity = 4096 };
 	struct virtio_dev *vd = open_blk(0, VQ_F_INDIRECT);
 	CHECK(vd != NULL);
-	unsigned char *pool = blk_buf_alloc(vd, 16384), *heap = aligned_alloc(4096, 16384);
-	CHECK(blk_buf_pooled(vd, pool) && !blk_buf_pooled(vd, heap));
+	unsigned char *pool = blk_buf_alloc(bd(vd), 16384), *heap = aligned_alloc(4096, 16384);
+	CHECK(blk_buf_pooled(bd(vd), pool) && !blk_buf_pooled(bd(vd), heap));
 	for (int k = 0; k < 2; k++) {
 		unsigned char *buf = k ? heap : pool;
 		memset(buf, 0, 16384);
 		struct blk_req r = { .op = BLK_READ, .sector = 8, .count = 32, .buf = buf, .done = req_done };
 		int regions = sim_nregions;
-		CHECK_EQ(blk_submit(vd, &r), 0);
+		CHECK_EQ(blk_submit(bd(vd), &r), 0);
 		CHECK_EQ(sim_nregions - regions, k ? 4 : 0); /* a page each, or nothing */
 		struct seen sv = { 0 };
 		serve(vd, &sv);
@@ -223,27 +234,27 @@ static void test_pool_buffers_need_no_mapping(void)
 		CHECK(buf[0] == 0xa5 && buf[16383] == 0xa5); /* the device reached it through the handles */
 		CHECK_EQ(sim_nregions, regions);
 	}
-	unsigned char *more = blk_buf_alloc(vd, 4096);
-	CHECK(blk_buf_pooled(vd, more) && more != pool);
-	blk_buf_free(vd, pool, 16384);
-	blk_buf_free(vd, more, 4096);
-	CHECK(blk_buf_alloc(vd, 4096) == pool); /* given back, reused */
-	blk_buf_free(vd, pool, 4096);
-	void *big = blk_buf_alloc(vd, (size_t)POOL_PAGES * 4096 + 1);
-	CHECK(big && !blk_buf_pooled(vd, big)); /* more than the pool: the heap */
-	blk_buf_free(vd, big, (size_t)POOL_PAGES * 4096 + 1);
+	unsigned char *more = blk_buf_alloc(bd(vd), 4096);
+	CHECK(blk_buf_pooled(bd(vd), more) && more != pool);
+	blk_buf_free(bd(vd), pool, 16384);
+	blk_buf_free(bd(vd), more, 4096);
+	CHECK(blk_buf_alloc(bd(vd), 4096) == pool); /* given back, reused */
+	blk_buf_free(bd(vd), pool, 4096);
+	void *big = blk_buf_alloc(bd(vd), POOL_BYTES + 1);
+	CHECK(big && !blk_buf_pooled(bd(vd), big)); /* more than the pool: the heap */
+	blk_buf_free(bd(vd), big, POOL_BYTES + 1);
 	sim_dma_iommu = sim_dma_iommu_strict = true;
-	void *strict = blk_buf_alloc(vd, 4096);
-	CHECK(strict && !blk_buf_pooled(vd, strict));
-	blk_buf_free(vd, strict, 4096);
+	void *strict = blk_buf_alloc(bd(vd), 4096);
+	CHECK(strict && !blk_buf_pooled(bd(vd), strict));
+	blk_buf_free(bd(vd), strict, 4096);
 	sim_dma_iommu = sim_dma_iommu_strict = false;
 	free(heap);
 	close_blk(vd);
 }
 
-/* An IOMMU fault on a page of a request's data fails that request, whatever
- * status the device gives, and every other one in flight; a fault elsewhere
- * matches nothing. */
+/* An IOMMU fault on a page of a request's data (kernel/dma_fault.c) fails
+ * every request in flight, whatever status the device gives; a fault on
+ * anything else (a header, a page never lent) asks for a reset instead. */
 static void status_of(struct blk_req *r, int status) { *(int *)r->arg = status; }
 
 static void test_dma_fault_fails_its_request(void)
@@ -251,35 +262,42 @@ static void test_dma_fault_fails_its_request(void)
 	cfg = (struct virtio_blk_config){ .capacity = 4096 };
 	struct virtio_dev *vd = open_blk(0, 0);
 	CHECK(vd != NULL);
-	unsigned char *buf = blk_buf_alloc(vd, 8192);
-	struct blk *b = vd->priv;
-	dma_addr_t page2 = b->pool_h + (dma_addr_t)(buf - b->pool) + 4096;
+	unsigned char *buf = aligned_alloc(4096, 8192); /* mapped per request */
+	struct vblk *b = vd->priv;
+	dma_addr_t page2 = ((dma_addr_t)(uintptr_t)buf ^ SIM_DMA_XOR) + 4096;
 	struct blk_req r = { .op = BLK_READ, .sector = 0, .count = 16, .buf = buf, .done = req_done };
-	CHECK_EQ(blk_submit(vd, &r), 0);
-	CHECK(!blk_dma_fault(vd, page2 + 4096, true));          /* the page after: not this request's */
-	CHECK(!blk_dma_fault(vd, b->q[0].shared_handle, true)); /* header and status: not data */
-	CHECK(blk_dma_fault(vd, page2, true));
+	CHECK_EQ(blk_submit(bd(vd), &r), 0);
+	dma_fault_record(vd->dma, page2 + 4096, true); /* the page after: nobody's */
+	CHECK(vd->dma->fault_reset);
+	vd->dma->fault_reset = false;
+	dma_fault_record(vd->dma, b->q[0].shared_handle, true); /* header and status: not data */
+	CHECK(vd->dma->fault_reset);
+	vd->dma->fault_reset = false;
+	CHECK_EQ(vd->dma->faults_matched, 0);
+	dma_fault_record(vd->dma, page2, true);
+	CHECK(!vd->dma->fault_reset);
+	CHECK_EQ(vd->dma->faults_matched, 1);
 	struct seen sv = { 0 };
 	serve(vd, &sv);
-	CHECK_EQ(last_status, -EIO);     /* the device said OK */
-	CHECK_EQ(blk_submit(vd, &r), 0); /* the next one is not marked */
+	CHECK_EQ(last_status, -EIO);         /* the device said OK */
+	CHECK_EQ(blk_submit(bd(vd), &r), 0); /* the next one is not marked */
 	serve(vd, &sv);
 	CHECK_EQ(last_status, 0);
 	/* two in flight, a fault on one: both fail, since the unit may have
 	 * compressed the other's fault into the one record it reported */
 	static int st[2];
-	struct blk_req r2 = { .op = BLK_READ, .sector = 64, .count = 8, .buf = buf + 8192 - 4096 };
+	struct blk_req r2 = { .op = BLK_READ, .sector = 64, .count = 8, .buf = buf + 4096 };
 	r.count = 8;
 	r.done = r2.done = status_of;
 	r.arg = &st[0], r2.arg = &st[1];
 	st[0] = st[1] = 1;
-	CHECK_EQ(blk_submit(vd, &r), 0);
-	CHECK_EQ(blk_submit(vd, &r2), 0);
-	CHECK(blk_dma_fault(vd, page2, true)); /* r2's page */
+	CHECK_EQ(blk_submit(bd(vd), &r), 0);
+	CHECK_EQ(blk_submit(bd(vd), &r2), 0);
+	dma_fault_record(vd->dma, page2, true); /* r2's page */
 	serve(vd, &sv);
 	CHECK_EQ(st[0], -EIO);
 	CHECK_EQ(st[1], -EIO);
-	blk_buf_free(vd, buf, 8192);
+	free(buf);
 	close_blk(vd);
 }
 

@@ -73,7 +73,7 @@ static void net_setup(int configured)
 	xmit_error = 0;
 }
 
-static struct eth_hdr *cap_eth(int i) { return (struct eth_hdr *)cap[i].data; }
+static __attribute__((unused)) struct eth_hdr *cap_eth(int i) { return (struct eth_hdr *)cap[i].data; }
 static struct ip_hdr *cap_ip(int i) { return (struct ip_hdr *)(cap[i].data + 14); }
 static uint8_t *cap_l4(int i) { return cap[i].data + 14 + (cap_ip(i)->vihl & 15) * 4; }
 
@@ -132,8 +132,8 @@ static size_t build_ip(uint8_t *f, uint32_t src, uint32_t dst, uint8_t proto, ui
 	return n + sizeof *h + len;
 }
 
-static size_t build_udp(uint8_t *f, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-			const void *data, size_t len)
+static __attribute__((unused)) size_t build_udp(uint8_t *f, uint32_t src, uint32_t dst, uint16_t sport,
+						uint16_t dport, const void *data, size_t len)
 {
 	static uint8_t d[FRAME_MAX];
 	struct udp_hdr *u = (struct udp_hdr *)d;
