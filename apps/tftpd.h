@@ -1,4 +1,4 @@
-/* tftpd.h - the TFTP server: `disk` is blk0, `disk1` blk1, ... (INTERFACE.md, Network services). */
+/* tftpd.h - the TFTP server: `disk` is blk0, `disk1` blk1, ... (docs/interface.md, Network services). */
 #ifndef APPS_TFTPD_H
 #define APPS_TFTPD_H
 #include <stdint.h>

@@ -11,7 +11,7 @@ struct vq_sg {
 	uint32_t len;
 };
 
-/* The counters of `stats` (INTERFACE.md). */
+/* The counters of `stats` (docs/interface.md). */
 struct vq_stats {
 	uint64_t added, used, kicks, kicks_suppressed, irqs, polls, empty_polls, errors;
 	uint32_t max_inflight;
