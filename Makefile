@@ -114,7 +114,6 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-reco
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -I. -Itests/unit -DHOST_TEST \
 	-MMD -MP
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
--include tests/unit/sources.mk
 # Tests #include the sources they test: rebuild when any of those changes.
 -include $(UNIT_TESTS:=.d)
 # libFuzzer targets: `make fuzz`, and the short run that test-unit includes.
@@ -123,7 +122,7 @@ include tests/fuzz/fuzz.mk
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(wildcard tests/sim/*.c tests/sim/*.h)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS_$*)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $<
 
 # The net tests include net/*.c (and the fake in test_net.h): rebuild them when those change.
 $(filter $(BUILD)/unit/test_net%,$(UNIT_TESTS)): $(wildcard net/*.c net/*.h) tests/unit/test_net.h
@@ -141,9 +140,8 @@ bench: all
 	$(Q)REPS=$(REPS) QUICK=$(QUICK) scripts/bench/run.sh
 
 # libFuzzer on the net stack's input: a short run from seeds, or longer with FUZZ_SECS=N.
+# (FUZZ_CFLAGS comes from tests/fuzz/fuzz.mk.)
 FUZZ_SECS ?= 20
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Werror -Wno-unused-parameter -I. -DHOST_TEST
 $(BUILD)/fuzz/net_input_fuzz: tests/fuzz/net_input_fuzz.c $(wildcard net/*.c net/*.h)
 	$(call say,FUZZCC,$@)
 	$(Q)mkdir -p $(dir $@)

@@ -66,7 +66,7 @@ int cmd_mode(int argc, char **argv)
 	return 0;
 }
 
-/* `stats [DEV] [-v]`: the counters of INTERFACE.md; -v adds them per request,
+/* `stats [DEV] [-v]`: the counters of docs/interface.md; -v adds them per request,
  * which is what the modes and EVENT_IDX change. */
 int cmd_stats(int argc, char **argv)
 {

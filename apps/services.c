@@ -8,7 +8,7 @@
 #include "net/echo.h"
 #include "net/netif.h"
 
-#define DHCP_WAIT_NS (3ull * 1000000000) /* INTERFACE.md: the ready line comes after 3 s at most */
+#define DHCP_WAIT_NS (3ull * 1000000000) /* docs/interface.md: the ready line comes after 3 s at most */
 
 static bool has_address(void *arg) { return ((struct netif *)arg)->ip != 0; }
 

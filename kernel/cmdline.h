@@ -1,4 +1,4 @@
-/* cmdline.h - the kernel command line (INTERFACE.md, "Command line keys"). */
+/* cmdline.h - the kernel command line (docs/interface.md, "Command line keys"). */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 #include <stdint.h>

@@ -103,7 +103,7 @@ uint64_t netif_drops(const struct netif *nif)
 	return n;
 }
 
-/* INTERFACE.md `net`: DEV mac=M link=up|down ip=A.B.C.D/N gw=A.B.C.D mtu=N rx=N tx=N drops=N */
+/* docs/interface.md `net`: DEV mac=M link=up|down ip=A.B.C.D/N gw=A.B.C.D mtu=N rx=N tx=N drops=N */
 int netif_format(const struct netif *nif, char *buf, size_t size)
 {
 	const uint8_t *m = nif->mac;

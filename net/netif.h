@@ -117,7 +117,7 @@ struct netif *netif_find(const char *name);
 void netif_set_addr(struct netif *nif, uint32_t ip, int prefix, uint32_t gw);
 int netif_prefix(const struct netif *nif);
 uint64_t netif_drops(const struct netif *nif); /* every reason added up */
-/* One line for the shell's `net` (INTERFACE.md), and the drops by reason; snprintf's count. */
+/* One line for the shell's `net` (docs/interface.md), and the drops by reason; snprintf's count. */
 int netif_format(const struct netif *nif, char *buf, size_t size);
 int netif_format_drops(const struct netif *nif, char *buf, size_t size);
 

@@ -47,7 +47,8 @@ while [ $# -gt 0 ]; do
 done
 
 # Hardware virtualisation is what makes KVM fast; without vmx/svm it is far
-# slower than TCG (../shared/MACHINE.md).
+# slower than TCG (on a machine with a software /dev/kvm, a loop of 10 million
+# memory increments took 33 s under KVM and 0.14 s under TCG).
 have_kvm() {
 	grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
 		exec 3<>/dev/kvm 2>/dev/null

@@ -263,28 +263,28 @@ static const struct {
 	{ 0x8086, 0x20, "intel-iommu" },
 };
 
-/* virtio device ids (virtio 1.2 §5): transitional 0x1000 + n, modern 0x1040 + id. */
-static const char *virtio_name(uint16_t device)
+/* Virtio device ids (virtio 1.2 §5), by id. */
+static const char *const virtio_names[] = {
+	[1] = "virtio-net",     [2] = "virtio-blk",    [3] = "virtio-console", [4] = "virtio-rng",
+	[5] = "virtio-balloon", [8] = "virtio-scsi",   [9] = "virtio-9p",      [16] = "virtio-gpu",
+	[18] = "virtio-input",  [19] = "virtio-vsock", [20] = "virtio-crypto", [23] = "virtio-iommu",
+	[24] = "virtio-mem",    [26] = "virtio-fs",    [27] = "virtio-pmem",
+};
+
+/* A virtio function's name from its device id (virtio 1.2 §4.1.2): 0x1040 +
+ * id for a modern device; a transitional one (0x1000-0x103f) carries the id
+ * in its subsystem device id, as virtio_pci_probe reads it. NULL: not virtio. */
+static const char *virtio_name(const struct pci_dev *d)
 {
-	static const char *const transitional[] = { "virtio-net",
-						    "virtio-blk",
-						    "virtio-balloon",
-						    "virtio-console",
-						    "virtio-scsi",
-						    "virtio-rng",
-						    NULL,
-						    NULL,
-						    NULL,
-						    "virtio-9p" };
-	static const char *const modern[] = {
-		NULL,         "virtio-net",     "virtio-blk", NULL,          "virtio-console",
-		"virtio-rng", "virtio-balloon", NULL,         "virtio-scsi", "virtio-9p"
-	};
-	if (device >= 0x1000 && device < 0x100a && transitional[device - 0x1000])
-		return transitional[device - 0x1000];
-	if (device >= 0x1040 && device < 0x104a && modern[device - 0x1040])
-		return modern[device - 0x1040];
-	return device >= 0x1040 && device <= 0x107f ? "virtio" : NULL;
+	unsigned id;
+	if (d->device >= 0x1040 && d->device <= 0x107f)
+		id = d->device - 0x1040u;
+	else if (d->device >= 0x1000 && d->device <= 0x103f)
+		id = d->subsys_id;
+	else
+		return NULL;
+	return id < sizeof virtio_names / sizeof virtio_names[0] && virtio_names[id] ? virtio_names[id]
+										     : "virtio";
 }
 
 const char *pci_dev_name(const struct pci_dev *d)
@@ -294,7 +294,7 @@ const char *pci_dev_name(const struct pci_dev *d)
 					       "system",       "input",   "docking", "processor",
 					       "serial-bus" };
 	if (d->vendor == 0x1af4) {
-		const char *n = virtio_name(d->device);
+		const char *n = virtio_name(d);
 		if (n)
 			return n;
 	}

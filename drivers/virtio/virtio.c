@@ -80,7 +80,7 @@ static void set_status(struct virtio_dev *vd, uint8_t bit, const char *step)
 	log_info("virtio %s: %s\n", vd->name, step);
 }
 
-/* The three modes (DESIGN.md): which interrupts are on, and whether the CPU may sleep. */
+/* The three modes (docs/design.md): which interrupts are on, and whether the CPU may sleep. */
 static void apply_mode(struct virtio_dev *vd, unsigned q, enum io_mode mode)
 {
 	struct virtio_queue *vq = &vd->q[q];

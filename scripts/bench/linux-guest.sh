@@ -100,7 +100,8 @@ for a in sh mount umount mkdir ln cat echo sleep insmod ip ifconfig route powero
 	ln -sf busybox "$root/bin/$a"
 done
 
-# The virtio modules, in the order they depend on each other (MACHINE.md).
+# The virtio modules, each after those it needs: init insmods them in this
+# order, and insmod, unlike modprobe, loads no dependencies.
 mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net"
 for m in $mods; do
 	f=$(find "$unpack/lib/modules/$kver" -name "$m.ko*" | head -1)

@@ -238,8 +238,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "udpecho: %s: not an IPv4 address\n", argv[2]);
 		return 2;
 	}
-	size_t size =
-		(size_t)num(argv[4], 1, MAX_PAYLOAD); /* 1 at least: see MACHINE.md on empty datagrams */
+	/* 1 at least: an empty datagram makes QEMU 7.2's dgram netdev stop receiving */
+	size_t size = (size_t)num(argv[4], 1, MAX_PAYLOAD);
 	double secs = (double)num(argv[5], 1, 3600);
 	int window = argc == 7 ? (int)num(argv[6], 1, 4096) : 32;
 	tx = malloc(MAX_PAYLOAD);

@@ -31,7 +31,7 @@ class Wire:
 
     def send(self, frame):
         data = raw(frame) if not isinstance(frame, bytes) else frame
-        assert data, "never send QEMU an empty datagram (MACHINE.md)"
+        assert data, "never send QEMU an empty datagram: QEMU 7.2's dgram netdev stops receiving after one"
         self.sock.sendto(data, ("127.0.0.1", self.qemu_port))
 
     def recv_until(self, pred, timeout=10):

@@ -1,5 +1,6 @@
 """test_gdb.py - gdb against QEMU's gdbstub: a breakpoint in the kernel, bt, variables."""
 import os
+import re
 import socket
 import subprocess
 
@@ -14,7 +15,8 @@ def free_port():
 
 def test_gdb_breakpoint_backtrace_and_variables(boot):
     port = free_port()
-    g = boot(append="mode=poll trace=off", gdb_port=port, wait_ready=False)
+    # both keys away from their defaults (hybrid, off), so a value left alone shows
+    g = boot(append="mode=poll trace=on", gdb_port=port, wait_ready=False)
     gdb = [
         "gdb", "-q", "-batch", "-nx",
         "-x", os.path.join(ROOT, "scripts", "gdb", "init.gdb"),
@@ -24,6 +26,8 @@ def test_gdb_breakpoint_backtrace_and_variables(boot):
         "-ex", "continue",
         "-ex", "bt",
         "-ex", "print line",
+        "-ex", "print kconfig.mode",
+        "-ex", "print kconfig.trace",
         "-ex", "finish",
         "-ex", "print kconfig.mode",
         "-ex", "print kconfig.trace",
@@ -34,9 +38,13 @@ def test_gdb_breakpoint_backtrace_and_variables(boot):
     out = r.stdout + r.stderr
     assert "#0  cmdline_parse" in out, out
     assert "kmain" in out, out
-    assert '"mode=poll trace=off"' in out, out
-    assert "= IO_MODE_POLL" in out, out
-    assert "= 0" in out, out
+    # each value by its number in gdb's value history: $1 is line, then kconfig
+    # before the parse ($2, $3) and after it ($4, $5)
+    assert re.search(r'^\$1 = 0x[0-9a-f]+(?: <[^>]*>)? "mode=poll trace=on"$', out, re.M), out
+    assert re.search(r"^\$2 = IO_MODE_HYBRID$", out, re.M), out
+    assert re.search(r"^\$3 = 0$", out, re.M), out
+    assert re.search(r"^\$4 = IO_MODE_POLL$", out, re.M), out
+    assert re.search(r"^\$5 = 1$", out, re.M), out
     # detached, the guest runs on to the prompt
     g.wait_ready()
     assert g.cmd("version").startswith("ringside ")

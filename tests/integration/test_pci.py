@@ -46,19 +46,28 @@ def qemu_functions(qmp):
 
 
 def guest_functions(text):
-    out = {}
+    """Every function lspci -v lists, keyed by (bus, dev, fn); and the name it gives each."""
+    out, names = {}, {}
     cur = None
     for line in text.splitlines():
-        m = re.match(r"([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]) ([0-9a-f]{4}):([0-9a-f]{4}) class ([0-9a-f]{6}) \S+$",
+        m = re.match(r"([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]) ([0-9a-f]{4}):([0-9a-f]{4}) class ([0-9a-f]{6}) (\S+)$",
                      line)
         if m:
             cur = dict(vendor=int(m[4], 16), device=int(m[5], 16), cls=int(m[6], 16) >> 8, bars=set())
-            out[(int(m[1], 16), int(m[2], 16), int(m[3], 16))] = cur
+            bdf = (int(m[1], 16), int(m[2], 16), int(m[3], 16))
+            out[bdf], names[bdf] = cur, m[7]
             continue
         m = re.match(r"\s+BAR(\d) (io|mem32|mem64)( prefetch)? addr=0x([0-9a-f]+) size=0x([0-9a-f]+)$", line)
         if m:
             cur["bars"].add((int(m[1]), m[2], bool(m[3]), int(m[4], 16), int(m[5], 16)))
-    return out
+    return out, names
+
+
+def virtio_expected(kw):
+    """The virtio functions a config asks QEMU for, by the name lspci should give them."""
+    names = ["virtio-blk"] * len(kw.get("disks", [])) + (["virtio-net"] if kw.get("net") else [])
+    names += [re.match(r"(virtio-\w+)-pci", a)[1] for a in kw.get("extra", []) if a.startswith("virtio-")]
+    return sorted(names)
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
@@ -68,11 +77,15 @@ def test_lspci_matches_qemu(boot, tmp_path, config):
     disk.write_bytes(bytes(1 << 20))
     kw["disks"] = [d.format(disk=disk) for d in kw.get("disks", [])]
     g = boot(qmp=True, **kw)
-    guest = guest_functions(g.cmd("lspci -v"))
+    guest, names = guest_functions(g.cmd("lspci -v"))
     qemu = qemu_functions(g.qmp)
     assert sorted(guest) == sorted(qemu)
     for bdf, q in qemu.items():
         assert guest[bdf] == q, bdf
+    # named for the device QEMU put there: transitional (1af4:1005) on a plain PCI
+    # bus, modern (1af4:1044) behind a PCIe root port
+    virtio = sorted(n for bdf, n in names.items() if guest[bdf]["vendor"] == 0x1af4)
+    assert virtio == virtio_expected(kw), names
 
 
 def test_lspci_plain_format(boot):

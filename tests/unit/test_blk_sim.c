@@ -85,13 +85,17 @@ static void close_blk(struct virtio_dev *vd)
 	sim_detach(&sim);
 }
 
-/* -- the device side: take each chain, check it, fill it, say OK --------------- */
+/* -- the device side: take each chain, check it, fill it, give its status ------ */
+
+#define ST_UNWRITTEN 0x100 /* a status byte the device leaves as it found it */
 
 struct seen {
 	unsigned chains, max_data_segs;
 	uint32_t max_seg_len, data_bytes;
 	uint64_t sectors[64];
 	bool bad_order;
+	/* the status the device gives chain k: a byte (0, OK, unless set) or ST_UNWRITTEN */
+	unsigned status[64];
 };
 
 static void serve(struct virtio_dev *vd, struct seen *sv)
@@ -114,10 +118,11 @@ static void serve(struct virtio_dev *vd, struct seen *sv)
 			}
 			if (data > sv->max_data_segs)
 				sv->max_data_segs = data;
+			unsigned answer = sv->chains < 64 ? sv->status[sv->chains] : VIRTIO_BLK_S_OK;
 			sv->chains++;
-			unsigned char *status = c->seg[c->nseg - 1].p;
-			sim_use(&sim, 0, c->in_len);
-			*status = VIRTIO_BLK_S_OK; /* after sim_use, which fills what is writable */
+			unsigned char *status = c->seg[c->nseg - 1].p, before = *status;
+			sim_use(&sim, 0, c->in_len); /* fills all that is writable, and says so */
+			*status = answer == ST_UNWRITTEN ? before : (unsigned char)answer;
 		}
 		blk_poll(vd, 0, 64);
 	}
@@ -301,6 +306,82 @@ static void test_dma_fault_fails_its_request(void)
 	close_blk(vd);
 }
 
+/* Every status a device may give, and one it never writes, for each kind of
+ * request: what the request's completion gets (§5.2.6). Only OK is success;
+ * a status the spec does not define, or the byte the driver left there, is
+ * an error, and said so. Each case follows a request that succeeded in the
+ * same slot, so a status byte left from it would read OK. */
+static void test_status_reaches_the_caller(void)
+{
+	static const struct {
+		unsigned status;
+		int err;
+	} cases[] = { { VIRTIO_BLK_S_OK, 0 },
+		      { VIRTIO_BLK_S_IOERR, -EIO },
+		      { VIRTIO_BLK_S_UNSUPP, -EOPNOTSUPP },
+		      { 3, -EIO },
+		      { 0x80, -EIO },
+		      { ST_UNWRITTEN, -EIO } };
+	cfg = (struct virtio_blk_config){ .capacity = 4096 };
+	struct virtio_dev *vd = open_blk(
+		BIT(VIRTIO_BLK_F_FLUSH) | BIT(VIRTIO_BLK_F_DISCARD) | BIT(VIRTIO_BLK_F_WRITE_ZEROES), 0);
+	CHECK(vd != NULL);
+	static unsigned char buf[4096];
+	static int st;
+	for (unsigned op = BLK_READ; op <= BLK_GET_ID; op++) {
+		for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			struct blk_req r = {
+				.op = BLK_READ, .count = 8, .buf = buf, .done = status_of, .arg = &st
+			};
+			struct seen sv = { 0 };
+			st = 1;
+			CHECK_EQ(blk_submit(bd(vd), &r), 0); /* OK, in the slot the next one takes */
+			serve(vd, &sv);
+			CHECK_EQ(st, 0);
+			r = (struct blk_req){
+				.op = op, .sector = 8, .count = 8, .buf = buf, .done = status_of, .arg = &st
+			};
+			sv = (struct seen){ .status = { cases[i].status } };
+			st = 1;
+			int logs = unit_log_lines;
+			CHECK_EQ(blk_submit(bd(vd), &r), 0);
+			serve(vd, &sv);
+			CHECK_EQ(sv.chains, 1);
+			if (st != cases[i].err) {
+				printf("  op %u, status 0x%x: %d, not %d\n", op, cases[i].status, st,
+				       cases[i].err);
+				CHECK(0);
+			}
+			CHECK_EQ(unit_log_lines - logs, cases[i].err == -EIO && cases[i].status > 2);
+		}
+	}
+	CHECK(!sim.err[0]);
+	close_blk(vd);
+}
+
+/* A request in pieces fails if any piece does, whichever it is. */
+static void test_one_failed_piece_fails_the_request(void)
+{
+	for (unsigned k = 0; k < 4; k++) {
+		cfg = (struct virtio_blk_config){ .capacity = 4096, .size_max = 4096, .seg_max = 1 };
+		struct virtio_dev *vd = open_blk(BIT(VIRTIO_BLK_F_SIZE_MAX) | BIT(VIRTIO_BLK_F_SEG_MAX), 0);
+		CHECK(vd != NULL);
+		static unsigned char buf[16384] __attribute__((aligned(4096)));
+		static int st;
+		struct blk_req r = {
+			.op = BLK_WRITE, .count = 32, .buf = buf, .done = status_of, .arg = &st
+		};
+		struct seen sv = { 0 };
+		sv.status[k] = VIRTIO_BLK_S_IOERR;
+		st = 1;
+		CHECK_EQ(blk_submit(bd(vd), &r), 0);
+		serve(vd, &sv);
+		CHECK_EQ(sv.chains, 4); /* a page each */
+		CHECK_EQ(st, -EIO);
+		close_blk(vd);
+	}
+}
+
 int main(void)
 {
 	RUN(test_size_max_and_seg_max_split_requests);
@@ -309,5 +390,7 @@ int main(void)
 	RUN(test_bad_config_refused);
 	RUN(test_pool_buffers_need_no_mapping);
 	RUN(test_dma_fault_fails_its_request);
+	RUN(test_status_reaches_the_caller);
+	RUN(test_one_failed_piece_fails_the_request);
 	UNIT_DONE();
 }

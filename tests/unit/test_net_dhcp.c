@@ -40,9 +40,10 @@ static const struct dhcp_msg *last_dhcp(int *count)
 	return m;
 }
 
-/* A reply from the server: type, for xid, offering yiaddr, with a lease (0: no option). */
-static size_t server_reply(uint8_t *f, uint8_t type, uint32_t xid, uint32_t yiaddr, uint32_t lease,
-			   uint32_t dst)
+/* A reply from the server: type, for xid, offering yiaddr, with a lease, T1 and T2
+ * (options 51, 58, 59; each left out when 0). */
+static size_t server_reply_times(uint8_t *f, uint8_t type, uint32_t xid, uint32_t yiaddr, uint32_t lease,
+				 uint32_t t1, uint32_t t2, uint32_t dst)
 {
 	uint8_t d[300] = { 0 };
 	struct dhcp_msg *m = (struct dhcp_msg *)d;
@@ -60,8 +61,19 @@ static size_t server_reply(uint8_t *f, uint8_t type, uint32_t xid, uint32_t yiad
 	*o++ = OPT_ROUTER, *o++ = 4, put_be32(o, peer_ip), o += 4;
 	if (lease)
 		*o++ = OPT_LEASE, *o++ = 4, put_be32(o, lease), o += 4;
+	if (t1)
+		*o++ = OPT_T1, *o++ = 4, put_be32(o, t1), o += 4;
+	if (t2)
+		*o++ = OPT_T2, *o++ = 4, put_be32(o, t2), o += 4;
 	*o++ = OPT_END;
 	return build_udp(f, server_ip, dst, 67, 68, d, sizeof d);
+}
+
+/* A reply without T1 and T2, as QEMU's user-mode server sends. */
+static size_t server_reply(uint8_t *f, uint8_t type, uint32_t xid, uint32_t yiaddr, uint32_t lease,
+			   uint32_t dst)
+{
+	return server_reply_times(f, type, xid, yiaddr, lease, 0, 0, dst);
 }
 
 static uint32_t discover(void)
@@ -74,17 +86,19 @@ static uint32_t discover(void)
 	return m ? be32(m->xid) : 0;
 }
 
-/* DISCOVER, OFFER, REQUEST, ACK: bound. */
-static void bind_lease(uint32_t lease)
+/* DISCOVER, OFFER, REQUEST, ACK (with T1 and T2 unless 0): bound. */
+static void bind_lease_times(uint32_t lease, uint32_t t1, uint32_t t2)
 {
 	uint32_t xid = discover();
 	uint8_t f[400];
-	net_input(&nif, f, server_reply(f, DHCPOFFER, xid, our_ip, lease, IP_BROADCAST));
-	net_input(&nif, f, server_reply(f, DHCPACK, xid, our_ip, lease, our_ip));
+	net_input(&nif, f, server_reply_times(f, DHCPOFFER, xid, our_ip, lease, t1, t2, IP_BROADCAST));
+	net_input(&nif, f, server_reply_times(f, DHCPACK, xid, our_ip, lease, t1, t2, our_ip));
 	CHECK_EQ(nif.dhcp.state, DHCP_BOUND);
 	learn_peer(server_ip);
 	ncap = 0;
 }
+
+static void bind_lease(uint32_t lease) { bind_lease_times(lease, 0, 0); }
 
 static void test_dhcp_exchange_and_renew(void)
 {
@@ -221,6 +235,89 @@ static void test_dhcp_rebind_and_expiry(void)
 	CHECK(opt(m, OPT_TYPE) && *opt(m, OPT_TYPE) == DHCPDISCOVER);
 }
 
+/* The DHCP messages sent while the clock ticks once a second up to until,
+ * the server answering ARP throughout: when (seconds after t0), and to whom. */
+struct sent {
+	int n;
+	unsigned at[16];
+	uint32_t dst[16], xid;
+};
+
+static struct sent sends_until(uint64_t t0, uint64_t until)
+{
+	struct sent s = { 0 };
+	while (fake_now < until) {
+		learn_peer(server_ip);
+		ncap = 0;
+		net_tick(fake_now += SEC_NS);
+		for (int i = 0; i < ncap; i++) {
+			const struct dhcp_msg *m = cap_dhcp(i);
+			if (!m || s.n == 16)
+				continue;
+			s.at[s.n] = (unsigned)((fake_now - t0) / SEC_NS);
+			s.dst[s.n++] = be32(cap_ip(i)->dst);
+			s.xid = be32(m->xid);
+		}
+	}
+	return s;
+}
+
+/* RFC 2131 §4.4.5, RFC 2132 §9.11-9.12: a server's T1 and T2 (options 58 and
+ * 59) replace the defaults of 0.5 and 0.875 of the lease, in the ACK that
+ * binds and in one that extends the lease. RENEWING asks the server that gave
+ * the lease and asks again after half the time left to T2, 60 s at least;
+ * REBINDING asks any server. */
+static void test_dhcp_server_renewal_times(void)
+{
+	bind_lease_times(1000, 300, 600); /* the defaults would be 500 and 875 */
+	uint64_t bound = fake_now;
+	struct sent s = sends_until(bound, bound + 599 * SEC_NS);
+	static const unsigned renew[] = { 300, 450, 525, 585 };
+	CHECK_EQ(s.n, 4);
+	for (int i = 0; i < 4 && i < s.n; i++) {
+		CHECK_EQ(s.at[i], renew[i]);
+		CHECK_EQ(s.dst[i], server_ip);
+	}
+	CHECK_EQ(nif.dhcp.state, DHCP_RENEWING);
+	s = sends_until(bound, bound + 600 * SEC_NS);
+	CHECK_EQ(s.n, 1);
+	CHECK_EQ(s.at[0], 600);
+	CHECK_EQ(s.dst[0], IP_BROADCAST);
+	CHECK_EQ(nif.dhcp.state, DHCP_REBINDING);
+
+	uint8_t f[400]; /* extended: 100 s and 200 s from now */
+	net_input(&nif, f, server_reply_times(f, DHCPACK, s.xid, our_ip, 1000, 100, 200, IP_BROADCAST));
+	CHECK_EQ(nif.dhcp.state, DHCP_BOUND);
+	uint64_t extended = fake_now;
+	s = sends_until(extended, extended + 200 * SEC_NS);
+	static const unsigned again[] = { 100, 160, 200 }; /* 50 s left to T2: 60 */
+	CHECK_EQ(s.n, 3);
+	for (int i = 0; i < 3 && i < s.n; i++)
+		CHECK_EQ(s.at[i], again[i]);
+	CHECK_EQ(s.dst[2], IP_BROADCAST);
+	CHECK_EQ(nif.dhcp.state, DHCP_REBINDING);
+}
+
+/* T1 after T2, or T2 past the lease: inconsistent, so the defaults (RFC 2131
+ * §4.4.5), 500 s and 875 s of 1000. And the client asks for both options. */
+static void test_dhcp_inconsistent_renewal_times(void)
+{
+	static const uint32_t times[][2] = { { 900, 800 }, { 300, 1200 } };
+	for (int i = 0; i < 2; i++) {
+		bind_lease_times(1000, times[i][0], times[i][1]);
+		uint64_t bound = fake_now;
+		struct sent s = sends_until(bound, bound + 874 * SEC_NS);
+		CHECK(s.n > 0 && s.at[0] == 500);
+		CHECK_EQ(nif.dhcp.state, DHCP_RENEWING);
+		sends_until(bound, bound + 875 * SEC_NS);
+		CHECK_EQ(nif.dhcp.state, DHCP_REBINDING);
+	}
+	int n;
+	discover();
+	const uint8_t *params = opt(last_dhcp(&n), OPT_PARAMS);
+	CHECK(params && memchr(params, OPT_T1, params[-1]) && memchr(params, OPT_T2, params[-1]));
+}
+
 static void test_dhcp_rejects(void)
 {
 	uint32_t xid = discover();
@@ -262,6 +359,8 @@ int main(void)
 	RUN(test_dhcp_retries_with_backoff);
 	RUN(test_dhcp_request_unanswered);
 	RUN(test_dhcp_rebind_and_expiry);
+	RUN(test_dhcp_server_renewal_times);
+	RUN(test_dhcp_inconsistent_renewal_times);
 	RUN(test_dhcp_rejects);
 	net_setup(0);
 	netif_remove(&nif);

@@ -171,6 +171,39 @@ static void test_enumerate_finds_the_function(void)
 	CHECK(pci_devices && !strcmp(pci_dev_name(pci_devices), "virtio-net"));
 }
 
+/* Virtio names by PCI device id: modern ones are 0x1040 + the virtio 1.2 §5
+ * id, transitional ones carry that id in their subsystem id (§4.1.2). */
+static void test_virtio_names(void)
+{
+	static const struct {
+		uint16_t device, subsys;
+		const char *name;
+	} cases[] = {
+		{ 0x1041, 0, "virtio-net" },     { 0x1042, 0, "virtio-blk" },
+		{ 0x1043, 0, "virtio-console" }, { 0x1044, 0, "virtio-rng" },
+		{ 0x1045, 0, "virtio-balloon" }, { 0x1048, 0, "virtio-scsi" },
+		{ 0x1049, 0, "virtio-9p" },      { 0x1057, 0, "virtio-iommu" },
+		{ 0x1040, 0, "virtio" },         { 0x107f, 0, "virtio" },
+		{ 0x1000, 1, "virtio-net" },     { 0x1001, 2, "virtio-blk" },
+		{ 0x1002, 5, "virtio-balloon" }, { 0x1003, 3, "virtio-console" },
+		{ 0x1004, 8, "virtio-scsi" },    { 0x1005, 4, "virtio-rng" },
+		{ 0x1009, 9, "virtio-9p" },      { 0x1110, 0, "memory" },
+		{ 0x0fff, 0, "memory" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct pci_dev d = { .vendor = 0x1af4,
+				     .device = cases[i].device,
+				     .subsys_id = cases[i].subsys };
+		d.class = 5; /* the class name, when it is not a virtio device */
+		const char *n = pci_dev_name(&d);
+		if (strcmp(n, cases[i].name)) {
+			printf("  1af4:%04x subsystem %u: %s, not %s\n", cases[i].device, cases[i].subsys, n,
+			       cases[i].name);
+			CHECK(0);
+		}
+	}
+}
+
 const struct pci_driver pci_drivers[] = { { "none", 0, 0, 0, 0, NULL } };
 const int pci_ndrivers = 0;
 
@@ -181,5 +214,6 @@ int main(void)
 	RUN(test_cap_walk);
 	RUN(test_cap_loop_and_bad_pointer_end_the_walk);
 	RUN(test_enumerate_finds_the_function);
+	RUN(test_virtio_names);
 	UNIT_DONE();
 }

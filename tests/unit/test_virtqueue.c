@@ -5,6 +5,7 @@
 #include "tests/sim/sim_dev.c"
 #include "tests/sim/sim_dma.c"
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #define SEG_SPACE 64 /* bytes of the buffer each segment may use */
@@ -465,22 +466,150 @@ static void test_out_of_memory(void)
 	sim_dma_fail_after = -1;
 }
 
+/* stdout into memory, for checking what vq_dump and the trace print. */
+static FILE *real_stdout;
+static char *captured;
+static size_t captured_len;
+
+static void capture_begin(void)
+{
+	fflush(stdout);
+	real_stdout = stdout;
+	stdout = open_memstream(&captured, &captured_len);
+}
+
+static const char *capture_end(void)
+{
+	fclose(stdout);
+	stdout = real_stdout;
+	return captured;
+}
+
+/* text has a line that is exactly the formatted one. */
+__attribute__((format(printf, 2, 3))) static bool has_line(const char *text, const char *fmt, ...)
+{
+	char want[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof want, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(want);
+	for (const char *p = text; (p = strstr(p, want)) != NULL; p++)
+		if ((p == text || p[-1] == '\n') && (p[n] == '\n' || !p[n]))
+			return true;
+	printf("  no line \"%s\" in:\n%s", want, text);
+	return false;
+}
+
+static unsigned count_lines(const char *text, const char *prefix)
+{
+	unsigned n = 0;
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+/*
+ * The dump against ring state known from what was posted: a chain of one
+ * readable and two writable segments (slices 0-2: lengths 1, 9, 17; 26
+ * writable bytes), and a chain of one writable segment (slice 3, 4 bytes).
+ * On a fresh queue entries are handed out in order: the first chain takes
+ * 0-2 (or just 0, with an indirect table of three), the second the next.
+ */
 static void test_dump_and_trace(void)
 {
 	for (unsigned l = 0; l < NLAYOUTS; l++) {
 		struct rig r;
+		bool packed = layouts[l] & VQ_F_PACKED, ind = layouts[l] & VQ_F_INDIRECT;
+		const char *layout = packed ? "packed" : "split", *head = packed ? "id" : "head",
+			   *entry = packed ? "entry" : "desc";
+		static const char *const feats[] = { "-", "INDIRECT_DESC", "EVENT_IDX" };
+		bool ev = layouts[l] & VQ_F_EVENT_IDX;
+		const char *feat = feats[ind ? 1 : ev ? 2 : 0];
+		unsigned a = 0, b = ind ? 1 : 3; /* the chains' heads */
+		unsigned slots = ind ? 2 : 4;    /* packed: ring slots the two chains fill */
 		CHECK(rig_open(&r, 8, layouts[l]));
+		unsigned long long h = r.h;
 		CHECK_EQ(post(&r, 0, 1, 2, tok(0), NULL), 0);
 		CHECK_EQ(post(&r, 3, 0, 1, tok(1), NULL), 0);
-		vq_dump(r.vq);
-		int logs = unit_log_lines;
-		vq_set_trace(true);
 		vq_kick(r.vq);
-		sim_fetch(&r.sim);
-		sim_use(&r.sim, 0, 0);
-		vq_get(r.vq, NULL);
+		CHECK_EQ(sim_fetch(&r.sim), 2); /* both with the device now */
+		CHECK_EQ(r.sim.pending[0].id, a);
+		CHECK_EQ(r.sim.pending[1].id, b);
+
+		capture_begin();
+		vq_dump(r.vq);
+		const char *out = capture_end();
+		CHECK(has_line(out, "test0 q1: %s size=8 free=%u inflight=2 features=%s broken=0", layout,
+			       ind ? 6 : 4, feat));
+		/* with EVENT_IDX the device asks for a kick at the next buffer it has
+		 * not taken (packed: slot | wrap counter << 15, flags DESC) */
+		if (packed)
+			CHECK(has_line(
+				out,
+				"  avail=%u wrap=1 last_used=0 wrap=1 driver_event=0/0 device_event=%u/%u",
+				slots, ev ? slots | 0x8000 : 0, ev ? 2 : 0));
+		else
+			CHECK(has_line(out,
+				       "  avail_idx=2 used_idx=0 last_used=0 used_event=0 avail_event=%u "
+				       "avail_flags=0 used_flags=0",
+				       ev ? 2 : 0));
+		CHECK(has_line(out, "  %s %u: descs=%u writable=26 token=0x1", head, a, ind ? 1 : 3));
+		if (ind) { /* one descriptor pointing at a table of three; packed tables chain by position */
+			CHECK_EQ(count_lines(out, "    desc ") + count_lines(out, "    entry "), 2);
+			CHECK_EQ(count_lines(out, "      ["), 3);
+			CHECK(strstr(out, " len=48 flags=--I\n") != NULL);
+			CHECK(has_line(out, "      [0] handle=0x%llx len=1 flags=%s", h,
+				       packed ? "---" : "N--"));
+			CHECK(has_line(out, "      [1] handle=0x%llx len=9 flags=%s", h + 64,
+				       packed ? "-W-" : "NW-"));
+			CHECK(has_line(out, "      [2] handle=0x%llx len=17 flags=-W-", h + 128));
+		} else {
+			CHECK_EQ(count_lines(out, "    desc ") + count_lines(out, "    entry "), 4);
+			CHECK_EQ(count_lines(out, "      ["), 0);
+			CHECK(has_line(out, "    %s 0 handle=0x%llx len=1 flags=N--", entry, h));
+			CHECK(has_line(out, "    %s 1 handle=0x%llx len=9 flags=NW-", entry, h + 64));
+			CHECK(has_line(out, "    %s 2 handle=0x%llx len=17 flags=-W-", entry, h + 128));
+		}
+		CHECK(has_line(out, "  %s %u: descs=1 writable=4 token=0x2", head, b));
+		CHECK(has_line(out, "    %s %u handle=0x%llx len=4 flags=-W-", entry, b, h + 192));
+		free(captured);
+
+		/* The device uses the first chain: the trace shows the kick, the
+		 * interrupt and the used buffer; the dump, what is left. */
+		capture_begin();
+		vq_set_trace(true);
+		CHECK_EQ(post(&r, 4, 0, 1, tok(2), NULL), 0);
+		vq_kick(r.vq);
+		sim_use(&r.sim, 0, 20);
+		CHECK(vq_get(r.vq, NULL) == tok(0));
 		vq_set_trace(false);
-		CHECK(unit_log_lines - logs >= 2); /* kick, used (and irq if not suppressed) */
+		sim_fetch(&r.sim);
+		sim_use(&r.sim, 1, 4); /* the third chain, untraced */
+		CHECK(vq_get(r.vq, NULL) == tok(2));
+		vq_dump(r.vq);
+		out = capture_end();
+		unsigned c = b + 1; /* the third chain's entry */
+		CHECK(has_line(out, "    log: trace test0 q1 add id=%u len=%u", c,
+			       1 + (0 * 7 + 4) % SEG_SPACE));
+		CHECK(has_line(out, "    log: trace test0 q1 kick id=%u len=0", packed ? slots + 1 : 3));
+		CHECK(has_line(out, "    log: trace test0 q1 used id=%u len=20", a));
+		CHECK_EQ(count_lines(out, "    log: trace "), 4); /* add, kick, irq, used; none once off */
+		CHECK(has_line(out, "test0 q1: %s size=8 free=7 inflight=1 features=%s broken=0", layout,
+			       feat));
+		if (packed) /* a used chain moves last_used on by the slots it filled */
+			CHECK(has_line(
+				out,
+				"  avail=%u wrap=1 last_used=%u wrap=1 driver_event=0/0 device_event=%u/%u",
+				slots + 1, (ind ? 1 : 3) + 1, ev ? (slots + 1) | 0x8000 : 0, ev ? 2 : 0));
+		else
+			CHECK(has_line(out,
+				       "  avail_idx=3 used_idx=2 last_used=2 used_event=0 avail_event=%u "
+				       "avail_flags=0 used_flags=0",
+				       ev ? 3 : 0));
+		CHECK_EQ(count_lines(out, "  head ") + count_lines(out, "  id "), 1);
+		CHECK(has_line(out, "  %s %u: descs=1 writable=4 token=0x2", head, b));
+		free(captured);
 		rig_close(&r);
 	}
 }
