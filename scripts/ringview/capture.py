@@ -75,11 +75,12 @@ def capture(layout, tmp):
         with open(copy, "rb") as a, open(disk, "rb") as b:
             assert a.read() == b.read(), "the TFTP copy differs from the disk"
         g.cmd("trace off")
+        vq = g.cmd("vq blk0 0")
         g.send("poweroff\r")
         g.wait_exit()
     text = open(trace).read()
     assert text.startswith("rt 0 - - start") and "- - stop" in text, text[:200]
-    return text
+    return text, g.output, vq
 
 
 def main():
@@ -90,7 +91,7 @@ def main():
     os.makedirs(os.path.join(args.out, "examples"), exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ringview-") as tmp:
         for layout in args.layout or ["split", "packed"]:
-            text = capture(layout, tmp)
+            text, _, _ = capture(layout, tmp)
             name = f"{layout} ring: blk read 4 KiB, ping, TFTP read of an 8 KiB disk (mode=irq)"
             path = os.path.join(args.out, "examples", f"{layout}.js")
             with open(path, "w") as f:
