@@ -199,11 +199,11 @@ def test_viewer_draws_what_the_trace_says(browser, layout):
     browser.js("const s = document.getElementById('fdev'); s.value = 'blk0'; s.dispatchEvent(new Event('change'));")
     assert {d["key"] for d in browser.js(DRAWN)} <= {"blk0 q0"}
     assert browser.js("return ringview.count") == sum(r["dev"] in ("blk0", "-") for r in recs)
-    # every record names a function that exists, and its line
+    # every function the records link to is defined in the file named (lines move as the code changes)
     src = browser.js("return TRACE.src")
+    assert {"vq_add", "split_publish", "vq_kick_prepare", "vq_get"} <= set(src), src
     for fn, where in src.items():
-        path, line = where.split(":")
-        assert re.search(rf"\b{fn}\(", open(os.path.join(ROOT, path)).read().splitlines()[int(line) - 1]), where
+        assert re.search(rf"^\S.*\b{fn}\(.*[^;]$", open(os.path.join(ROOT, where.split(":")[0])).read(), re.M), where
     browser.js("const s = document.getElementById('fdev'); s.value = '*'; s.dispatchEvent(new Event('change'));")
     browser.js("ringview.go(arguments[0])", read + 8)
     os.makedirs(os.path.join(BUILD, "test-artifacts"), exist_ok=True)
