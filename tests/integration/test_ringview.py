@@ -79,6 +79,21 @@ def test_ring_trace_on_com2_and_one_device(boot, tmp_path):
     assert any(r["kind"] == "used" and r["f"]["len"] == 4097 for r in recs)
 
 
+def test_ring_trace_from_boot(boot, tmp_path):
+    """trace=ring: each queue is described as it is created, and its first request follows."""
+    disk = tmp_path / "d.img"
+    disk.write_bytes(bytes(1 << 16))
+    out = tmp_path / "boot.trace"
+    g = boot(disks=[str(disk)], append="trace=ring", trace_out=str(out))
+    g.cmd("blk blk0 info")
+    recs = ringtrace.parse(out.read_text())
+    created = next(i for i, r in enumerate(recs) if r["kind"] == "queue" and r["dev"] == "blk0")
+    assert "avail_idx=0 used_idx=0 last_used=0 inflight=0" in " ".join(
+        f"{k}={v}" for k, v in recs[created + 1]["f"].items()), recs[created + 1]
+    assert any(r["kind"] == "add" and r["dev"] == "blk0" and r["f"]["req"] == 1 for r in recs[created:])
+    assert not re.search(r"(^|\s)rt \d+ ", g.output)
+
+
 # ---- the page, in a browser -------------------------------------------------------------------
 
 CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
