@@ -33,7 +33,7 @@ KSRCS := $(wildcard boot/*.S kernel/*.S kernel/*.c lib/*.c block/*.c drivers/*/*
 KOBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(KSRCS)))
 LIBS := --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 
-.PHONY: all iso disk run run-iso debug bench test test-unit test-integration test-full check \
+.PHONY: all iso disk run run-iso debug ringview bench test test-unit test-integration test-full check \
 	format clean deps fuzz-net FORCE
 .DEFAULT_GOAL := all
 
@@ -108,6 +108,13 @@ run-iso: all iso disk
 
 debug: all disk
 	scripts/debug.sh --disk $(BUILD)/disk.img $(QEMU_ARGS)
+
+# The ring viewer: boot with the ring trace on (split, then packed rings), run a blk read, a ping
+# and a TFTP read, write build/ringview/index.html beside the traces. RINGVIEW_OUT=scripts/ringview
+# refreshes the examples shipped in the repository.
+RINGVIEW_OUT ?= $(BUILD)/ringview
+ringview: all
+	$(Q)$(PYTHON) scripts/ringview/capture.py --out $(RINGVIEW_OUT)
 
 # Host unit tests, with AddressSanitizer and UBSan.
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -131,10 +131,19 @@ int cmd_rng(int argc, char **argv)
 	return 0;
 }
 
+/* `on` adds console lines, `ring` adds the replayable records, `off` stops both. */
 int cmd_trace(int argc, char **argv)
 {
-	if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
-		return shell_usage("trace on|off");
-	vdev_trace(!strcmp(argv[1], "on"));
+	static const char *const words[] = { "off", "on", "ring" }; /* 0, VDEV_TRACE_LINES, VDEV_TRACE_RING */
+	unsigned w = 0;
+	while (w < 3 && argc >= 2 && strcmp(argv[1], words[w]))
+		w++;
+	if (argc < 2 || argc > 3 || w == 3)
+		return shell_usage("trace on|ring|off [DEV]");
+	if (argc == 3 && !find(argv[2]))
+		return -ENODEV;
+	const char *chan = vdev_trace(w ? vdev_trace_mode() | w : 0, argc == 3 ? argv[2] : NULL);
+	if (w == 2)
+		printf("trace: ring records to %s\n", chan);
 	return 0;
 }

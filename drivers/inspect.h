@@ -46,7 +46,13 @@ int vdev_queue_dump(struct virtio_dev *vd, unsigned q);
 /* Testing the reset path: make queue q's ring impossible and notify, so that
  * the device asks for a reset. -EINVAL, or -EOPNOTSUPP on a packed ring. */
 int vdev_queue_break(struct virtio_dev *vd, unsigned q);
-void vdev_trace(bool on); /* `trace on|off` */
+/* `trace on|ring|off [DEV]`, of one device or all (dev NULL): VDEV_TRACE_LINES,
+ * a console line per ring event; VDEV_TRACE_RING, records that redraw the
+ * ring on the trace channel, whose name it returns (NULL without RING). */
+#define VDEV_TRACE_LINES 1u
+#define VDEV_TRACE_RING  2u
+const char *vdev_trace(unsigned what, const char *dev);
+unsigned vdev_trace_mode(void);
 struct dma_dev *vdev_dma(struct virtio_dev *vd);
 
 /* virtio-rng: up to n random bytes (waits: the top level only); how many

@@ -82,8 +82,8 @@ static int parse_key(const char *k, const char *v)
 		return parse_ipv4(v, &kconfig.gw);
 	if (!strcmp(k, "shell"))
 		return on_off(v, &kconfig.shell);
-	if (!strcmp(k, "trace"))
-		return on_off(v, &kconfig.trace);
+	if (!strcmp(k, "trace")) /* on: console lines (1), ring: replayable records (2) */
+		return !strcmp(v, "ring") ? (kconfig.trace = 2, 0) : on_off(v, &kconfig.trace);
 	if (!strcmp(k, "iommu")) {
 		static const char *const names[] = { "lazy", "strict", "off" }; /* enum dma_iommu_mode */
 		for (int i = 0; i < 3; i++)

@@ -41,7 +41,7 @@ void kmain(uint32_t magic, uint32_t info)
 	dma_init((enum dma_iommu_mode)kconfig.iommu); /* before any device is probed */
 
 	if (kconfig.trace)
-		vdev_trace(true);
+		vdev_trace((unsigned)kconfig.trace, NULL);
 	pci_init();
 	services_start();
 

@@ -6,7 +6,8 @@ PKGS="make gcc binutils git newlib-source
 qemu-system-x86 qemu-utils grub-pc-bin grub-common xorriso mtools
 gdb python3 python3-pytest python3-pexpect python3-scapy
 clang libclang-rt-14-dev clang-format cppcheck
-curl tftp-hpa iproute2 iputils-ping dnsmasq-base cpio gnuplot-nox"
+curl tftp-hpa iproute2 iputils-ping dnsmasq-base cpio gnuplot-nox
+chromium chromium-driver screen"
 
 missing=""
 for p in $PKGS; do

@@ -13,6 +13,10 @@
 #   --mem SIZE             guest RAM (256M)
 #   --gdb [PORT]           gdbstub on tcp::PORT (1234), CPU halted at the start
 #   --qmp PATH             QMP on a unix socket at PATH
+#   --serial SPEC          where the console (COM1) goes: a -serial backend (mon:stdio)
+#   --console-pty LOG      the console on a new pty instead (QEMU prints its name), logged to LOG
+#   --trace-out FILE       the ring trace's own channel (`trace ring`, trace=ring) into FILE
+#   --trace-port debugcon|com2  that channel: QEMU's debugcon at port 0xe9 (default), or COM2
 #   --no-debug-exit        leave out isa-debug-exit: poweroff then goes through ACPI S5
 #   --print                print the command instead of running it
 set -euo pipefail
@@ -20,6 +24,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 accel=auto machine=q35 kernel="$here/build/ringside.elf" iso="" append="" mem=256M
 net=user net_props="" gdb="" qmp="" print=0 debug_exit=1
+serial=mon:stdio console_pty="" trace_out="" trace_port=debugcon
 disks=()
 extra=()
 while [ $# -gt 0 ]; do
@@ -37,6 +42,10 @@ while [ $# -gt 0 ]; do
 		gdb=1234
 		if [ $# -gt 1 ] && [[ $2 =~ ^[0-9]+$ ]]; then gdb=$2; shift; fi ;;
 	--qmp) qmp=$2; shift ;;
+	--serial) serial=$2; shift ;;
+	--console-pty) console_pty=$2; shift ;;
+	--trace-out) trace_out=$2; shift ;;
+	--trace-port) trace_port=$2; shift ;;
 	--no-debug-exit) debug_exit=0 ;;
 	--print) print=1 ;;
 	--) shift; extra=("$@"); break ;;
@@ -60,8 +69,14 @@ kvm | tcg) ;;
 esac
 if [ "$accel" = kvm ]; then cpu=host; else cpu=qemu64; fi
 
-args=(qemu-system-x86_64 -machine "$machine" -accel "$accel" -cpu "$cpu" -m "$mem"
-	-display none -serial mon:stdio -no-reboot)
+if [ -n "$console_pty" ]; then
+	pre=(-chardev "pty,id=console,logfile=$console_pty,logappend=off")
+	serial=chardev:console
+else
+	pre=()
+fi
+args=(qemu-system-x86_64 "${pre[@]}" -machine "$machine" -accel "$accel" -cpu "$cpu" -m "$mem"
+	-display none -serial "$serial" -no-reboot)
 [ "$debug_exit" = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 if [ -n "$iso" ]; then
 	args+=(-cdrom "$iso" -boot d)
@@ -82,6 +97,14 @@ none) args+=(-nic none) ;; # else QEMU adds its default NIC
 user) args+=(-netdev user,id=net0 -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
 *) args+=(-netdev "$net,id=net0" -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
 esac
+# The ring trace on a channel of its own, so the shell on COM1 stays readable.
+if [ -n "$trace_out" ]; then
+	case "$trace_port" in
+	debugcon) args+=(-chardev "file,id=ringtrace,path=$trace_out" -device isa-debugcon,iobase=0xe9,chardev=ringtrace) ;;
+	com2) args+=(-serial "file:$trace_out") ;;
+	*) echo "qemu.sh: --trace-port debugcon|com2" >&2; exit 2 ;;
+	esac
+fi
 [ -n "$gdb" ] && args+=(-gdb "tcp::$gdb" -S)
 [ -n "$qmp" ] && args+=(-qmp "unix:$qmp,server=on,wait=off")
 args+=("${extra[@]}")

@@ -8,7 +8,10 @@ struct virtio_dev *vdev_first(void) { return virtio_devices; }
 struct virtio_dev *vdev_next(const struct virtio_dev *vd) { return vd->next; }
 struct virtio_dev *vdev_find(const char *name) { return virtio_find(name); }
 struct dma_dev *vdev_dma(struct virtio_dev *vd) { return vd->dma; }
-void vdev_trace(bool on) { vq_set_trace(on); }
+_Static_assert(VDEV_TRACE_LINES == VQ_TRACE_LINES && VDEV_TRACE_RING == VQ_TRACE_RING,
+	       "one set of trace bits");
+const char *vdev_trace(unsigned what, const char *dev) { return vq_trace(what, dev); }
+unsigned vdev_trace_mode(void) { return vq_trace_mode(); }
 
 void vdev_info(const struct virtio_dev *vd, struct vdev_info *out)
 {

@@ -4,10 +4,12 @@
 #include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
+#include "kernel/traceport.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * One queue in memory. The rings are one dma_alloc; the handles the
@@ -77,16 +79,31 @@ struct virtqueue {
 	dma_addr_t ring_dma, ind_dma, desc_dma, driver_dma, device_dma;
 	struct vq_stats stats;
 	struct vq_config cfg;
+	struct virtqueue *trace_next; /* every queue, for `trace ring` to describe each when it starts */
 };
 
-static bool tracing;
-
-static void trace(const struct virtqueue *vq, const char *what, unsigned id, uint32_t len)
-{
-	if (tracing)
-		kprintf("trace %s q%u %s id=%u len=%u\n", vq->cfg.name, vq->cfg.index, what, id,
-			(unsigned)len);
-}
+/* The trace (`trace on|ring|off`): with it off, an event costs one
+ * predictable branch on `tracing`; trace_event, at the end of this file,
+ * does the rest out of the hot path. */
+enum trace_ev {
+	EV_ADD,
+	EV_KICK_PREPARE,
+	EV_NOTIFY,
+	EV_USED,
+	EV_IRQ,
+	EV_EVENT,
+	EV_RECLAIM,
+	EV_BROKEN,
+	EV_CREATE,
+	EV_DESTROY
+};
+static unsigned tracing; /* VQ_TRACE_* */
+static void trace_event(struct virtqueue *vq, enum trace_ev ev, unsigned a, uintptr_t b);
+#define TRACE(vq, ev, a, b)                                                 \
+	do {                                                                \
+		if (__builtin_expect(tracing != 0, 0))                      \
+			trace_event(vq, ev, (unsigned)(a), (uintptr_t)(b)); \
+	} while (0)
 
 /* The device broke a rule: log which, count it, and stop using the queue.
  * Returns false, for "nothing to take". */
@@ -100,6 +117,7 @@ __attribute__((format(printf, 2, 3))) static bool fail(struct virtqueue *vq, con
 	vq->broken = true;
 	vq->stats.errors++;
 	log_err("virtqueue %s q%u: broken: %s\n", vq->cfg.name, vq->cfg.index, why);
+	TRACE(vq, EV_BROKEN, 0, why);
 	return false;
 }
 
@@ -202,6 +220,7 @@ struct virtqueue *vq_create(const struct vq_config *cfg)
 		vq->ent[i].next = (uint16_t)((i + 1) % vq->num);
 	vq->num_free = vq->num;
 	vq->avail_wrap = vq->used_wrap = true; /* §2.8.1: both counters start at 1 */
+	trace_event(vq, EV_CREATE, 0, 0);      /* not only when tracing: it keeps the list of queues */
 	return vq;
 }
 
@@ -209,6 +228,7 @@ void vq_destroy(struct virtqueue *vq)
 {
 	if (!vq)
 		return;
+	trace_event(vq, EV_DESTROY, 0, 0);
 	if (vq->ind)
 		dma_free(vq->cfg.dma, vq->ind, vq->ind_size, vq->ind_dma);
 	if (vq->ring)
@@ -378,7 +398,7 @@ int vq_add(struct virtqueue *vq, const struct vq_sg *out, int nout, const struct
 	vq->stats.added++;
 	if (++vq->inflight > vq->stats.max_inflight)
 		vq->stats.max_inflight = vq->inflight;
-	trace(vq, "add", head, in_len);
+	TRACE(vq, EV_ADD, head, in_len);
 	return 0;
 }
 
@@ -415,6 +435,7 @@ bool vq_kick_prepare(struct virtqueue *vq)
 	dma_mb(); /* our index/flags store visible before we load the device's suppression: store then load */
 	/* The event test counts in 16 bits: past 65535 entries without a kick it can't tell, so ask. */
 	bool need = vq->num_added > UINT16_MAX || (vq->packed ? packed_need_kick(vq) : split_need_kick(vq));
+	TRACE(vq, EV_KICK_PREPARE, need, vq->num_added);
 	vq->num_added = 0;
 	if (!need)
 		vq->stats.kicks_suppressed++;
@@ -424,7 +445,7 @@ bool vq_kick_prepare(struct virtqueue *vq)
 void vq_notify(struct virtqueue *vq)
 {
 	vq->stats.kicks++;
-	trace(vq, "kick", vq->avail_idx, 0);
+	TRACE(vq, EV_NOTIFY, vq->avail_idx, 0);
 	if (vq->cfg.notify)
 		vq->cfg.notify(vq, vq->cfg.priv);
 }
@@ -560,7 +581,7 @@ void *vq_get(struct virtqueue *vq, uint32_t *len)
 		vq->last_used++;
 	}
 	vq->stats.used++;
-	trace(vq, "used", id, used_len);
+	TRACE(vq, EV_USED, id, used_len);
 	if (len)
 		*len = used_len;
 	return detach(vq, (uint16_t)id);
@@ -621,6 +642,7 @@ void vq_disable_cb(struct virtqueue *vq)
 			vq->last_used - 1; /* an index the device has passed: no event until we move it */
 	else
 		vq->s.avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	TRACE(vq, EV_EVENT, 0, 0);
 }
 
 bool vq_enable_cb(struct virtqueue *vq)
@@ -639,6 +661,7 @@ bool vq_enable_cb(struct virtqueue *vq)
 	} else {
 		vq->s.avail->flags = 0;
 	}
+	TRACE(vq, EV_EVENT, 1, 0);
 	/* Our store visible before we look at the ring again: a store then a
 	 * load. Without it a buffer used in between could notify nobody. */
 	dma_mb();
@@ -650,8 +673,10 @@ bool vq_enable_cb(struct virtqueue *vq)
 void *vq_detach_unused(struct virtqueue *vq)
 {
 	for (; vq->detach_pos < vq->num; vq->detach_pos++)
-		if (vq->ent[vq->detach_pos].token)
+		if (vq->ent[vq->detach_pos].token) {
+			TRACE(vq, EV_RECLAIM, vq->detach_pos, 0);
 			return detach(vq, (uint16_t)vq->detach_pos);
+		}
 	vq->detach_pos = 0;
 	return NULL;
 }
@@ -662,12 +687,11 @@ bool vq_broken(const struct virtqueue *vq) { return vq->broken; }
 struct vq_stats *vq_stats(struct virtqueue *vq) { return &vq->stats; }
 const char *vq_name(const struct virtqueue *vq) { return vq->cfg.name; }
 unsigned vq_index(const struct virtqueue *vq) { return vq->cfg.index; }
-void vq_set_trace(bool on) { tracing = on; }
 
 void vq_irq(struct virtqueue *vq)
 {
 	vq->stats.irqs++;
-	trace(vq, "irq", vq->last_used, 0);
+	TRACE(vq, EV_IRQ, vq->last_used, 0);
 }
 
 /* ---- vq_dump: `vq DEV Q` ---- */
@@ -746,3 +770,223 @@ int vq_inject_bad_avail(struct virtqueue *vq)
 	vq_notify(vq);
 	return 0;
 }
+
+/*
+ * ---- the trace ----
+ *
+ * `trace on` prints one console line per add, kick, used buffer and
+ * interrupt. `trace ring` sends records that can redraw the ring to the
+ * trace channel (kernel/traceport.c), one line each:
+ *   rt SEQ DEV qN KIND key=value...
+ * Every value is absolute (an index, not a step), so replaying a record
+ * twice changes nothing. When the trace starts, and when a queue is
+ * created, the queue is described whole (queue, state, the chains in
+ * flight), so a trace that starts mid-run still draws every ring.
+ * scripts/ringview/ replays them.
+ */
+static struct virtqueue *trace_list; /* every queue (only tracing reads it) */
+static char trace_dev[16];           /* only this device, or every one when empty */
+
+#define REC(vq, fmt, ...) traceport_printf("%s q%u " fmt, (vq)->cfg.name, (vq)->cfg.index, __VA_ARGS__)
+typedef unsigned long long ull;
+
+/* An indirect table (§2.7.5.3, §2.8.7): driver memory, read back as the device will. */
+static void rec_indirect(const struct virtqueue *vq, uint16_t head)
+{
+	const char *table =
+		(const char *)vq->ind + (size_t)head * VQ_INDIRECT_MAX * sizeof(struct vring_desc);
+	for (unsigned k = 0; k < vq->ent[head].len / sizeof(struct vring_desc); k++) {
+		const struct vring_desc *t = (const struct vring_desc *)table + k;
+		const struct vring_packed_desc *pt = (const struct vring_packed_desc *)table + k;
+		if (vq->packed)
+			REC(vq, "idesc head=%u k=%u addr=0x%llx len=%u flags=0x%x", head, k, (ull)pt->addr,
+			    (unsigned)pt->len, pt->flags);
+		else
+			REC(vq, "idesc head=%u k=%u addr=0x%llx len=%u flags=0x%x next=%u", head, k,
+			    (ull)t->addr, (unsigned)t->len, t->flags, t->next);
+	}
+}
+
+/* A chain: req numbers the requests added to this queue (0 for one already in flight when the trace started). */
+static void rec_add(const struct virtqueue *vq, uint16_t head, uint64_t req)
+{
+	const struct vq_entry *h = &vq->ent[head];
+	REC(vq, "add head=%u ndesc=%u in=%u indirect=%d req=%llu", head, h->ndesc, (unsigned)h->in_len,
+	    (h->flags & VRING_DESC_F_INDIRECT) != 0, (ull)req);
+}
+
+/* Split: the chain's descriptors in the table (§2.7.5), as the device reads them. */
+static void rec_split_chain(const struct virtqueue *vq, uint16_t head)
+{
+	uint16_t i = head;
+	for (unsigned k = 0; k < vq->ent[head].ndesc; k++, i = vq->ent[i].next) {
+		volatile struct vring_desc *d = &vq->s.desc[i];
+		REC(vq, "desc i=%u addr=0x%llx len=%u flags=0x%x next=%u", i, (ull)d->addr, (unsigned)d->len,
+		    d->flags, d->next);
+		if (d->flags & VRING_DESC_F_INDIRECT)
+			rec_indirect(vq, i);
+	}
+}
+
+/* Packed: n slots from first (§2.8.13), flags with AVAIL and USED as written. */
+static void rec_packed_slots(const struct virtqueue *vq, unsigned first, unsigned n)
+{
+	for (unsigned k = 0, s = first; k < n; k++, s = (s + 1) % vq->num) {
+		volatile struct vring_packed_desc *d = &vq->p.desc[s];
+		REC(vq, "pdesc slot=%u id=%u addr=0x%llx len=%u flags=0x%x", s, d->id, (ull)d->addr,
+		    (unsigned)d->len, d->flags);
+		if ((d->flags & VRING_DESC_F_INDIRECT) && d->id < vq->num && vq->ent[d->id].token)
+			rec_indirect(vq, d->id);
+	}
+}
+
+static void rec_snapshot(const struct virtqueue *vq)
+{
+	REC(vq, "queue layout=%s size=%u event_idx=%d indirect=%d desc=0x%llx driver=0x%llx device=0x%llx",
+	    vq->packed ? "packed" : "split", vq->num, (vq->flags & VQ_F_EVENT_IDX) != 0,
+	    (vq->flags & VQ_F_INDIRECT) != 0, (ull)vq->desc_dma, (ull)vq->driver_dma, (ull)vq->device_dma);
+	if (vq->packed)
+		REC(vq,
+		    "state next=%u wrap=%d last_used=%u used_wrap=%d inflight=%u drv_flags=%u drv_off=%u "
+		    "dev_flags=%u dev_off=%u",
+		    vq->avail_idx, vq->avail_wrap, vq->last_used, vq->used_wrap, vq->inflight,
+		    vq->p.driver->flags, vq->p.driver->off_wrap, vq->p.device->flags, vq->p.device->off_wrap);
+	else
+		REC(vq,
+		    "state avail_idx=%u used_idx=%u last_used=%u inflight=%u used_event=%u avail_event=%u "
+		    "avail_flags=%u used_flags=%u",
+		    vq->avail_idx, vq->s.used->idx, vq->last_used, vq->inflight, *used_event(vq),
+		    *avail_event(vq), vq->s.avail->flags, vq->s.used->flags);
+	for (unsigned i = 0; i < vq->num; i++)
+		if (vq->ent[i].token) {
+			rec_add(vq, (uint16_t)i, 0);
+			if (!vq->packed)
+				rec_split_chain(vq, (uint16_t)i);
+		}
+	if (vq->packed) { /* the slots from the oldest not taken to the next free one */
+		unsigned n = (vq->avail_idx + vq->num - vq->last_used) % vq->num;
+		rec_packed_slots(vq, vq->last_used, n == 0 && vq->inflight ? vq->num : n);
+		return;
+	}
+	for (uint16_t k = vq->last_used, c = 0; k != vq->avail_idx && c < vq->num; k++, c++)
+		REC(vq, "avail slot=%u head=%u", k & vq->mask, vq->s.avail->ring[k & vq->mask]);
+}
+
+static void rec_event(const struct virtqueue *vq, enum trace_ev ev, unsigned a, uintptr_t b)
+{
+	switch (ev) {
+	case EV_ADD:
+		rec_add(vq, (uint16_t)a, vq->stats.added);
+		if (vq->packed) { /* packed_publish moved avail_idx ndesc slots on, maybe across the end */
+			unsigned n = vq->ent[a].ndesc, first = (vq->avail_idx + vq->num - n) % vq->num;
+			rec_packed_slots(vq, first, n);
+			REC(vq, "publish id=%u first=%u n=%u next=%u wrap=%d", a, first, n, vq->avail_idx,
+			    vq->avail_wrap);
+		} else {
+			unsigned slot = (uint16_t)(vq->avail_idx - 1) & vq->mask;
+			rec_split_chain(vq, (uint16_t)a);
+			REC(vq, "avail slot=%u head=%u", slot, vq->s.avail->ring[slot]);
+			REC(vq, "avail_idx idx=%u", vq->s.avail->idx);
+		}
+		break;
+	case EV_KICK_PREPARE: /* a: need, b: entries or slots added since the last one */
+		if (vq->packed)
+			REC(vq, "kick_prepare need=%u added=%u next=%u wrap=%d dev_flags=%u dev_off=%u", a,
+			    (unsigned)b, vq->avail_idx, vq->avail_wrap, vq->p.device->flags,
+			    vq->p.device->off_wrap);
+		else if (vq->flags & VQ_F_EVENT_IDX)
+			REC(vq, "kick_prepare need=%u added=%u avail_idx=%u avail_event=%u", a, (unsigned)b,
+			    vq->avail_idx, *avail_event(vq));
+		else
+			REC(vq, "kick_prepare need=%u added=%u avail_idx=%u used_flags=%u", a, (unsigned)b,
+			    vq->avail_idx, vq->s.used->flags);
+		break;
+	case EV_NOTIFY:
+		REC(vq, "notify idx=%u wrap=%d", vq->avail_idx, vq->packed ? vq->avail_wrap : 0);
+		break;
+	case EV_USED: /* a: id, b: length; vq_get has moved last_used past the chain */
+		if (vq->packed) {
+			unsigned n = vq->ent[a].ndesc, slot = (vq->last_used + vq->num - n) % vq->num;
+			REC(vq, "used slot=%u id=%u len=%u n=%u flags=0x%x last_used=%u used_wrap=%d", slot,
+			    a, (unsigned)b, n, vq->p.desc[slot].flags, vq->last_used, vq->used_wrap);
+		} else {
+			REC(vq, "used slot=%u id=%u len=%u used_idx=%u last_used=%u",
+			    (uint16_t)(vq->last_used - 1) & vq->mask, a, (unsigned)b, vq->s.used->idx,
+			    vq->last_used);
+		}
+		break;
+	case EV_IRQ:
+		if (vq->packed)
+			REC(vq, "irq last_used=%u used_wrap=%d flags=0x%x", vq->last_used, vq->used_wrap,
+			    vq->p.desc[vq->last_used].flags);
+		else
+			REC(vq, "irq used_idx=%u last_used=%u", vq->s.used->idx, vq->last_used);
+		break;
+	case EV_EVENT: /* a: 1 enable, 0 disable */
+		if (vq->packed)
+			REC(vq, "event on=%u drv_flags=%u drv_off=%u", a, vq->p.driver->flags,
+			    vq->p.driver->off_wrap);
+		else if (vq->flags & VQ_F_EVENT_IDX)
+			REC(vq, "event on=%u used_event=%u", a, *used_event(vq));
+		else
+			REC(vq, "event on=%u avail_flags=%u", a, vq->s.avail->flags);
+		break;
+	case EV_RECLAIM:
+		REC(vq, "reclaim head=%u", a);
+		break;
+	case EV_BROKEN:
+		REC(vq, "broken why=%s", (const char *)b);
+		break;
+	case EV_CREATE:
+		rec_snapshot(vq);
+		break;
+	case EV_DESTROY:
+		REC(vq, "destroy inflight=%u", vq->inflight);
+		break;
+	}
+}
+
+__attribute__((cold, noinline)) static void trace_event(struct virtqueue *vq, enum trace_ev ev, unsigned a,
+							uintptr_t b)
+{
+	static const char *const lines[] = {
+		[EV_ADD] = "add", [EV_NOTIFY] = "kick", [EV_USED] = "used", [EV_IRQ] = "irq"
+	};
+	struct virtqueue **p = &trace_list;
+	if (ev == EV_CREATE) {
+		vq->trace_next = trace_list;
+		trace_list = vq;
+	}
+	if (ev == EV_DESTROY) {
+		while (*p && *p != vq)
+			p = &(*p)->trace_next;
+		if (*p)
+			*p = vq->trace_next;
+	}
+	if (!tracing || (trace_dev[0] && strcmp(trace_dev, vq->cfg.name)))
+		return;
+	if ((tracing & VQ_TRACE_LINES) && ev < sizeof lines / sizeof lines[0] && lines[ev])
+		kprintf("trace %s q%u %s id=%u len=%u\n", vq->cfg.name, vq->cfg.index, lines[ev], a,
+			ev == EV_ADD || ev == EV_USED ? (unsigned)b : 0);
+	if (tracing & VQ_TRACE_RING)
+		rec_event(vq, ev, a, b);
+}
+
+const char *vq_trace(unsigned what, const char *dev)
+{
+	bool start = (what & VQ_TRACE_RING) && !(tracing & VQ_TRACE_RING);
+	if (!(what & VQ_TRACE_RING) && (tracing & VQ_TRACE_RING))
+		traceport_printf("- - stop");
+	snprintf(trace_dev, sizeof trace_dev, "%s", dev ? dev : "");
+	tracing = what;
+	if (start) { /* every queue as it is now; what follows redraws it */
+		traceport_printf("- - start dev=%s", dev ? dev : "*");
+		for (struct virtqueue *vq = trace_list; vq; vq = vq->trace_next)
+			if (!trace_dev[0] || !strcmp(trace_dev, vq->cfg.name))
+				rec_snapshot(vq);
+	}
+	return (what & VQ_TRACE_RING) ? traceport_name() : NULL;
+}
+
+unsigned vq_trace_mode(void) { return tracing; }
+void vq_set_trace(bool on) { vq_trace(on ? VQ_TRACE_LINES : 0, NULL); }

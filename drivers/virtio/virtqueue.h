@@ -73,8 +73,16 @@ void *vq_detach_unused(struct virtqueue *vq);
 struct vq_stats *vq_stats(struct virtqueue *vq);
 void vq_dump(const struct virtqueue *vq); /* `vq DEV Q` */
 
-/* `trace on|off`: one console line per add, kick, used buffer and interrupt. */
-void vq_set_trace(bool on);
+/* The trace (`trace on|ring|off [DEV]`), what to show, of one device or of all (dev NULL):
+ * VQ_TRACE_LINES, one console line per add, kick, used buffer and interrupt;
+ * VQ_TRACE_RING, records that redraw the ring (every descriptor, index and
+ * event index written), on the trace channel of kernel/traceport.h, whose
+ * name it returns (NULL without VQ_TRACE_RING). */
+#define VQ_TRACE_LINES 1u
+#define VQ_TRACE_RING  2u
+const char *vq_trace(unsigned what, const char *dev);
+unsigned vq_trace_mode(void);
+void vq_set_trace(bool on);        /* VQ_TRACE_LINES for every device, or nothing */
 void vq_irq(struct virtqueue *vq); /* drivers call this on an interrupt: counts and traces it */
 const char *vq_name(const struct virtqueue *vq);
 unsigned vq_index(const struct virtqueue *vq);

@@ -95,7 +95,8 @@ class Guest:
 
     def __init__(self, append=None, machine=None, iso=None, disks=(), net="none",
                  net_props=None, extra=(), qmp=False, gdb_port=None, mem=None,
-                 name="guest", wait_ready=True, timeout=60, debug_exit=True, netns=None):
+                 name="guest", wait_ready=True, timeout=60, debug_exit=True, netns=None,
+                 trace_out=None, trace_port=None):
         args = []
         if machine:
             args += ["--machine", machine]
@@ -114,6 +115,10 @@ class Guest:
             args += ["--gdb", str(gdb_port)]
         if not debug_exit:
             args += ["--no-debug-exit"]
+        if trace_out:  # the ring trace's own channel (`trace ring`)
+            args += ["--trace-out", trace_out]
+        if trace_port:
+            args += ["--trace-port", trace_port]
         self.qmp_path = None
         if qmp:
             self.tmpdir = tempfile.mkdtemp(prefix="ringside-")

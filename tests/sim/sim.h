@@ -12,6 +12,8 @@
 void *sim_dma_ptr(dma_addr_t h, size_t len); /* NULL unless [h, h+len) was allocated or mapped */
 int sim_dma_live(void);                      /* dma_alloc'ed regions not yet freed */
 extern int sim_dma_fail_after;               /* allocations that succeed before one fails; -1: none */
+extern char sim_trace[];                     /* the ring trace's records (kernel/traceport.h) */
+extern size_t sim_trace_len;
 
 /* One segment of a chain, as the device resolved it. */
 struct sim_seg {

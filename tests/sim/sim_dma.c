@@ -1,6 +1,8 @@
 /* sim_dma.c - kernel/dma.c for host tests: handles that are not pointers, checked on every device access. */
 #include "kernel/dma_backend.h"
+#include "kernel/traceport.h"
 #include "tests/sim/sim.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +123,32 @@ static bool sim_lent(struct dma_dev *d, dma_addr_t page)
 	return false;
 }
 const struct dma_backend sim_backend = { "sim", NULL, NULL, sim_lent, NULL, NULL };
+
+/* kernel/traceport.c for host tests: the ring trace's records, kept in a
+ * buffer (the oldest dropped when it fills) for the tests to read back. */
+char sim_trace[1 << 16];
+size_t sim_trace_len;
+static unsigned sim_trace_seq;
+
+const char *traceport_name(void) { return "sim"; }
+
+void traceport_printf(const char *fmt, ...)
+{
+	char line[256];
+	int n = snprintf(line, sizeof line, "rt %u ", sim_trace_seq++);
+	va_list ap;
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof line - 2)
+		n = (int)sizeof line - 2;
+	line[n++] = '\n';
+	if (sim_trace_len + (size_t)n >= sizeof sim_trace)
+		sim_trace_len = 0;
+	memcpy(sim_trace + sim_trace_len, line, (size_t)n);
+	sim_trace_len += (size_t)n;
+	sim_trace[sim_trace_len] = 0;
+}
 
 /* The pool is kernel/dma_pool.c itself, over the allocations above. */
 #include "kernel/dma_pool.c"

@@ -30,6 +30,10 @@ static void test_all_keys(void)
 	CHECK_EQ(kconfig.shell, 0);
 	CHECK_EQ(kconfig.trace, 1);
 	CHECK(!strcmp(kconfig.crash, "pf"));
+	cmdline_parse("trace=ring");
+	CHECK_EQ(kconfig.trace, 2); /* VQ_TRACE_RING */
+	cmdline_parse("trace=off");
+	CHECK_EQ(kconfig.trace, 0);
 }
 
 static void test_bad_values_are_ignored(void)

@@ -614,6 +614,79 @@ static void test_dump_and_trace(void)
 	}
 }
 
+/* The segments a chain's records name after the line at from: (len, WRITE) of
+ * each desc, idesc or pdesc that is not an indirect head, in order. */
+static int trace_segs(const char *from, uint32_t *len, int *write, int max)
+{
+	int n = 0;
+	for (const char *l = strchr(from, '\n') + 1; *l && n < max; l = strchr(l, '\n') + 1) {
+		const char *kind = strstr(l, " q1 ") + 4;
+		if (!strncmp(kind, "avail", 5) || !strncmp(kind, "publish", 7))
+			break; /* the chain is written */
+		if (strncmp(kind + (*kind == 'i' || *kind == 'p'), "desc ", 5))
+			continue;
+		unsigned ln, f;
+		if (sscanf(strstr(l, "len="), "len=%u flags=0x%x", &ln, &f) != 2)
+			return -1;
+		if (f & VRING_DESC_F_INDIRECT)
+			continue;
+		len[n] = ln;
+		write[n++] = (f & VRING_DESC_F_WRITE) != 0;
+	}
+	return n;
+}
+
+/* `trace ring`: a queue already in use describes itself first (its chain in
+ * flight included), then each add names every segment the device will read
+ * and the index that publishes it; a used record names the chain taken. */
+static void test_ring_trace_records(void)
+{
+	for (unsigned l = 0; l < NLAYOUTS; l++) {
+		struct rig r;
+		uint32_t in_a, in_b;
+		char want[96];
+		CHECK(rig_open(&r, 8, layouts[l]));
+		CHECK_EQ(post(&r, 0, 1, 2, tok(0), &in_a), 0);
+		sim_trace_len = 0;
+		CHECK(vq_trace(VQ_TRACE_RING, NULL) != NULL);
+		CHECK(strstr(sim_trace, " - - start dev=*\n"));
+		CHECK_EQ(post(&r, 3, 1, 2, tok(1), &in_b), 0);
+		bool packed = layouts[l] & VQ_F_PACKED;
+		snprintf(want, sizeof want, "test0 q1 queue layout=%s size=8 ", packed ? "packed" : "split");
+		const char *queue = strstr(sim_trace, want), *state = strstr(sim_trace, "test0 q1 state ");
+		const char *add_a = strstr(sim_trace, "test0 q1 add head=0 ");
+		CHECK(queue && state && add_a && queue < state && state < add_a);
+		snprintf(want, sizeof want, " ndesc=%u in=%u ", (layouts[l] & VQ_F_INDIRECT) ? 1 : 3, in_b);
+		const char *add_b =
+			strstr(sim_trace, " req=2\n"); /* the second request; the first was in flight */
+		while (add_b && add_b[-1] != '\n')
+			add_b--;
+		CHECK(add_b && strstr(add_b, want) && strstr(add_b, want) < strchr(add_b, '\n'));
+		uint32_t len[8];
+		int write[8];
+		CHECK_EQ(trace_segs(add_b, len, write, 8), 3);
+		for (int k = 0; k < 3; k++) {
+			CHECK_EQ(len[k], sg_at(&r, 3 + k, k).len);
+			CHECK_EQ(write[k], k >= 1);
+		}
+		CHECK(strstr(add_b ? add_b : "", packed ? " publish id=" : " avail_idx idx=2\n"));
+		vq_kick(r.vq);
+		CHECK(strstr(sim_trace, " kick_prepare need="));
+		CHECK_EQ(sim_fetch(&r.sim), 2);
+		sim_use(&r.sim, 0, in_a);
+		CHECK(vq_get(r.vq, NULL) == tok(0));
+		snprintf(want, sizeof want, " id=0 len=%u ", in_a);
+		const char *used = strstr(sim_trace, "test0 q1 used slot=");
+		CHECK(used && strstr(used, want) && strstr(used, want) < strchr(used, '\n'));
+		snprintf(want, sizeof want, "last_used=%u used_wrap=1\n",
+			 (layouts[l] & VQ_F_INDIRECT) ? 1 : 3);
+		CHECK(strstr(used ? used : "", packed ? want : "used_idx=1 last_used=1\n"));
+		vq_trace(0, NULL);
+		CHECK(strstr(sim_trace, " - - stop\n"));
+		rig_close(&r);
+	}
+}
+
 /* ---- misbehaving device: each ends with one error and a broken queue ---- */
 
 /* Two chains in flight, one of three descriptors and one of one; the device took both. */
@@ -793,6 +866,7 @@ int main(void)
 	RUN(test_detach_unused);
 	RUN(test_bad_arguments);
 	RUN(test_dump_and_trace);
+	RUN(test_ring_trace_records);
 	RUN(test_bad_used_id_out_of_range);
 	RUN(test_bad_used_id_not_in_flight);
 	RUN(test_bad_duplicate_completion);
