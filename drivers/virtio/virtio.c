@@ -284,6 +284,12 @@ static int device_poll(void *arg)
 		}
 		if (vd->drv->config_changed)
 			vd->drv->config_changed(vd);
+		if (vd->transport_error) {
+			log_err("virtio %s: resetting the device after its config would not settle\n",
+				vd->name);
+			virtio_reinit(vd);
+			return 1;
+		}
 		work++;
 	}
 	for (unsigned q = 0; q < vd->nqueues; q++)
@@ -313,7 +319,11 @@ static int handshake(struct virtio_dev *vd)
 {
 	bool modern = !vd->ops->legacy;
 
-	vd->ops->reset(vd); /* 1: reset */
+	int r = vd->ops->reset(vd); /* 1: reset */
+	if (r) {
+		log_err("virtio %s: the device does not finish its reset (status never reads 0)\n", vd->name);
+		return r;
+	}
 	log_info("virtio %s: reset\n", vd->name);
 	set_status(vd, VIRTIO_STATUS_ACKNOWLEDGE, "ACKNOWLEDGE"); /* 2: we noticed it */
 	set_status(vd, VIRTIO_STATUS_DRIVER, "DRIVER");           /* 3: we can drive it */
@@ -327,7 +337,7 @@ static int handshake(struct virtio_dev *vd)
 	if (!modern)
 		vd->features &= 0xffffffffull;
 	log_features(vd, "accepts", vd->features);
-	int r = dma_attach(vd->dma, virtio_has(vd, VIRTIO_F_ACCESS_PLATFORM)); /* IOVAs or physical */
+	r = dma_attach(vd->dma, virtio_has(vd, VIRTIO_F_ACCESS_PLATFORM)); /* IOVAs or physical */
 	if (r) {
 		log_err("virtio %s: no IOMMU domain for the device (%d)\n", vd->name, r);
 		return r;
@@ -348,6 +358,8 @@ static int bring_up(struct virtio_dev *vd)
 	int r = handshake(vd);
 	if (!r)
 		r = vd->drv->probe(vd); /* 7: device-specific setup, queues */
+	if (!r && vd->transport_error)
+		r = vd->transport_error; /* config that never settled: nothing read from it holds */
 	if (r) {
 		vd->ops->free_irqs(vd);
 		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
@@ -364,9 +376,17 @@ static int bring_up(struct virtio_dev *vd)
 	return 0;
 }
 
-static void teardown_queues(struct virtio_dev *vd)
+/* The device lets go of the rings first; one that will not may still write
+ * them, so they are not freed (nor ever used again): the device is broken. */
+static int teardown_queues(struct virtio_dev *vd)
 {
-	vd->ops->reset(vd); /* the device lets go of the rings first */
+	if (vd->ops->reset(vd)) {
+		log_err("virtio %s: the device does not finish its reset; its rings stay its own, and it "
+			"is given up\n",
+			vd->name);
+		vd->broken = true;
+		return -ETIMEDOUT;
+	}
 	if (vd->drv->reset_fail)
 		vd->drv->reset_fail(vd);
 	vd->ops->free_irqs(vd);
@@ -375,16 +395,20 @@ static void teardown_queues(struct virtio_dev *vd)
 		vd->q[q].vq = NULL;
 	}
 	vd->nqueues = 0;
+	return 0;
 }
 
 static int virtio_reinit(struct virtio_dev *vd)
 {
 	enum io_mode mode = vd->mode;
-	teardown_queues(vd);
-	dma_fault_clear(vd->dma); /* what the old queues faulted on went with them */
+	int r = teardown_queues(vd);
 	if (mode == IO_MODE_POLL)
-		poll_busy_put(); /* bring_up sets the mode's queues up afresh */
-	int r = bring_up(vd);
+		poll_busy_put(); /* bring_up sets the mode's queues up afresh; a broken device polls no more */
+	if (r)
+		return r;
+	dma_fault_clear(vd->dma); /* what the old queues faulted on went with them */
+	vd->transport_error = 0;
+	r = bring_up(vd);
 	if (r) {
 		vd->broken = true;
 		return r;

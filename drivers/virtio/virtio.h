@@ -41,12 +41,15 @@ struct virtio_dev;
  * entries, INTx) is the transport's own business: the core only asks for
  * a queue's interrupts to be set up, masked or freed. */
 struct virtio_ops {
-	void (*reset)(struct virtio_dev *vd); /* returns once the device reads back 0 */
+	/* Reset, and wait for the device to read back 0: 0, or -ETIMEDOUT after
+	 * VIRTIO_DEVICE_WAIT_NS (the device may still own what it was given). */
+	int (*reset)(struct virtio_dev *vd);
 	uint8_t (*get_status)(struct virtio_dev *vd);
 	void (*set_status)(struct virtio_dev *vd, uint8_t status);
 	uint64_t (*get_features)(struct virtio_dev *vd);
 	void (*set_features)(struct virtio_dev *vd, uint64_t features);
-	/* device-specific configuration, one field at a time (width 1, 2, 4, 8) */
+	/* device-specific configuration, one field at a time (width 1, 2, 4, 8);
+	 * a read that never settles (VIRTIO_CONFIG_TRIES) sets transport_error */
 	uint64_t (*read_config)(struct virtio_dev *vd, unsigned off, int width);
 	void (*write_config)(struct virtio_dev *vd, unsigned off, int width, uint64_t v);
 	uint32_t (*config_generation)(struct virtio_dev *vd);
@@ -88,7 +91,12 @@ struct virtio_driver {
 	const char *(*feature_name)(unsigned bit); /* device-type bits, or NULL */
 };
 
-#define VIRTIO_MAX_QUEUES 16
+#define VIRTIO_MAX_QUEUES     16
+/* Every wait on a device is bounded: a reset that does not read back 0 in
+ * this long, or a config field that reads differently every time for this
+ * many tries, and the device is given up (FAILED) or reset. */
+#define VIRTIO_DEVICE_WAIT_NS 100000000ull /* 100 ms */
+#define VIRTIO_CONFIG_TRIES   64
 
 struct virtio_queue {
 	struct virtqueue *vq;
@@ -109,7 +117,8 @@ struct virtio_dev {
 	enum io_mode mode;
 	volatile bool config_pending; /* config interrupt came */
 	bool broken;
-	unsigned resets; /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
+	unsigned resets;     /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
+	int transport_error; /* a wait on the device hit its bound (the transport sets it) */
 	struct virtio_dev *next;
 };
 

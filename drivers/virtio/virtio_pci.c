@@ -3,6 +3,7 @@
 #include "drivers/virtio/virtio.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
+#include "kernel/time.h"
 #include "kernel/trap.h"
 #include <errno.h>
 #include <stddef.h>
@@ -68,15 +69,35 @@ struct vp {
 
 #define COMMON(vp, field) (&(vp)->common->field)
 
+static void config_unstable(struct virtio_dev *vd, unsigned off)
+{
+	if (!vd->transport_error)
+		log_err("virtio %s: config at 0x%x reads differently every time; giving up on it\n", vd->name,
+			off);
+	vd->transport_error = -EIO;
+}
+
 /* -- modern ------------------------------------------------------------------ */
 
-static void m_reset(struct virtio_dev *vd)
+/* §4.1.4.3.2: the reset is done when the status reads back 0; a device
+ * that never gets there is given up after VIRTIO_DEVICE_WAIT_NS. */
+static int wait_status_zero(struct virtio_dev *vd, uint8_t (*get)(struct virtio_dev *))
+{
+	uint64_t deadline = now_ns() + VIRTIO_DEVICE_WAIT_NS;
+	while (get(vd))
+		if (now_ns() > deadline)
+			return -ETIMEDOUT;
+		else
+			cpu_relax();
+	return 0;
+}
+
+static uint8_t m_get_status(struct virtio_dev *vd);
+static int m_reset(struct virtio_dev *vd)
 {
 	struct vp *vp = vd->transport;
 	mmio_write8(COMMON(vp, device_status), 0);
-	/* §4.1.4.3.2: the reset is done when the status reads back 0 */
-	while (mmio_read8(COMMON(vp, device_status)))
-		cpu_relax();
+	return wait_status_zero(vd, m_get_status);
 }
 
 static uint8_t m_get_status(struct virtio_dev *vd)
@@ -123,11 +144,16 @@ static uint64_t m_read_config(struct virtio_dev *vd, unsigned off, int width)
 	uint32_t gen;
 	if (!vp->device || off + (unsigned)width > vp->device_len)
 		return 0;
-	do {
+	for (int tries = 0;; tries++) {
 		gen = m_generation(vd);
 		v = mmio_read_width(vp->device + off, width);
-	} while (gen != m_generation(vd));
-	return v;
+		if (gen == m_generation(vd))
+			return v;
+		if (tries == VIRTIO_CONFIG_TRIES) { /* it changes on every read: not a device to trust */
+			config_unstable(vd, off);
+			return v;
+		}
+	}
 }
 
 static void m_write_config(struct virtio_dev *vd, unsigned off, int width, uint64_t v)
@@ -198,12 +224,12 @@ static void m_notify(struct virtqueue *vq, void *priv)
 
 /* -- legacy ------------------------------------------------------------------ */
 
-static void l_reset(struct virtio_dev *vd)
+static uint8_t l_get_status(struct virtio_dev *vd);
+static int l_reset(struct virtio_dev *vd)
 {
 	struct vp *vp = vd->transport;
 	outb(vp->io + LEGACY_STATUS, 0);
-	while (inb(vp->io + LEGACY_STATUS))
-		cpu_relax();
+	return wait_status_zero(vd, l_get_status);
 }
 
 static uint8_t l_get_status(struct virtio_dev *vd)
@@ -258,11 +284,16 @@ static uint64_t l_read_config(struct virtio_dev *vd, unsigned off, int width)
 		return 0;
 	unsigned base = vp->io + LEGACY_CONFIG(vp->msix) + off;
 	uint64_t a, b = l_read_once(vp, base, width);
-	do {
+	for (int tries = 0;; tries++) {
 		a = b;
 		b = l_read_once(vp, base, width);
-	} while (a != b);
-	return a;
+		if (a == b)
+			return a;
+		if (tries == VIRTIO_CONFIG_TRIES) {
+			config_unstable(vd, off);
+			return b;
+		}
+	}
 }
 
 static void l_write_config(struct virtio_dev *vd, unsigned off, int width, uint64_t v)
