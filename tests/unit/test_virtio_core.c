@@ -1,0 +1,594 @@
+/* test_virtio_core.c - the virtio core over the fake transport: the handshake, features, the three modes,
+ * resets, and the race hybrid mode must not lose. */
+#include "unit.h"
+
+#include "drivers/virtio/virtio.c"
+#include "drivers/virtio/virtqueue.c"
+#include "kernel/dma_fault.c"
+#include "kernel/poll.c"
+#include "tests/sim/sim_dev.c"
+#include "tests/sim/sim_dma.c"
+#include "tests/sim/sim_transport.c"
+#include <errno.h>
+#include <string.h>
+
+struct kconfig kconfig;
+static uint64_t fake_now;
+uint64_t now_ns(void) { return fake_now += 1000; }
+const char *ksym_lookup(uint64_t addr, uint64_t *offset)
+{
+	(void)addr, (void)offset;
+	return NULL;
+}
+
+/* -- a driver of the tests' own, in rng's slot of the core's table ------------------ */
+
+#define TOKENS 256
+static struct {
+	unsigned nq, max_size; /* the queues it asks for */
+	int fail;              /* probe returns this once its queues are set up */
+	unsigned config_reads; /* probe and config_changed read this many config bytes */
+	bool settle;           /* probe stops the device's config churn (it settles once reset) */
+	unsigned probes, config_changes, polls;
+	uintptr_t got[TOKENS]; /* completions, in order */
+	unsigned ngot;
+	uintptr_t failed[TOKENS]; /* what reset_fail handed back */
+	unsigned nfailed;
+	int irqs_on_in_poll; /* would the device interrupt while the driver polled? -1: not seen */
+	/* the device's work at the end of a poll that took less than its budget: between the
+	 * driver's last look at the ring and the core's vq_enable_cb (one shot) */
+	void (*hook)(struct virtio_dev *vd, unsigned q);
+} td;
+
+static struct sim_virtio t;
+static struct virtio_dev *const vd = &t.vd;
+
+static void read_config(struct virtio_dev *d)
+{
+	for (unsigned i = 0; i < td.config_reads; i++)
+		virtio_config_read(d, i, 1);
+}
+
+static int td_probe(struct virtio_dev *d)
+{
+	td.probes++;
+	if (td.settle)
+		t.dev.bad &= ~SIM_BAD(SIM_GENERATION_CHURN);
+	read_config(d);
+	int r = virtio_setup_queues(d, td.nq, td.max_size);
+	return r ? r : td.fail;
+}
+
+static int td_poll(struct virtio_dev *d, unsigned q, int budget)
+{
+	void *tok;
+	uint32_t len;
+	int n = 0;
+	td.polls++;
+	td.irqs_on_in_poll = sim_irq_wanted(sim_vdev_ring(&t.dev, q));
+	while (n < budget && (tok = vq_get(d->q[q].vq, &len))) {
+		if (td.ngot < TOKENS)
+			td.got[td.ngot++] = (uintptr_t)tok;
+		n++;
+	}
+	if (n < budget && td.hook) {
+		void (*hook)(struct virtio_dev *, unsigned) = td.hook;
+		td.hook = NULL;
+		hook(d, q);
+	}
+	return n;
+}
+
+static void td_config_changed(struct virtio_dev *d)
+{
+	td.config_changes++;
+	read_config(d);
+}
+
+static void td_reset_fail(struct virtio_dev *d)
+{
+	void *tok;
+	for (unsigned q = 0; q < d->nqueues; q++)
+		while ((tok = vq_detach_unused(d->q[q].vq)))
+			if (td.nfailed < TOKENS)
+				td.failed[td.nfailed++] = (uintptr_t)tok;
+}
+
+const struct virtio_driver virtio_rng_driver = {
+	.prefix = "tst",
+	.device_id = VIRTIO_ID_RNG,
+	.features = BIT(0) | BIT(3),
+	.probe = td_probe,
+	.poll = td_poll,
+	.config_changed = td_config_changed,
+	.reset_fail = td_reset_fail,
+};
+const struct virtio_driver virtio_blk_driver = { .prefix = "blk" };
+const struct virtio_driver virtio_net_driver = { .prefix = "net" };
+
+/* -- one device per test ------------------------------------------------------------ */
+
+static uint8_t *buf;
+static dma_addr_t buf_h;
+static int live_before;
+
+/* Unplug the last test's device: the device lets go of its rings, then they are freed. */
+static void unplug(void)
+{
+	if (!t.vd.ops)
+		return;
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+		if (t.dev.q[q].enabled)
+			sim_detach(&t.dev.q[q].ring);
+		t.dev.q[q].enabled = false;
+		vq_destroy(vd->q[q].vq);
+		vd->q[q].vq = NULL;
+	}
+	if (buf)
+		dma_free(vd->dma, buf, 4096, buf_h);
+	buf = NULL;
+	t.vd.ops = NULL;
+}
+
+static void fresh(uint64_t offered, bool legacy, enum io_mode mode)
+{
+	unplug();
+	virtio_devices = NULL; /* the core and the main loop forget the last one */
+	tail = &virtio_devices;
+	npollers = 0;
+	busy = 0;
+	memset(&td, 0, sizeof td);
+	td.nq = 2;
+	td.irqs_on_in_poll = -1;
+	kconfig.mode = mode;
+	sim_virtio_init(&t, VIRTIO_ID_RNG, offered, legacy);
+	t.dev.config_size = 16;
+	live_before = sim_dma_live();
+}
+
+/* Probe; then a page of buffers for requests. */
+static int probe(void)
+{
+	int r = sim_virtio_probe(&t);
+	if (!r && !(buf = dma_alloc(vd->dma, 4096, &buf_h)))
+		abort();
+	return r;
+}
+
+/* Request tok (1..63) on queue q: 64 device-writable bytes. */
+static void post(unsigned q, uintptr_t tok)
+{
+	struct vq_sg sg = { buf_h + (tok % 64) * 64, 64 };
+	CHECK_EQ(vq_add(vd->q[q].vq, NULL, 0, &sg, 1, (void *)tok), 0);
+	vq_kick(vd->q[q].vq);
+}
+
+static struct sim_dev *ring(unsigned q) { return sim_vdev_ring(&t.dev, q); }
+
+/* The device completes the oldest chain it holds on queue q (taking what is available first). */
+static void complete(unsigned q)
+{
+	sim_vdev_run(&t.dev);
+	if (ring(q)->npending)
+		sim_use(ring(q), 0, 8);
+}
+
+static void complete_from_hook(struct virtio_dev *d, unsigned q)
+{
+	(void)d;
+	complete(q);
+}
+
+static bool no_error(void)
+{
+	const char *e = sim_vdev_error(&t.dev);
+	if (e)
+		printf("  device: %s\n", e);
+	return !e;
+}
+
+#define S_A  VIRTIO_STATUS_ACKNOWLEDGE
+#define S_D  VIRTIO_STATUS_DRIVER
+#define S_F  VIRTIO_STATUS_FEATURES_OK
+#define S_OK VIRTIO_STATUS_DRIVER_OK
+#define V1   BIT(VIRTIO_F_VERSION_1)
+
+static void check_status_log(const uint8_t *want, unsigned n)
+{
+	CHECK_EQ(t.dev.nstatus, n);
+	for (unsigned i = 0; i < n && i < t.dev.nstatus; i++)
+		if (t.dev.status_log[i] != want[i]) {
+			printf("  status write %u: 0x%02x, not 0x%02x\n", i, t.dev.status_log[i], want[i]);
+			CHECK(0);
+		}
+}
+
+/* -- the handshake (virtio 1.2 §3.1.1) and feature negotiation (§2.2) ---------------- */
+
+/* Each step in order, each status write adding one bit; the device's rules (features
+ * written between DRIVER and FEATURES_OK, queues set up between FEATURES_OK and
+ * DRIVER_OK, no notification before DRIVER_OK) hold. */
+static void test_handshake_order_modern(void)
+{
+	fresh(V1 | BIT(0), false, IO_MODE_HYBRID);
+	CHECK_EQ(probe(), 0);
+	static const uint8_t want[] = { 0, S_A, S_A | S_D, S_A | S_D | S_F, S_A | S_D | S_F | S_OK };
+	check_status_log(want, sizeof want);
+	CHECK_EQ(t.dev.accepted, V1 | BIT(0));
+	CHECK_EQ(vd->features, V1 | BIT(0));
+	CHECK(t.dev.q[0].enabled && t.dev.q[1].enabled);
+	CHECK_EQ(t.dev.q[0].size, 256);
+	CHECK(!strncmp(vd->name, "tst", 3));
+	CHECK(virtio_devices == vd);
+	CHECK_EQ(npollers, 1); /* the device's poller */
+	CHECK(no_error());
+}
+
+/* Legacy (§4.1.4.8): 32 feature bits, no FEATURES_OK; the device lays the split ring out
+ * from one address, so the queue's layout must be the legacy one. */
+static void test_handshake_legacy(void)
+{
+	fresh(BIT(0) | BIT(VIRTIO_F_EVENT_IDX) | BIT(VIRTIO_F_RING_PACKED) | V1, true, IO_MODE_HYBRID);
+	CHECK_EQ(probe(), 0);
+	static const uint8_t want[] = { 0, S_A, S_A | S_D, S_A | S_D | S_OK };
+	check_status_log(want, sizeof want);
+	CHECK_EQ(t.dev.accepted, BIT(0) | BIT(VIRTIO_F_EVENT_IDX)); /* the device shows no more */
+	CHECK(ring(0)->flags & VQ_F_LEGACY);
+	CHECK(!ring(0)->packed);
+	post(0, 1);
+	complete(0);
+	device_poll(vd);
+	CHECK_EQ(td.ngot, 1); /* the ring works as the device laid it out */
+	CHECK(no_error());
+}
+
+/* Accepted: what the device offers and ringside implements (its ring features, and
+ * the driver's device-type bits). Not: bits the driver knows but the device did not
+ * offer, ring features ringside lacks, bits nobody knows. */
+static void test_feature_negotiation(void)
+{
+	uint64_t ring_bits = BIT(VIRTIO_F_EVENT_IDX) | BIT(VIRTIO_F_INDIRECT_DESC) |
+			     BIT(VIRTIO_F_RING_PACKED) | BIT(VIRTIO_F_ACCESS_PLATFORM);
+	uint64_t not_ours = BIT(VIRTIO_F_NOTIFY_ON_EMPTY) | BIT(VIRTIO_F_ANY_LAYOUT) |
+			    BIT(VIRTIO_F_IN_ORDER) | BIT(VIRTIO_F_NOTIFICATION_DATA) |
+			    BIT(VIRTIO_F_RING_RESET) | BIT(5) | BIT(41) | BIT(50) | BIT(63);
+	fresh(V1 | ring_bits | not_ours | BIT(0), false, IO_MODE_HYBRID);
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(t.dev.accepted, V1 | ring_bits | BIT(0)); /* not bit 3: the driver's, not offered */
+	CHECK_EQ(vd->offered, V1 | ring_bits | not_ours | BIT(0));
+	CHECK(ring(0)->packed);
+	CHECK(ring(0)->flags & VQ_F_EVENT_IDX);
+	CHECK(ring(0)->flags & VQ_F_INDIRECT);
+	char names[256];
+	virtio_format_features(vd, vd->features, names, sizeof names);
+	CHECK(!strcmp(names, "bit0,INDIRECT_DESC,EVENT_IDX,VERSION_1,ACCESS_PLATFORM,RING_PACKED"));
+	CHECK(no_error());
+}
+
+/* -- the three modes ---------------------------------------------------------------- */
+
+/* poll: no interrupt asked for or taken; the queue is looked at every turn, and the
+ * main loop does not sleep while the device is in this mode. */
+static void test_poll_mode(void)
+{
+	fresh(V1, false, IO_MODE_POLL);
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(busy, 1);
+	CHECK(t.dev.q[0].masked && t.dev.q[1].masked);
+	CHECK(!sim_irq_wanted(ring(0)));
+	post(0, 1);
+	complete(0);
+	CHECK_EQ(t.dev.q[0].irqs + t.dev.q[0].ring.irqs, 0);
+	CHECK(!vd->q[0].pending);
+	device_poll(vd);
+	CHECK_EQ(td.ngot, 1);
+	CHECK(!sim_irq_wanted(ring(0)));
+	CHECK(no_error());
+}
+
+/* irq: every completion interrupts, and interrupts stay on while the driver polls. */
+static void test_irq_mode(void)
+{
+	fresh(V1, false, IO_MODE_IRQ);
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(busy, 0);
+	CHECK(!t.dev.q[0].masked);
+	device_poll(vd); /* the look the mode takes once after it is set */
+	CHECK_EQ(td.polls, 2);
+	td.polls = 0;
+	device_poll(vd);
+	CHECK_EQ(td.polls, 0); /* nothing came: nothing looked at */
+	for (uintptr_t k = 1; k <= 2; k++) {
+		post(0, k);
+		complete(0);
+		CHECK_EQ(t.dev.q[0].irqs, k);
+		CHECK(vd->q[0].pending);
+		device_poll(vd);
+		CHECK_EQ(td.ngot, k);
+		CHECK_EQ(td.irqs_on_in_poll, 1);
+		CHECK(sim_irq_wanted(ring(0)));
+	}
+	CHECK(no_error());
+}
+
+/* hybrid: an interrupt, then interrupts off while the driver polls the ring empty, then
+ * on again (NAPI). */
+static void test_hybrid_mode(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(busy, 0);
+	device_poll(vd);
+	for (uintptr_t k = 1; k <= 2; k++) {
+		post(0, k);
+		complete(0);
+		CHECK_EQ(t.dev.q[0].irqs, k);
+		device_poll(vd);
+		CHECK_EQ(td.ngot, k);
+		CHECK_EQ(td.irqs_on_in_poll, 0);
+		CHECK(sim_irq_wanted(ring(0)));
+	}
+	CHECK(no_error());
+}
+
+/* A turn takes at most the budget; what is left is taken on the next turn, though no
+ * interrupt comes for it. */
+static void test_budget_per_turn(void)
+{
+	static const enum io_mode modes[] = { IO_MODE_POLL, IO_MODE_IRQ, IO_MODE_HYBRID };
+	for (unsigned m = 0; m < 3; m++) {
+		fresh(V1, false, modes[m]);
+		CHECK_EQ(probe(), 0);
+		device_poll(vd);
+		for (uintptr_t k = 1; k <= 100; k++)
+			post(0, k);
+		sim_vdev_run(&t.dev);
+		while (ring(0)->npending)
+			sim_use(ring(0), 0, 8);
+		device_poll(vd);
+		CHECK_EQ(td.ngot, POLL_BUDGET);
+		device_poll(vd);
+		CHECK_EQ(td.ngot, 100);
+		CHECK(no_error());
+	}
+}
+
+/* Switching modes at run time: a completion that came in poll mode (no interrupt) is
+ * taken once interrupts are on; the main loop's busy count follows poll mode. */
+static void test_mode_switches(void)
+{
+	fresh(V1, false, IO_MODE_POLL);
+	CHECK_EQ(probe(), 0);
+	post(0, 1);
+	complete(0);
+	CHECK_EQ(t.dev.q[0].irqs, 0);
+	CHECK_EQ(virtio_set_mode(vd, IO_MODE_HYBRID), 0);
+	CHECK_EQ(busy, 0);
+	CHECK(!t.dev.q[0].masked && !t.dev.q[1].masked);
+	device_poll(vd);
+	CHECK_EQ(td.ngot, 1); /* no interrupt will ever come for it */
+	CHECK_EQ(virtio_set_mode(vd, IO_MODE_IRQ), 0);
+	post(0, 2);
+	complete(0);
+	device_poll(vd);
+	CHECK_EQ(td.ngot, 2);
+	CHECK_EQ(td.irqs_on_in_poll, 1);
+	CHECK_EQ(virtio_set_mode(vd, IO_MODE_POLL), 0);
+	CHECK_EQ(virtio_set_mode(vd, IO_MODE_POLL), 0);
+	CHECK_EQ(busy, 1);
+	CHECK(t.dev.q[0].masked && !sim_irq_wanted(ring(0)));
+	post(0, 3);
+	complete(0);
+	device_poll(vd);
+	CHECK_EQ(td.ngot, 3);
+	CHECK_EQ(virtio_set_mode(vd, IO_MODE_IRQ), 0);
+	CHECK_EQ(busy, 0);
+	CHECK(no_error());
+}
+
+/*
+ * The race NAPI must not lose (virtio 1.2 §2.7.10, §2.8.21): the device uses a buffer
+ * after the driver's last look at the ring and before interrupts are on again. No
+ * interrupt comes for it (they were off, or with EVENT_IDX the event index was behind),
+ * so only vq_enable_cb's look at the ring finds it. The device here completes the second
+ * request exactly then; it must be taken in the same turn.
+ */
+static void test_hybrid_race(void)
+{
+	static const struct {
+		enum io_mode mode;
+		uint64_t features;
+	} cases[] = {
+		{ IO_MODE_HYBRID, 0 },
+		{ IO_MODE_HYBRID, BIT(VIRTIO_F_EVENT_IDX) },
+		{ IO_MODE_HYBRID, BIT(VIRTIO_F_RING_PACKED) },
+		{ IO_MODE_HYBRID, BIT(VIRTIO_F_RING_PACKED) | BIT(VIRTIO_F_EVENT_IDX) },
+		{ IO_MODE_IRQ, BIT(VIRTIO_F_EVENT_IDX) },
+		{ IO_MODE_IRQ, BIT(VIRTIO_F_RING_PACKED) | BIT(VIRTIO_F_EVENT_IDX) },
+	};
+	for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		fresh(V1 | cases[c].features, false, cases[c].mode);
+		CHECK_EQ(probe(), 0);
+		device_poll(vd);
+		post(0, 1);
+		post(0, 2);
+		complete(0); /* the first, with its interrupt */
+		unsigned irqs = t.dev.q[0].irqs;
+		CHECK_EQ(irqs, 1);
+		td.hook = complete_from_hook; /* the second, in the window */
+		device_poll(vd);
+		CHECK_EQ(t.dev.q[0].irqs, irqs); /* no interrupt came for it */
+		if (td.ngot != 2) {
+			printf("  case %u: %u of 2 taken in the turn\n", c, td.ngot);
+			CHECK(0);
+		}
+		for (int i = 0; i < 3; i++)
+			device_poll(vd);
+		CHECK_EQ(td.ngot, 2);
+		CHECK(no_error());
+	}
+}
+
+/* -- resets ------------------------------------------------------------------------- */
+
+/*
+ * DEVICE_NEEDS_RESET (§2.1.2): the requests in flight fail (taken or not by the device),
+ * the device is reset and brought up again with the same handshake, its queues made
+ * afresh, in the mode it had; then it works.
+ */
+static void test_needs_reset(void)
+{
+	static const enum io_mode modes[] = { IO_MODE_POLL, IO_MODE_IRQ, IO_MODE_HYBRID };
+	for (unsigned m = 0; m < 3; m++) {
+		fresh(V1 | BIT(VIRTIO_F_EVENT_IDX), false, modes[m]);
+		CHECK_EQ(probe(), 0);
+		device_poll(vd);
+		post(0, 1);
+		post(0, 2);
+		post(1, 3);
+		sim_vdev_run(&t.dev); /* the device takes them */
+		post(0, 4);           /* and not this one */
+		unsigned n0 = t.dev.nstatus;
+		sim_vdev_needs_reset(&t.dev);
+		CHECK_EQ(t.dev.config_irqs, 1);
+		device_poll(vd);
+		CHECK_EQ(td.nfailed, 4);
+		CHECK_EQ(td.ngot, 0);
+		CHECK_EQ(vd->resets, 1);
+		CHECK_EQ(td.probes, 2);
+		CHECK(!vd->broken);
+		/* reset (once to take the queues away, once more as the handshake's first step), then the
+		 * handshake again */
+		static const uint8_t again[] = {
+			0, 0, S_A, S_A | S_D, S_A | S_D | S_F, S_A | S_D | S_F | S_OK
+		};
+		CHECK_EQ(t.dev.nstatus - n0, sizeof again);
+		CHECK(!memcmp(t.dev.status_log + n0, again, sizeof again));
+		CHECK(t.dev.q[0].enabled && t.dev.q[1].enabled);
+		CHECK_EQ(vd->mode, modes[m]);
+		CHECK_EQ(busy, modes[m] == IO_MODE_POLL);
+		CHECK_EQ(t.dev.q[0].masked, modes[m] == IO_MODE_POLL);
+		CHECK_EQ(sim_irq_wanted(ring(0)), modes[m] != IO_MODE_POLL);
+		post(0, 5);
+		complete(0);
+		device_poll(vd);
+		CHECK_EQ(td.ngot, 1);
+		CHECK_EQ(td.got[0], 5);
+		CHECK(no_error());
+	}
+}
+
+/* A reset whose status never reads 0 is bounded: the device is given up (broken), its
+ * rings stay allocated (it may still write them), and nothing more is taken from it. */
+static void test_reset_never_completes(void)
+{
+	static const enum io_mode modes[] = { IO_MODE_POLL, IO_MODE_HYBRID };
+	for (unsigned m = 0; m < 2; m++) {
+		fresh(V1, false, modes[m]);
+		CHECK_EQ(probe(), 0);
+		device_poll(vd);
+		post(0, 1);
+		post(0, 2);
+		sim_vdev_run(&t.dev);
+		t.dev.bad = SIM_BAD(SIM_RESET_STUCK);
+		sim_vdev_needs_reset(&t.dev);
+		device_poll(vd);
+		CHECK(vd->broken);
+		CHECK_EQ(busy, 0);
+		CHECK(t.dev.q[0].enabled);
+		CHECK(sim_dma_ptr(vq_desc_addr(vd->q[0].vq), 16)); /* not freed */
+		CHECK_EQ(td.nfailed, 0);                           /* their buffers are still the device's */
+		sim_use(ring(0), 0, 8);
+		CHECK_EQ(device_poll(vd), 0);
+		CHECK_EQ(td.ngot, 0);
+		CHECK_EQ(virtio_set_mode(vd, IO_MODE_IRQ), -EIO);
+		CHECK(no_error());
+	}
+}
+
+static void test_config_change_reaches_the_driver(void)
+{
+	fresh(V1, false, IO_MODE_POLL);
+	CHECK_EQ(probe(), 0);
+	uint8_t b = 7;
+	sim_vdev_config_change(&t.dev, 3, &b, 1);
+	CHECK_EQ(t.dev.config_irqs, 1);
+	device_poll(vd);
+	CHECK_EQ(td.config_changes, 1);
+	CHECK_EQ(virtio_config_read(vd, 3, 1), 7);
+	device_poll(vd);
+	CHECK_EQ(td.config_changes, 1);
+	CHECK_EQ(vd->resets, 0);
+	CHECK(no_error());
+}
+
+/* An IOMMU fault on anything but a request's buffer (kernel/dma_fault.c): nothing the
+ * device reports is believed; the device is reset and everything in flight fails. */
+static dma_addr_t fault_page;
+static void fault_when_synced(struct dma_dev *d)
+{
+	sim_dma_sync_hook = NULL;
+	dma_fault_record(d, fault_page, true);
+}
+
+static void test_iommu_fault_resets(void)
+{
+	for (int fenced = 0; fenced < 2; fenced++) {
+		fresh(V1 | BIT(VIRTIO_F_ACCESS_PLATFORM), false, IO_MODE_HYBRID);
+		sim_dma_iommu = true;
+		CHECK_EQ(probe(), 0);
+		device_poll(vd);
+		post(0, 1);
+		post(0, 2);
+		complete(0); /* "done": but its data may not have got through */
+		fault_page = vq_desc_addr(vd->q[0].vq) & ~4095ull;
+		if (fenced) /* the unit has the record already; the driver reads it before believing */
+			sim_dma_sync_hook = fault_when_synced;
+		else
+			dma_fault_record(vd->dma, fault_page, true);
+		device_poll(vd);
+		CHECK_EQ(td.ngot, 0);
+		CHECK_EQ(td.nfailed, 2);
+		CHECK_EQ(vd->resets, 1);
+		CHECK(!vd->dma->fault_reset);
+		CHECK(t.dev.q[0].enabled);
+		post(0, 3);
+		complete(0);
+		device_poll(vd);
+		CHECK_EQ(td.ngot, 1);
+		CHECK(no_error());
+		sim_dma_iommu = false;
+		sim_dma_sync_hook = NULL;
+	}
+}
+
+/* -- queues and interrupts ---------------------------------------------------------- */
+
+static void test_irq_for_a_queue_it_lacks(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	CHECK_EQ(probe(), 0);
+	virtio_queue_irq(vd, 2);
+	virtio_queue_irq(vd, 1000);
+	CHECK(no_error());
+}
+
+int main(void)
+{
+	RUN(test_handshake_order_modern);
+	RUN(test_handshake_legacy);
+	RUN(test_feature_negotiation);
+	RUN(test_poll_mode);
+	RUN(test_irq_mode);
+	RUN(test_hybrid_mode);
+	RUN(test_budget_per_turn);
+	RUN(test_mode_switches);
+	RUN(test_hybrid_race);
+	RUN(test_needs_reset);
+	RUN(test_reset_never_completes);
+	RUN(test_config_change_reaches_the_driver);
+	RUN(test_iommu_fault_resets);
+	RUN(test_irq_for_a_queue_it_lacks);
+	unplug();
+	UNIT_DONE();
+}
