@@ -353,6 +353,25 @@ static int handshake(struct virtio_dev *vd)
 	return 0;
 }
 
+/* §3.1.1: a step went wrong; the driver sets FAILED (adding it: no status bit is
+ * cleared, §2.1.2). Queues the probe set up may be live in the device: it lets go of
+ * them (a reset) before they are freed, and one that will not keeps them. */
+static void give_up(struct virtio_dev *vd)
+{
+	bool live = false;
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		live |= vd->q[q].vq != NULL;
+	if (!live || vd->ops->reset(vd) == 0) {
+		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+			vq_destroy(vd->q[q].vq);
+			vd->q[q].vq = NULL;
+		}
+	}
+	vd->ops->free_irqs(vd);
+	vd->nqueues = 0;
+	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED);
+}
+
 static int bring_up(struct virtio_dev *vd)
 {
 	int r = handshake(vd);
@@ -361,14 +380,7 @@ static int bring_up(struct virtio_dev *vd)
 	if (!r && vd->transport_error)
 		r = vd->transport_error; /* config that never settled: nothing read from it holds */
 	if (r) {
-		vd->ops->free_irqs(vd);
-		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
-			if (vd->q[q].vq)
-				vq_destroy(vd->q[q].vq);
-			vd->q[q].vq = NULL;
-		}
-		vd->nqueues = 0;
-		vd->ops->set_status(vd, VIRTIO_STATUS_FAILED);
+		give_up(vd);
 		log_err("virtio %s: initialisation failed (%d); device marked FAILED\n", vd->name, r);
 		return r;
 	}

@@ -265,6 +265,49 @@ static void test_feature_negotiation(void)
 	CHECK(no_error());
 }
 
+static void check_failed_cleanly(int r, int want)
+{
+	CHECK_EQ(r, want);
+	CHECK(t.dev.status & VIRTIO_STATUS_FAILED);
+	CHECK(!t.dev.irqs);
+	CHECK(virtio_devices == NULL);
+	CHECK_EQ(npollers, 0);
+	CHECK_EQ(sim_dma_live(), live_before); /* nothing left allocated */
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		CHECK(vd->q[q].vq == NULL);
+	CHECK(no_error());
+}
+
+/* A modern device must offer VERSION_1 (§6.1): without it, FAILED before any feature is
+ * written. */
+static void test_modern_without_version_1_fails(void)
+{
+	fresh(BIT(0) | BIT(VIRTIO_F_EVENT_IDX), false, IO_MODE_HYBRID);
+	check_failed_cleanly(probe(), -EPROTO);
+	CHECK(!t.dev.features_written);
+	CHECK_EQ(t.dev.status, S_A | S_D | VIRTIO_STATUS_FAILED);
+}
+
+/* §3.1.1 step 6: FEATURES_OK that does not stick means the device will not work with
+ * those features: FAILED, and no queue set up. */
+static void test_features_ok_refused(void)
+{
+	fresh(V1 | BIT(0), false, IO_MODE_HYBRID);
+	t.dev.bad = SIM_BAD(SIM_REFUSE_FEATURES_OK);
+	check_failed_cleanly(probe(), -EPROTO);
+	CHECK(!t.dev.q[0].enabled);
+	CHECK_EQ(t.dev.status, S_A | S_D | VIRTIO_STATUS_FAILED);
+	CHECK_EQ(td.probes, 0);
+}
+
+static void test_dma_attach_failure(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	sim_dma_attach_error = -ENOMEM;
+	check_failed_cleanly(probe(), -ENOMEM);
+	sim_dma_attach_error = 0;
+}
+
 /* -- the three modes ---------------------------------------------------------------- */
 
 /* poll: no interrupt asked for or taken; the queue is looked at every turn, and the
@@ -506,6 +549,61 @@ static void test_reset_never_completes(void)
 	}
 }
 
+/* The same at probe time: the status left by whoever drove the device before never
+ * clears. Probe fails, bounded, with FAILED set. A slow reset is waited for. */
+static void test_reset_at_probe(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	t.dev.status = S_A | S_D | S_F | S_OK;
+	t.dev.bad = SIM_BAD(SIM_RESET_STUCK);
+	check_failed_cleanly(probe(), -ETIMEDOUT);
+	CHECK_EQ(td.probes, 0);
+
+	fresh(V1, false, IO_MODE_HYBRID);
+	t.dev.status = S_A | S_D | S_F | S_OK;
+	t.dev.reset_reads = 50;
+	CHECK_EQ(probe(), 0);
+	CHECK(no_error());
+}
+
+/* Config whose generation changes on every read (§2.5.1): at probe the device is FAILED;
+ * at run time it is reset, and given up if that does not help. */
+static void test_config_never_settles(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	td.config_reads = 4;
+	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+	check_failed_cleanly(probe(), -EIO);
+
+	fresh(V1, false, IO_MODE_HYBRID);
+	td.config_reads = 4;
+	CHECK_EQ(probe(), 0);
+	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+	uint8_t b = 1;
+	sim_vdev_config_change(&t.dev, 0, &b, 1);
+	device_poll(vd);
+	CHECK_EQ(td.config_changes, 1);
+	CHECK(vd->broken); /* the reset did not help: the probe after it failed too */
+	CHECK(t.dev.status & VIRTIO_STATUS_FAILED);
+	CHECK(no_error());
+
+	fresh(V1, false, IO_MODE_HYBRID);
+	td.config_reads = 4;
+	CHECK_EQ(probe(), 0);
+	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+	td.settle = true; /* the reset helps */
+	sim_vdev_config_change(&t.dev, 0, &b, 1);
+	device_poll(vd);
+	CHECK(!vd->broken);
+	CHECK_EQ(vd->resets, 1);
+	CHECK_EQ(vd->transport_error, 0);
+	post(0, 1);
+	complete(0);
+	device_poll(vd);
+	CHECK_EQ(td.ngot, 1);
+	CHECK(no_error());
+}
+
 static void test_config_change_reaches_the_driver(void)
 {
 	fresh(V1, false, IO_MODE_POLL);
@@ -564,6 +662,69 @@ static void test_iommu_fault_resets(void)
 
 /* -- queues and interrupts ---------------------------------------------------------- */
 
+static void test_queue_sizes(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID); /* split: a power of two, at most the device's */
+	t.dev.q[0].max = 100;
+	t.dev.q[1].max = 1024;
+	td.max_size = 256;
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(t.dev.q[0].size, 64);
+	CHECK_EQ(t.dev.q[1].size, 256);
+	CHECK(no_error());
+
+	fresh(V1 | BIT(VIRTIO_F_RING_PACKED), false, IO_MODE_HYBRID); /* packed: any size */
+	t.dev.q[0].max = 100;
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(t.dev.q[0].size, 100);
+	CHECK(no_error());
+
+	fresh(0, true, IO_MODE_HYBRID); /* legacy: the device's size, whatever the driver asks */
+	td.max_size = 64;
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(t.dev.q[0].size, 256);
+	CHECK(no_error());
+
+	fresh(V1, false, IO_MODE_HYBRID); /* a queue the device does not have */
+	t.dev.q[1].max = 0;
+	check_failed_cleanly(probe(), -ENODEV);
+
+	fresh(V1 | BIT(VIRTIO_F_RING_PACKED), false, IO_MODE_HYBRID); /* more than §2.6 allows */
+	t.dev.q[0].max = 40000;
+	int r = probe();
+	CHECK(r < 0);
+	check_failed_cleanly(r, r);
+
+	fresh(V1, false, IO_MODE_HYBRID); /* more queues than the device has */
+	td.nq = 3;
+	check_failed_cleanly(probe(), -EINVAL);
+}
+
+/* Interrupt vectors the device refuses: for the device, or for one queue once another is
+ * already live. */
+static void test_vectors_refused(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	t.dev.bad = SIM_BAD(SIM_REFUSE_VECTORS);
+	check_failed_cleanly(probe(), -EIO);
+	CHECK(!t.dev.q[0].enabled);
+
+	fresh(V1, false, IO_MODE_HYBRID);
+	t.dev.bad = SIM_BAD(SIM_REFUSE_QUEUE_VECTOR);
+	t.dev.bad_queue = 1;
+	check_failed_cleanly(probe(), -EIO);
+}
+
+/* A probe that fails after its queues went live: the device lets go of them (a reset)
+ * before they are freed. */
+static void test_probe_failure_after_queues(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	td.fail = -ENOMEM;
+	check_failed_cleanly(probe(), -ENOMEM);
+	CHECK(!t.dev.q[0].enabled);
+}
+
 static void test_irq_for_a_queue_it_lacks(void)
 {
 	fresh(V1, false, IO_MODE_HYBRID);
@@ -578,6 +739,9 @@ int main(void)
 	RUN(test_handshake_order_modern);
 	RUN(test_handshake_legacy);
 	RUN(test_feature_negotiation);
+	RUN(test_modern_without_version_1_fails);
+	RUN(test_features_ok_refused);
+	RUN(test_dma_attach_failure);
 	RUN(test_poll_mode);
 	RUN(test_irq_mode);
 	RUN(test_hybrid_mode);
@@ -586,8 +750,13 @@ int main(void)
 	RUN(test_hybrid_race);
 	RUN(test_needs_reset);
 	RUN(test_reset_never_completes);
+	RUN(test_reset_at_probe);
+	RUN(test_config_never_settles);
 	RUN(test_config_change_reaches_the_driver);
 	RUN(test_iommu_fault_resets);
+	RUN(test_queue_sizes);
+	RUN(test_vectors_refused);
+	RUN(test_probe_failure_after_queues);
 	RUN(test_irq_for_a_queue_it_lacks);
 	unplug();
 	UNIT_DONE();
