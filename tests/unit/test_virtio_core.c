@@ -1,25 +1,6 @@
 /* test_virtio_core.c - the virtio core over the fake transport: the handshake, features, the three modes,
  * resets, and the race hybrid mode must not lose. */
-#include "unit.h"
-
-#include "drivers/virtio/virtio.c"
-#include "drivers/virtio/virtqueue.c"
-#include "kernel/dma_fault.c"
-#include "kernel/poll.c"
-#include "tests/sim/sim_dev.c"
-#include "tests/sim/sim_dma.c"
-#include "tests/sim/sim_transport.c"
-#include <errno.h>
-#include <string.h>
-
-struct kconfig kconfig;
-static uint64_t fake_now;
-uint64_t now_ns(void) { return fake_now += 1000; }
-const char *ksym_lookup(uint64_t addr, uint64_t *offset)
-{
-	(void)addr, (void)offset;
-	return NULL;
-}
+#include "test_virtio.h"
 
 /* -- a driver of the tests' own, in rng's slot of the core's table ------------------ */
 
@@ -39,9 +20,6 @@ static struct {
 	 * driver's last look at the ring and the core's vq_enable_cb (one shot) */
 	void (*hook)(struct virtio_dev *vd, unsigned q);
 } td;
-
-static struct sim_virtio t;
-static struct virtio_dev *const vd = &t.vd;
 
 static void read_config(struct virtio_dev *d)
 {
@@ -110,40 +88,23 @@ const struct virtio_driver virtio_net_driver = { .prefix = "net" };
 
 static uint8_t *buf;
 static dma_addr_t buf_h;
-static int live_before;
 
-/* Unplug the last test's device: the device lets go of its rings, then they are freed. */
 static void unplug(void)
 {
-	if (!t.vd.ops)
-		return;
-	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
-		if (t.dev.q[q].enabled)
-			sim_detach(&t.dev.q[q].ring);
-		t.dev.q[q].enabled = false;
-		vq_destroy(vd->q[q].vq);
-		vd->q[q].vq = NULL;
-	}
-	if (buf)
+	if (buf && t.vd.ops)
 		dma_free(vd->dma, buf, 4096, buf_h);
 	buf = NULL;
-	t.vd.ops = NULL;
+	vdev_unplug();
 }
 
 static void fresh(uint64_t offered, bool legacy, enum io_mode mode)
 {
 	unplug();
-	virtio_devices = NULL; /* the core and the main loop forget the last one */
-	tail = &virtio_devices;
-	npollers = 0;
-	busy = 0;
+	vdev_fresh(VIRTIO_ID_RNG, offered, legacy, mode);
 	memset(&td, 0, sizeof td);
 	td.nq = 2;
 	td.irqs_on_in_poll = -1;
-	kconfig.mode = mode;
-	sim_virtio_init(&t, VIRTIO_ID_RNG, offered, legacy);
 	t.dev.config_size = 16;
-	live_before = sim_dma_live();
 }
 
 /* Probe; then a page of buffers for requests. */
@@ -163,8 +124,6 @@ static void post(unsigned q, uintptr_t tok)
 	vq_kick(vd->q[q].vq);
 }
 
-static struct sim_dev *ring(unsigned q) { return sim_vdev_ring(&t.dev, q); }
-
 /* The device completes the oldest chain it holds on queue q (taking what is available first). */
 static void complete(unsigned q)
 {
@@ -177,14 +136,6 @@ static void complete_from_hook(struct virtio_dev *d, unsigned q)
 {
 	(void)d;
 	complete(q);
-}
-
-static bool no_error(void)
-{
-	const char *e = sim_vdev_error(&t.dev);
-	if (e)
-		printf("  device: %s\n", e);
-	return !e;
 }
 
 #define S_A  VIRTIO_STATUS_ACKNOWLEDGE
@@ -221,7 +172,7 @@ static void test_handshake_order_modern(void)
 	CHECK(!strncmp(vd->name, "tst", 3));
 	CHECK(virtio_devices == vd);
 	CHECK_EQ(npollers, 1); /* the device's poller */
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* Legacy (§4.1.4.8): 32 feature bits, no FEATURES_OK; the device lays the split ring out
@@ -239,7 +190,7 @@ static void test_handshake_legacy(void)
 	complete(0);
 	device_poll(vd);
 	CHECK_EQ(td.ngot, 1); /* the ring works as the device laid it out */
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* Accepted: what the device offers and ringside implements (its ring features, and
@@ -262,7 +213,7 @@ static void test_feature_negotiation(void)
 	char names[256];
 	virtio_format_features(vd, vd->features, names, sizeof names);
 	CHECK(!strcmp(names, "bit0,INDIRECT_DESC,EVENT_IDX,VERSION_1,ACCESS_PLATFORM,RING_PACKED"));
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 static void check_failed_cleanly(int r, int want)
@@ -275,7 +226,7 @@ static void check_failed_cleanly(int r, int want)
 	CHECK_EQ(sim_dma_live(), live_before); /* nothing left allocated */
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		CHECK(vd->q[q].vq == NULL);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* A modern device must offer VERSION_1 (§6.1): without it, FAILED before any feature is
@@ -326,7 +277,7 @@ static void test_poll_mode(void)
 	device_poll(vd);
 	CHECK_EQ(td.ngot, 1);
 	CHECK(!sim_irq_wanted(ring(0)));
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* irq: every completion interrupts, and interrupts stay on while the driver polls. */
@@ -351,7 +302,7 @@ static void test_irq_mode(void)
 		CHECK_EQ(td.irqs_on_in_poll, 1);
 		CHECK(sim_irq_wanted(ring(0)));
 	}
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* hybrid: an interrupt, then interrupts off while the driver polls the ring empty, then
@@ -371,7 +322,7 @@ static void test_hybrid_mode(void)
 		CHECK_EQ(td.irqs_on_in_poll, 0);
 		CHECK(sim_irq_wanted(ring(0)));
 	}
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* A turn takes at most the budget; what is left is taken on the next turn, though no
@@ -392,7 +343,7 @@ static void test_budget_per_turn(void)
 		CHECK_EQ(td.ngot, POLL_BUDGET);
 		device_poll(vd);
 		CHECK_EQ(td.ngot, 100);
-		CHECK(no_error());
+		CHECK(vdev_ok());
 	}
 }
 
@@ -426,7 +377,7 @@ static void test_mode_switches(void)
 	CHECK_EQ(td.ngot, 3);
 	CHECK_EQ(virtio_set_mode(vd, IO_MODE_IRQ), 0);
 	CHECK_EQ(busy, 0);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /*
@@ -468,7 +419,7 @@ static void test_hybrid_race(void)
 		for (int i = 0; i < 3; i++)
 			device_poll(vd);
 		CHECK_EQ(td.ngot, 2);
-		CHECK(no_error());
+		CHECK(vdev_ok());
 	}
 }
 
@@ -517,7 +468,7 @@ static void test_needs_reset(void)
 		device_poll(vd);
 		CHECK_EQ(td.ngot, 1);
 		CHECK_EQ(td.got[0], 5);
-		CHECK(no_error());
+		CHECK(vdev_ok());
 	}
 }
 
@@ -545,7 +496,7 @@ static void test_reset_never_completes(void)
 		CHECK_EQ(device_poll(vd), 0);
 		CHECK_EQ(td.ngot, 0);
 		CHECK_EQ(virtio_set_mode(vd, IO_MODE_IRQ), -EIO);
-		CHECK(no_error());
+		CHECK(vdev_ok());
 	}
 }
 
@@ -563,7 +514,7 @@ static void test_reset_at_probe(void)
 	t.dev.status = S_A | S_D | S_F | S_OK;
 	t.dev.reset_reads = 50;
 	CHECK_EQ(probe(), 0);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* Config whose generation changes on every read (§2.5.1): at probe the device is FAILED;
@@ -585,7 +536,7 @@ static void test_config_never_settles(void)
 	CHECK_EQ(td.config_changes, 1);
 	CHECK(vd->broken); /* the reset did not help: the probe after it failed too */
 	CHECK(t.dev.status & VIRTIO_STATUS_FAILED);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 
 	fresh(V1, false, IO_MODE_HYBRID);
 	td.config_reads = 4;
@@ -601,7 +552,7 @@ static void test_config_never_settles(void)
 	complete(0);
 	device_poll(vd);
 	CHECK_EQ(td.ngot, 1);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 static void test_config_change_reaches_the_driver(void)
@@ -617,7 +568,7 @@ static void test_config_change_reaches_the_driver(void)
 	device_poll(vd);
 	CHECK_EQ(td.config_changes, 1);
 	CHECK_EQ(vd->resets, 0);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 /* An IOMMU fault on anything but a request's buffer (kernel/dma_fault.c): nothing the
@@ -654,7 +605,7 @@ static void test_iommu_fault_resets(void)
 		complete(0);
 		device_poll(vd);
 		CHECK_EQ(td.ngot, 1);
-		CHECK(no_error());
+		CHECK(vdev_ok());
 		sim_dma_iommu = false;
 		sim_dma_sync_hook = NULL;
 	}
@@ -671,19 +622,19 @@ static void test_queue_sizes(void)
 	CHECK_EQ(probe(), 0);
 	CHECK_EQ(t.dev.q[0].size, 64);
 	CHECK_EQ(t.dev.q[1].size, 256);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 
 	fresh(V1 | BIT(VIRTIO_F_RING_PACKED), false, IO_MODE_HYBRID); /* packed: any size */
 	t.dev.q[0].max = 100;
 	CHECK_EQ(probe(), 0);
 	CHECK_EQ(t.dev.q[0].size, 100);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 
 	fresh(0, true, IO_MODE_HYBRID); /* legacy: the device's size, whatever the driver asks */
 	td.max_size = 64;
 	CHECK_EQ(probe(), 0);
 	CHECK_EQ(t.dev.q[0].size, 256);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 
 	fresh(V1, false, IO_MODE_HYBRID); /* a queue the device does not have */
 	t.dev.q[1].max = 0;
@@ -731,7 +682,7 @@ static void test_irq_for_a_queue_it_lacks(void)
 	CHECK_EQ(probe(), 0);
 	virtio_queue_irq(vd, 2);
 	virtio_queue_irq(vd, 1000);
-	CHECK(no_error());
+	CHECK(vdev_ok());
 }
 
 int main(void)
