@@ -8,7 +8,7 @@ const struct virtio_driver virtio_blk_driver = { .prefix = "blk" };
 const struct virtio_driver virtio_net_driver = { .prefix = "net" };
 
 /* What the device does with each request it takes. */
-static enum { ANSWER, HOLD, NEEDS_RESET } device_does;
+static enum { ANSWER, HOLD, NEEDS_RESET, STUCK_RESET } device_does;
 static int answer_len = -1; /* bytes it says it wrote: -1, what it was given */
 static int answer_extra;    /* more than it was given */
 static unsigned served;
@@ -19,6 +19,8 @@ static void serve(struct sim_vdev *d, unsigned q)
 	while (r->npending) {
 		if (device_does == HOLD)
 			return;
+		if (device_does == STUCK_RESET)
+			d->bad |= SIM_BAD(SIM_RESET_STUCK);
 		if (device_does != ANSWER) {
 			device_does = HOLD;
 			sim_vdev_needs_reset(d);
@@ -92,6 +94,23 @@ static void test_large_read_is_capped(void)
 	CHECK(vdev_ok());
 }
 
+/* A device that claims to have written more than it was given is refused: nothing is
+ * copied, the caller hears of it at once (not after its timeout), and so does the next. */
+static void test_device_answers_more_than_asked(void)
+{
+	fresh(IO_MODE_HYBRID);
+	uint8_t *out = malloc(16); /* exactly what is asked: ASan sees any byte more */
+	memset(out, 0x11, 16);
+	answer_extra = 1;
+	uint64_t t0 = fake_now;
+	CHECK_EQ(virtio_rng_read(vd, out, 16), -EIO);
+	CHECK(fake_now - t0 < 1000000000ull); /* well before the read's 5 s */
+	CHECK(all(out, 16, 0x11));
+	CHECK(vq_broken(vd->q[0].vq));
+	CHECK_EQ(virtio_rng_read(vd, out, 16), -EIO);
+	free(out);
+}
+
 /* A request the device never answers: the caller's wait ends; while the device still holds
  * the buffer no other request goes out; when it answers at last, reads work again. */
 static void test_unanswered_read_times_out(void)
@@ -109,7 +128,7 @@ static void test_unanswered_read_times_out(void)
 }
 
 /* DEVICE_NEEDS_RESET while a read waits: the read fails with EIO, the device comes back, the
- * next read works. */
+ * next read works. A reset that never completes: the read fails too, and so does the next. */
 static void test_reset_with_a_read_in_flight(void)
 {
 	static const enum io_mode modes[] = { IO_MODE_POLL, IO_MODE_HYBRID };
@@ -125,12 +144,22 @@ static void test_reset_with_a_read_in_flight(void)
 		CHECK(all(out, 8, 0xa5));
 		CHECK(vdev_ok());
 	}
+	fresh(IO_MODE_HYBRID);
+	uint8_t out[8];
+	device_does = STUCK_RESET;
+	uint64_t t0 = fake_now;
+	CHECK_EQ(virtio_rng_read(vd, out, 8), -EIO);
+	CHECK(fake_now - t0 < 1000000000ull);
+	CHECK(vd->broken);
+	CHECK_EQ(virtio_rng_read(vd, out, 8), -EIO);
+	CHECK(vdev_ok());
 }
 
 int main(void)
 {
 	RUN(test_reads);
 	RUN(test_large_read_is_capped);
+	RUN(test_device_answers_more_than_asked);
 	RUN(test_unanswered_read_times_out);
 	RUN(test_reset_with_a_read_in_flight);
 	unplug();
