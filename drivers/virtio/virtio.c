@@ -385,6 +385,10 @@ static int bring_up(struct virtio_dev *vd)
 		return r;
 	}
 	set_status(vd, VIRTIO_STATUS_DRIVER_OK, "DRIVER_OK"); /* 8: live */
+	/* what the probe posted (a receive ring filled) is announced now: no notification
+	 * goes to the device before DRIVER_OK (§3.1.1) */
+	for (unsigned q = 0; q < vd->nqueues; q++)
+		vq_kick(vd->q[q].vq);
 	return 0;
 }
 

@@ -79,7 +79,8 @@ struct virtio_driver {
 	const char *prefix; /* devices are named prefix0, prefix1, ... */
 	uint16_t device_id;
 	uint64_t features; /* device-type features it understands */
-	/* After FEATURES_OK: read config, create queues; DRIVER_OK follows.
+	/* After FEATURES_OK: read config, create queues, post buffers (the core
+	 * kicks them once DRIVER_OK is set: no notification may go before).
 	 * Also after a reset, with vd->priv as the last probe left it. */
 	int (*probe)(struct virtio_dev *vd);
 	/* Take up to budget used buffers from queue q; returns how many. Runs

@@ -145,11 +145,10 @@ static int net_probe(struct virtio_dev *vd)
 	n->ntx_free = 0;
 	for (unsigned i = 0; i < ntx; i++)
 		n->tx_free[n->ntx_free++] = (uint16_t)i;
-	/* §5.1.6.3: fill the receive queue before DRIVER_OK */
+	/* §5.1.6.3: fill the receive queue before DRIVER_OK (the core kicks it after) */
 	for (unsigned i = 0; i < nrx; i++)
 		if ((r = post_rx(vd, n, i)))
 			return r;
-	vq_kick(vd->q[RXQ].vq);
 
 	struct netif *nif = &n->nif;
 	if (!again) {

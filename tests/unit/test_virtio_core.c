@@ -5,11 +5,15 @@
 /* -- a driver of the tests' own, in rng's slot of the core's table ------------------ */
 
 #define TOKENS 256
+static uint8_t *buf; /* a page for requests' buffers */
+static dma_addr_t buf_h;
+
 static struct {
 	unsigned nq, max_size; /* the queues it asks for */
 	int fail;              /* probe returns this once its queues are set up */
 	unsigned config_reads; /* probe and config_changed read this many config bytes */
 	bool settle;           /* probe stops the device's config churn (it settles once reset) */
+	bool post_in_probe;    /* probe posts a buffer on queue 0, as a receive ring is filled */
 	unsigned probes, config_changes, polls;
 	uintptr_t got[TOKENS]; /* completions, in order */
 	unsigned ngot;
@@ -34,6 +38,10 @@ static int td_probe(struct virtio_dev *d)
 		t.dev.bad &= ~SIM_BAD(SIM_GENERATION_CHURN);
 	read_config(d);
 	int r = virtio_setup_queues(d, td.nq, td.max_size);
+	if (!r && td.post_in_probe) {
+		struct vq_sg sg = { buf_h, 64 };
+		r = vq_add(d->q[0].vq, NULL, 0, &sg, 1, (void *)(uintptr_t)99);
+	}
 	return r ? r : td.fail;
 }
 
@@ -86,9 +94,6 @@ const struct virtio_driver virtio_net_driver = { .prefix = "net" };
 
 /* -- one device per test ------------------------------------------------------------ */
 
-static uint8_t *buf;
-static dma_addr_t buf_h;
-
 static void unplug(void)
 {
 	if (buf && t.vd.ops)
@@ -105,16 +110,12 @@ static void fresh(uint64_t offered, bool legacy, enum io_mode mode)
 	td.nq = 2;
 	td.irqs_on_in_poll = -1;
 	t.dev.config_size = 16;
+	if (!(buf = dma_alloc(vd->dma, 4096, &buf_h)))
+		abort();
+	live_before = sim_dma_live();
 }
 
-/* Probe; then a page of buffers for requests. */
-static int probe(void)
-{
-	int r = sim_virtio_probe(&t);
-	if (!r && !(buf = dma_alloc(vd->dma, 4096, &buf_h)))
-		abort();
-	return r;
-}
+static int probe(void) { return sim_virtio_probe(&t); }
 
 /* Request tok (1..63) on queue q: 64 device-writable bytes. */
 static void post(unsigned q, uintptr_t tok)
@@ -172,6 +173,19 @@ static void test_handshake_order_modern(void)
 	CHECK(!strncmp(vd->name, "tst", 3));
 	CHECK(virtio_devices == vd);
 	CHECK_EQ(npollers, 1); /* the device's poller */
+	CHECK(vdev_ok());
+}
+
+/* What a probe posts (a receive ring filled) is announced once the device is live, not
+ * before: no notification before DRIVER_OK (§3.1.1), and none for a queue with nothing new. */
+static void test_probe_posts_announced_after_driver_ok(void)
+{
+	fresh(V1, false, IO_MODE_HYBRID);
+	td.post_in_probe = true;
+	CHECK_EQ(probe(), 0);
+	CHECK_EQ(t.dev.q[0].notifies, 1);
+	CHECK_EQ(t.dev.q[1].notifies, 0);
+	CHECK_EQ(sim_vdev_run(&t.dev), 1);
 	CHECK(vdev_ok());
 }
 
@@ -688,6 +702,7 @@ static void test_irq_for_a_queue_it_lacks(void)
 int main(void)
 {
 	RUN(test_handshake_order_modern);
+	RUN(test_probe_posts_announced_after_driver_ok);
 	RUN(test_handshake_legacy);
 	RUN(test_feature_negotiation);
 	RUN(test_modern_without_version_1_fails);
