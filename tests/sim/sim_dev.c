@@ -302,15 +302,23 @@ static void put_used(struct sim_dev *s, uint32_t id, uint32_t len, unsigned skip
 	}
 }
 
-void sim_use(struct sim_dev *s, unsigned k, uint32_t len)
+void sim_use(struct sim_dev *s, unsigned k, uint32_t len) { sim_use_data(s, k, NULL, len); }
+
+void sim_use_data(struct sim_dev *s, unsigned k, const void *data, uint32_t len)
 {
 	struct sim_chain *c = &s->pending[k];
 	uint32_t left = len < c->in_len ? len : c->in_len;
+	const unsigned char *from = data;
 	for (unsigned i = 0; i < c->nseg && left; i++) {
 		if (!c->seg[i].write)
 			continue;
 		uint32_t n = left < c->seg[i].len ? left : c->seg[i].len;
-		memset(c->seg[i].p, 0xa5, n);
+		if (from) {
+			memcpy(c->seg[i].p, from, n);
+			from += n;
+		} else {
+			memset(c->seg[i].p, 0xa5, n);
+		}
 		left -= n;
 	}
 	if (s->packed) {
