@@ -195,6 +195,8 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 	struct virtio_dev *vd = nif->driver;
 	struct vnet *n = vd->priv;
 	size_t len = n->hdr_len + tx->hdr_len + tx->payload_len;
+	if (vd->broken || !vd->nqueues)
+		return -EIO; /* given up: a reset did not bring it back; its queues are gone or the device's */
 	if (len > n->tx_size) {
 		n->nif.driver_stats.tx_too_long++;
 		return -EMSGSIZE;

@@ -487,6 +487,25 @@ static void test_reset(void)
 	CHECK(vdev_ok());
 }
 
+/* A reset that does not bring the device back (FEATURES_OK refused after it, or a reset that
+ * never completes): the interface stays, but what the stack sends fails with an error. */
+static void test_reset_that_fails(void)
+{
+	for (int stuck = 0; stuck < 2; stuck++) {
+		fresh(BASE, 0);
+		CHECK_EQ(up(), 0);
+		struct net_tx tx = { .hdr_len = 14 };
+		CHECK_EQ(n->nif.xmit(&n->nif, &tx), 0);
+		t.dev.bad = SIM_BAD(stuck ? SIM_RESET_STUCK : SIM_REFUSE_FEATURES_OK);
+		sim_vdev_needs_reset(&t.dev);
+		device_poll(vd);
+		CHECK(vd->broken);
+		CHECK_EQ(n->nif.xmit(&n->nif, &tx), -EIO);
+		CHECK_EQ(n->nif.xmit(&n->nif, &tx), -EIO);
+		CHECK(vdev_ok());
+	}
+}
+
 int main(void)
 {
 	RUN(test_probe);
@@ -498,6 +517,7 @@ int main(void)
 	RUN(test_transmit_ring_full);
 	RUN(test_link_changes);
 	RUN(test_reset);
+	RUN(test_reset_that_fails);
 	unplug();
 	UNIT_DONE();
 }
