@@ -166,6 +166,10 @@ static int net_probe(struct virtio_dev *vd)
 		nif->xmit = xmit;
 		nif->driver = vd;
 		read_link(vd, n);
+		/* config that never settled fails the probe, and the transport frees vd: the
+		 * stack must not be left holding an interface that points at it */
+		if (vd->transport_error)
+			return vd->transport_error;
 		netif_add(nif);
 	}
 	log_info("virtio %s: mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u, %u receive buffers of %u bytes\n",

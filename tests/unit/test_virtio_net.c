@@ -506,6 +506,18 @@ static void test_reset_that_fails(void)
 	}
 }
 
+/* Config that never settles at probe: the device is FAILED, and the stack must not be left
+ * holding an interface whose device the transport frees. */
+static void test_probe_config_never_settles(void)
+{
+	fresh(BASE | F(MTU), 1500);
+	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+	CHECK_EQ(sim_virtio_probe(&t), -EIO);
+	CHECK(netif_find(vd->name) == NULL);
+	CHECK(netif_default() == NULL);
+	CHECK(vdev_ok());
+}
+
 int main(void)
 {
 	RUN(test_probe);
@@ -518,6 +530,7 @@ int main(void)
 	RUN(test_link_changes);
 	RUN(test_reset);
 	RUN(test_reset_that_fails);
+	RUN(test_probe_config_never_settles);
 	unplug();
 	UNIT_DONE();
 }
