@@ -20,6 +20,8 @@ struct rng {
 static int rng_probe(struct virtio_dev *vd)
 {
 	struct rng *rng = vd->priv;
+	bool again = rng != NULL;
+	int r = -ENOMEM;
 	if (!rng) {
 		if (!(rng = calloc(1, sizeof *rng)))
 			return -ENOMEM;
@@ -29,11 +31,16 @@ static int rng_probe(struct virtio_dev *vd)
 	 * old one (a fault, a reset it asked for) stays with the old mapping */
 	dma_free(vd->dma, rng->buf, RNG_BUF, rng->handle);
 	rng->buf = NULL;
-	if (!(rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle)))
-		return -ENOMEM;
 	rng->busy = false;
 	/* §5.4.2: a single queue, requestq; no configuration space. */
-	return virtio_setup_queues(vd, 1, 0);
+	if ((rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle)) && !(r = virtio_setup_queues(vd, 1, 0)))
+		return 0;
+	if (!again) { /* the first probe failed: the transport frees vd, and nothing may stay */
+		dma_free(vd->dma, rng->buf, RNG_BUF, rng->handle);
+		free(rng);
+		vd->priv = NULL;
+	}
+	return r;
 }
 
 /* The used ring gives back the token we posted and how many bytes the device wrote. */

@@ -155,6 +155,19 @@ static void test_reset_with_a_read_in_flight(void)
 	CHECK(vdev_ok());
 }
 
+/* A probe that fails (here the device refuses interrupt vectors) leaves nothing behind:
+ * the transport frees the device, so the driver's state must go too. */
+static void test_failed_probe_leaves_nothing(void)
+{
+	unplug();
+	vdev_fresh(VIRTIO_ID_RNG, BIT(VIRTIO_F_VERSION_1), false, IO_MODE_HYBRID);
+	t.dev.bad = SIM_BAD(SIM_REFUSE_QUEUE_VECTOR);
+	CHECK(sim_virtio_probe(&t) < 0);
+	CHECK(vd->priv == NULL);
+	CHECK_EQ(sim_dma_live(), live_before);
+	CHECK(vdev_ok());
+}
+
 int main(void)
 {
 	RUN(test_reads);
@@ -162,6 +175,7 @@ int main(void)
 	RUN(test_device_answers_more_than_asked);
 	RUN(test_unanswered_read_times_out);
 	RUN(test_reset_with_a_read_in_flight);
+	RUN(test_failed_probe_leaves_nothing);
 	unplug();
 	UNIT_DONE();
 }
