@@ -128,7 +128,7 @@ static int net_probe(struct virtio_dev *vd)
 	/* §5.1.6: the header carries num_buffers with VERSION_1 or MRG_RXBUF */
 	n->hdr_len = virtio_has(vd, VIRTIO_F_VERSION_1) || virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF) ? 12 : 10;
 	if ((r = virtio_setup_queues(vd, 2, 256)))
-		return r;
+		goto fail;
 	unsigned nrx = vq_size(vd->q[RXQ].vq), ntx = vq_size(vd->q[TXQ].vq);
 	if (!again) {
 		size_buffers(vd, n);
@@ -137,8 +137,10 @@ static int net_probe(struct virtio_dev *vd)
 		n->tx = dma_alloc(vd->dma, (size_t)ntx * n->tx_size, &n->tx_h);
 		n->tx_free = calloc(ntx, sizeof *n->tx_free);
 		n->merge = malloc(MAX_FRAME);
-		if (!n->rx || !n->tx || !n->tx_free || !n->merge)
-			return -ENOMEM;
+		if (!n->rx || !n->tx || !n->tx_free || !n->merge) {
+			r = -ENOMEM;
+			goto fail;
+		}
 	} else if (nrx != n->nrx || ntx != n->ntx) {
 		return -EPROTO; /* a reset device must come back as it was */
 	}
@@ -148,7 +150,7 @@ static int net_probe(struct virtio_dev *vd)
 	/* §5.1.6.3: fill the receive queue before DRIVER_OK (the core kicks it after) */
 	for (unsigned i = 0; i < nrx; i++)
 		if ((r = post_rx(vd, n, i)))
-			return r;
+			goto fail;
 
 	struct netif *nif = &n->nif;
 	if (!again) {
@@ -168,14 +170,24 @@ static int net_probe(struct virtio_dev *vd)
 		read_link(vd, n);
 		/* config that never settled fails the probe, and the transport frees vd: the
 		 * stack must not be left holding an interface that points at it */
-		if (vd->transport_error)
-			return vd->transport_error;
+		if ((r = vd->transport_error))
+			goto fail;
 		netif_add(nif);
 	}
 	log_info("virtio %s: mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u, %u receive buffers of %u bytes\n",
 		 vd->name, nif->mac[0], nif->mac[1], nif->mac[2], nif->mac[3], nif->mac[4], nif->mac[5],
 		 nif->mtu, nrx, n->rx_size);
 	return 0;
+fail: /* the core resets the device and destroys the queues; nothing was used before DRIVER_OK */
+	if (again)
+		return r; /* the interface stays, with what it holds; the device is given up */
+	dma_free(vd->dma, n->rx, (size_t)n->nrx * n->rx_size, n->rx_h);
+	dma_free(vd->dma, n->tx, (size_t)n->ntx * n->tx_size, n->tx_h);
+	free(n->tx_free);
+	free(n->merge);
+	free(n);
+	vd->priv = NULL; /* the transport frees vd: nothing of the first probe may stay */
+	return r;
 }
 
 /* -- transmit ------------------------------------------------------------------ */

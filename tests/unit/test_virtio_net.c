@@ -518,6 +518,20 @@ static void test_probe_config_never_settles(void)
 	CHECK(vdev_ok());
 }
 
+/* A first probe that fails frees all it allocated: the transport frees the device. */
+static void test_failed_probe_leaves_nothing(void)
+{
+	for (int how = 0; how < 2; how++) {
+		fresh(BASE | F(MTU), 1500);
+		t.dev.bad = SIM_BAD(how ? SIM_GENERATION_CHURN : SIM_REFUSE_QUEUE_VECTOR);
+		t.dev.bad_queue = 1;
+		CHECK(sim_virtio_probe(&t) < 0);
+		CHECK(vd->priv == NULL);
+		CHECK_EQ(sim_dma_live(), live_before);
+		CHECK(vdev_ok());
+	}
+}
+
 int main(void)
 {
 	RUN(test_probe);
@@ -531,6 +545,7 @@ int main(void)
 	RUN(test_reset);
 	RUN(test_reset_that_fails);
 	RUN(test_probe_config_never_settles);
+	RUN(test_failed_probe_leaves_nothing);
 	unplug();
 	UNIT_DONE();
 }
