@@ -13,6 +13,7 @@ extern const struct dma_backend sim_backend;         /* d->ops: says which pages
 void *sim_dma_ptr(dma_addr_t h, size_t len);         /* NULL unless [h, h+len) was allocated or mapped */
 int sim_dma_live(void);                              /* dma_alloc'ed regions not yet freed */
 extern int sim_dma_fail_after;                       /* allocations that succeed before one fails; -1: none */
+extern bool sim_dma_low;                             /* handles below 2^44, for legacy page numbers */
 extern bool sim_dma_iommu;                           /* dma_translated says yes: faults are fenced */
 extern void (*sim_dma_sync_hook)(struct dma_dev *d); /* dma_sync_faults calls it */
 extern int sim_dma_attach_error;                     /* what dma_attach returns */
