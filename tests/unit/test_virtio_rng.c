@@ -135,9 +135,11 @@ static void test_reset_with_a_read_in_flight(void)
 	for (unsigned m = 0; m < 2; m++) {
 		fresh(modes[m]);
 		uint8_t out[8];
+		int live = sim_dma_live();
 		device_does = NEEDS_RESET;
 		CHECK_EQ(virtio_rng_read(vd, out, 8), -EIO);
 		CHECK_EQ(vd->resets, 1);
+		CHECK_EQ(sim_dma_live(), live); /* a new buffer and rings, the old ones freed */
 		device_does = ANSWER;
 		memset(out, 0, sizeof out);
 		CHECK_EQ(virtio_rng_read(vd, out, 8), 8);
