@@ -4,6 +4,7 @@
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/poll.h"
+#include "kernel/time.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -263,7 +264,14 @@ static bool fault_reset(struct virtio_dev *vd)
 	return true;
 }
 
-/* The device's turn in the main loop: config changes and resets, then each queue. */
+void virtio_request_reset(struct virtio_dev *vd, const char *why)
+{
+	if (!vd->reset_why)
+		vd->reset_why = why;
+	poll_kick();
+}
+
+/* The device's turn in the main loop: deadlines, config changes and resets, then each queue. */
 static int device_poll(void *arg)
 {
 	struct virtio_dev *vd = arg;
@@ -271,6 +279,18 @@ static int device_poll(void *arg)
 
 	if (vd->broken)
 		return 0;
+	if (vd->drv->tick) {
+		uint64_t now = now_ns();
+		if (now >= vd->next_tick) {
+			vd->next_tick = now + VIRTIO_TICK_NS;
+			vd->drv->tick(vd, now);
+		}
+	}
+	if (vd->reset_why) {
+		log_err("virtio %s: resetting the device: %s\n", vd->name, vd->reset_why);
+		virtio_reinit(vd);
+		return 1;
+	}
 	if (fault_reset(vd))
 		return 1;
 	if (vd->config_pending) {
@@ -385,6 +405,8 @@ static int teardown_queues(struct virtio_dev *vd)
 			"is given up\n",
 			vd->name);
 		vd->broken = true;
+		if (vd->drv->reset_fail)
+			vd->drv->reset_fail(vd); /* its callers hear of it (docs/hardening.md) */
 		return -ETIMEDOUT;
 	}
 	if (vd->drv->reset_fail)
@@ -408,6 +430,7 @@ static int virtio_reinit(struct virtio_dev *vd)
 		return r;
 	dma_fault_clear(vd->dma); /* what the old queues faulted on went with them */
 	vd->transport_error = 0;
+	vd->reset_why = NULL;
 	r = bring_up(vd);
 	if (r) {
 		vd->broken = true;

@@ -3,6 +3,7 @@
 #include "drivers/virtio/virtio.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include "kernel/time.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -94,6 +95,8 @@ struct io {
 	int data, ndata;  /* where the data segments are in sg, and how many */
 	enum dma_dir dir;
 	uint32_t fault_mark; /* kernel/dma_fault.c: did the device fault meanwhile? */
+	uint64_t deadline;   /* now_ns() by which the device must have completed it */
+	bool timed_out;
 };
 
 struct blk_queue {
@@ -111,6 +114,7 @@ struct vblk {
 	unsigned max_segs;  /* data segments per virtio request */
 	uint32_t seg_bytes; /* bytes per segment at most */
 	struct blk_queue q[VIRTIO_MAX_QUEUES];
+	uint64_t timeouts; /* requests the device never completed */
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_blk_config, field), width)
@@ -374,6 +378,8 @@ static int add_piece(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 	io->nout = io->dir == DMA_TO_DEVICE ? last : io->data;
 	io->nin = last + 1 - io->nout;
 	io->fault_mark = dma_fault_mark(vd->dma);
+	io->deadline = now_ns() + (uint64_t)kconfig.blk_timeout_ms * 1000000;
+	io->timed_out = false;
 	int rc = vq_add(vd->q[qi].vq, io->sg, io->nout, io->sg + io->nout, io->nin, io);
 	if (rc) {
 		unmap_data(vd, io);
@@ -428,7 +434,9 @@ static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 	uint8_t status = sh->status; /* one read: the device may still write it */
 	unmap_data(vd, io);
 	int err = len < 1 ? -EIO : status_to_errno(vd, status);
-	if (dma_faulted_since(vd->dma, io->fault_mark)) {
+	if (io->timed_out)
+		err = -ETIMEDOUT; /* failed by the reset it caused, whatever else happened */
+	else if (dma_faulted_since(vd->dma, io->fault_mark)) {
 		/* whatever status the device gave: the data may not all have got through */
 		log_err("virtio %s: request at sector %llu failed: its device faulted on a request's "
 			"buffer while it was in flight\n",
@@ -477,6 +485,34 @@ static void blk_reset_fail(struct virtio_dev *vd)
 	}
 }
 
+/* A request the device never completes fails with ETIMEDOUT after
+ * blk_timeout_ms: the device is reset, which fails everything else in
+ * flight (EIO) and starts it afresh. */
+static void blk_tick(struct virtio_dev *vd, uint64_t now)
+{
+	struct vblk *b = vd->priv;
+	struct io *late = NULL;
+	for (unsigned qi = 0; qi < vd->nqueues; qi++)
+		for (unsigned i = 0; i < b->q[qi].nslots; i++) {
+			struct io *io = &b->q[qi].ios[i];
+			if (io->req && !io->timed_out && now >= io->deadline) {
+				io->timed_out = true;
+				if (!late)
+					late = io;
+			}
+		}
+	if (!late)
+		return;
+	const struct blk_queue *q = &b->q[0];
+	for (unsigned qi = 0; qi < vd->nqueues; qi++)
+		if (late >= b->q[qi].ios && late < b->q[qi].ios + b->q[qi].nslots)
+			q = &b->q[qi];
+	log_err("virtio %s: request at sector %llu not completed in %u ms\n", vd->name,
+		(unsigned long long)q->shared[late - q->ios].hdr.sector, kconfig.blk_timeout_ms);
+	b->timeouts++;
+	virtio_request_reset(vd, "a request timed out");
+}
+
 static void blk_config_changed(struct virtio_dev *vd)
 {
 	struct vblk *b = vd->priv;
@@ -521,5 +557,6 @@ const struct virtio_driver virtio_blk_driver = {
 	.poll = blk_poll,
 	.config_changed = blk_config_changed,
 	.reset_fail = blk_reset_fail,
+	.tick = blk_tick,
 	.feature_name = blk_feature_name,
 };
