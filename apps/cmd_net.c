@@ -16,7 +16,7 @@
 static uint64_t driver_drops(const struct netif *nif)
 {
 	const struct netif_driver_stats *d = &nif->driver_stats;
-	return d->rx_bad_len + d->rx_bad_num_buffers + d->tx_too_long + d->tx_ring_full;
+	return d->rx_bad_len + d->rx_bad_num_buffers + d->rx_bad_header + d->tx_too_long + d->tx_ring_full;
 }
 
 static void show(const struct netif *nif, bool verbose)

@@ -100,6 +100,11 @@ struct virtio_driver {
 #define VIRTIO_DEVICE_WAIT_NS 100000000ull /* 100 ms */
 #define VIRTIO_CONFIG_TRIES   64
 #define VIRTIO_TICK_NS        10000000ull /* 10 ms */
+/* Resets: at most one per RESET_GAP_NS; RESETS_PER_WINDOW of them within
+ * RESET_WINDOW_NS and the device is given up (FAILED). */
+#define RESET_GAP_NS          100000000ull   /* 100 ms */
+#define RESET_WINDOW_NS       10000000000ull /* 10 s */
+#define RESETS_PER_WINDOW     5
 
 struct virtio_queue {
 	struct virtqueue *vq;
@@ -120,9 +125,10 @@ struct virtio_dev {
 	enum io_mode mode;
 	volatile bool config_pending; /* config interrupt came */
 	bool broken;
-	unsigned resets;     /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
-	int transport_error; /* a wait on the device hit its bound (the transport sets it) */
-	const char *reset_why; /* virtio_request_reset: device_poll resets the device */
+	unsigned resets;                      /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
+	int transport_error;                  /* a wait on the device hit its bound (the transport sets it) */
+	const char *reset_why;                /* virtio_request_reset: device_poll resets the device */
+	uint64_t reset_at[RESETS_PER_WINDOW]; /* when the last resets were, by resets % N */
 	uint64_t next_tick;
 	struct virtio_dev *next;
 };

@@ -461,10 +461,8 @@ static int blk_poll(struct virtio_dev *vd, unsigned qi, int budget)
 		complete(vd, b, qi, io, len);
 		n++;
 	}
-	if (vq_broken(vd->q[qi].vq)) { /* the ring was broken by the device: fail all it held */
-		while ((io = vq_detach_unused(vd->q[qi].vq)))
-			complete(vd, b, qi, io, 0);
-	}
+	/* a ring the device broke: the core resets the device, and only then,
+	 * when it can write nothing more, are its requests failed (blk_reset_fail) */
 	dispatch(vd, b, qi);
 	return n;
 }
