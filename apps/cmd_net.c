@@ -47,6 +47,8 @@ static void show(const struct netif *nif, bool verbose)
 	       (unsigned long long)tftpd_stats.writes, (unsigned long long)tftpd_stats.blocks_sent,
 	       (unsigned long long)tftpd_stats.retransmits, (unsigned long long)tftpd_stats.errors_sent,
 	       (unsigned long long)tftpd_stats.bad_packets, (unsigned long long)tftpd_stats.late_packets);
+	printf("  arp evicted_pending=%llu refused_changes=%llu\n",
+	       (unsigned long long)nif->arp.evicted_pending, (unsigned long long)nif->arp.refused_changes);
 	printf("  frags_tx=%llu frags_rx=%llu reassembled=%llu dhcp=%s\n",
 	       (unsigned long long)nif->stats.frags_tx, (unsigned long long)nif->stats.frags_rx,
 	       (unsigned long long)nif->stats.reassembled, dhcp_state_name(nif->dhcp.state));
