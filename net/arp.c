@@ -54,12 +54,12 @@ static int count(const struct netif *nif, uint8_t state)
  */
 #define ARP_VALID_MAX (ARP_ENTRIES - ARP_PENDING_MAX)
 
-static struct arp_entry *oldest(struct netif *nif, uint8_t state, const struct arp_entry * not )
+static struct arp_entry *oldest(struct netif *nif, uint8_t state, const struct arp_entry *skip)
 {
 	struct arp_entry *o = 0;
 	for (int i = 0; i < ARP_ENTRIES; i++) {
 		struct arp_entry *e = &nif->arp.e[i];
-		if (e->state != state || e == not || (state == ARP_VALID && e->ip == nif->gw))
+		if (e->state != state || (skip && e == skip) || (state == ARP_VALID && e->ip == nif->gw))
 			continue;
 		/* pending: the first asked for; resolved: the closest to expiry */
 		if (!o || (state == ARP_PENDING ? (int32_t)(e->seq - o->seq) < 0 : e->deadline < o->deadline))
