@@ -114,7 +114,8 @@ struct vblk {
 	unsigned max_segs;  /* data segments per virtio request */
 	uint32_t seg_bytes; /* bytes per segment at most */
 	struct blk_queue q[VIRTIO_MAX_QUEUES];
-	uint64_t timeouts; /* requests the device never completed */
+	uint64_t timeouts;   /* requests the device never completed */
+	uint64_t short_used; /* completions whose used length did not cover data and status */
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_blk_config, field), width)
@@ -426,14 +427,29 @@ static void dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi)
 		vq_kick(vd->q[qi].vq);
 }
 
-static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct io *io, uint32_t len)
+/* A request comes back: from the used ring with the length the device
+ * wrote, or failed by a reset (reset: nothing the device wrote counts). */
+static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct io *io, uint32_t len,
+		     bool reset)
 {
 	struct blk_queue *q = &b->q[qi];
 	struct blk_req *r = io->req;
 	const struct io_shared *sh = &q->shared[io - q->ios];
 	uint8_t status = sh->status; /* one read: the device may still write it */
+	/* §5.2.6: a read's data, then the status byte, are what the device
+	 * writes; a shorter used length means some of it never came */
+	uint32_t need = 1;
+	if (io->dir == DMA_FROM_DEVICE)
+		for (int i = io->data; i < io->data + io->ndata; i++)
+			need += io->sg[i].len;
 	unmap_data(vd, io);
-	int err = len < 1 ? -EIO : status_to_errno(vd, status);
+	int err = reset ? -EIO : status_to_errno(vd, status);
+	if (!reset && len < need) {
+		b->short_used++;
+		log_err("virtio %s: request at sector %llu: the device wrote %u bytes, not the %u it must\n",
+			vd->name, (unsigned long long)sh->hdr.sector, len, need);
+		err = -EIO;
+	}
 	if (io->timed_out)
 		err = -ETIMEDOUT; /* failed by the reset it caused, whatever else happened */
 	else if (dma_faulted_since(vd->dma, io->fault_mark)) {
@@ -458,7 +474,7 @@ static int blk_poll(struct virtio_dev *vd, unsigned qi, int budget)
 	uint32_t len;
 	int n = 0;
 	while (n < budget && (io = vq_get(vd->q[qi].vq, &len))) {
-		complete(vd, b, qi, io, len);
+		complete(vd, b, qi, io, len, false);
 		n++;
 	}
 	/* a ring the device broke: the core resets the device, and only then,
@@ -473,7 +489,7 @@ static void blk_reset_fail(struct virtio_dev *vd)
 	struct io *io;
 	for (unsigned qi = 0; qi < vd->nqueues; qi++) {
 		while ((io = vq_detach_unused(vd->q[qi].vq)))
-			complete(vd, b, qi, io, 0);
+			complete(vd, b, qi, io, 0, true);
 		struct blk_req *r;
 		while ((r = b->q[qi].wait_head)) {
 			b->q[qi].wait_head = r->next;
