@@ -52,8 +52,21 @@ static void test_read_through_the_core(void)
 	CHECK(vdev_ok());
 }
 
+/* Config that never settles at probe: the probe fails and the transport frees the device,
+ * so no block device may be left registered pointing at it. */
+static void test_probe_config_never_settles(void)
+{
+	fresh();
+	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+	CHECK(sim_virtio_probe(&t) < 0);
+	CHECK(blkdev_find(vd->name) == NULL);
+	CHECK(vd->priv == NULL);
+	CHECK(vdev_ok());
+}
+
 int main(void)
 {
 	RUN(test_read_through_the_core);
+	RUN(test_probe_config_never_settles);
 	UNIT_DONE();
 }
