@@ -153,6 +153,8 @@ uint64_t sim_vdev_config_read(struct sim_vdev *d, unsigned off, int width)
 		return 0;
 	}
 	memcpy(&v, d->config + off, (size_t)width);
+	if (d->legacy && bad(d, SIM_GENERATION_CHURN))
+		v ^= ++d->generation; /* no two reads agree */
 	return v;
 }
 

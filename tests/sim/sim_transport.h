@@ -27,7 +27,8 @@
  */
 enum sim_bad {
 	SIM_RESET_STUCK,         /* status never reads 0 after a reset: the device keeps its rings */
-	SIM_GENERATION_CHURN,    /* the config generation changes on every read */
+	SIM_GENERATION_CHURN,    /* the config generation changes on every read (legacy, which has
+				  * none: the config bytes do) */
 	SIM_REFUSE_FEATURES_OK,  /* FEATURES_OK never sticks, whatever the driver accepted */
 	SIM_REFUSE_VECTORS,      /* interrupt vectors refused (MSI-X NO_VECTOR read back): setup fails */
 	SIM_REFUSE_QUEUE_VECTOR, /* queue bad_queue refuses its vector: its activation fails */

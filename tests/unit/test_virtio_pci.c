@@ -650,10 +650,25 @@ static void test_legacy(void)
 		CHECK_EQ(dev.accepted, BIT(VIRTIO_F_EVENT_IDX));
 		CHECK_EQ(dev.q[0].size, 256);
 		CHECK_EQ(rng_read(16), 16);
-		uint8_t b[4] = { 1, 2, 3, 4 };
-		sim_vdev_config_change(&dev, 0, b, 4);
-		CHECK_EQ(virtio_devices->ops->read_config(virtio_devices, 0, 4), 0x04030201);
-		CHECK_EQ(virtio_devices->ops->config_size(virtio_devices), 0x40 - (nvec ? 0x18 : 0x14));
+		/* config: each width, a write, and a field that reads differently every time */
+		struct virtio_dev *vd = virtio_devices;
+		uint8_t b[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+		sim_vdev_config_change(&dev, 0, b, 16);
+		CHECK_EQ(vd->ops->config_size(vd), 0x40 - (nvec ? 0x18 : 0x14));
+		CHECK_EQ(vd->ops->read_config(vd, 0, 4), 0x04030201);
+		CHECK_EQ(vd->ops->read_config(vd, 4, 2), 0x0605);
+		CHECK_EQ(vd->ops->read_config(vd, 7, 1), 8);
+		CHECK_EQ(vd->ops->read_config(vd, 8, 8), 0x100f0e0d0c0b0a09ull);
+		CHECK_EQ(vd->ops->read_config(vd, (unsigned)vd->ops->config_size(vd) - 2, 4),
+			 0); /* past it */
+		vd->ops->write_config(vd, 2, 2, 0xbbaa);
+		vd->ops->write_config(vd, 0, 1, 0xcc);
+		CHECK_EQ(vd->ops->read_config(vd, 0, 4), 0xbbaa02cc);
+		CHECK_EQ(vd->transport_error, 0);
+		dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+		vd->ops->read_config(vd, 0, 4);
+		CHECK_EQ(vd->transport_error, -EIO);
+		dev.bad = 0;
 		CHECK(dev_ok());
 	}
 	/* a size the legacy layout cannot have (it is the device's, and must be a power of two) */
