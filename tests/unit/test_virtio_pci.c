@@ -661,8 +661,10 @@ static void test_legacy(void)
 		CHECK_EQ(vd->ops->read_config(vd, 8, 8), 0x100f0e0d0c0b0a09ull);
 		CHECK_EQ(vd->ops->read_config(vd, (unsigned)vd->ops->config_size(vd) - 2, 4),
 			 0); /* past it */
+		vd->ops->write_config(vd, 8, 8, 0x8877665544332211ull);
 		vd->ops->write_config(vd, 2, 2, 0xbbaa);
 		vd->ops->write_config(vd, 0, 1, 0xcc);
+		CHECK_EQ(vd->ops->read_config(vd, 8, 8), 0x8877665544332211ull);
 		CHECK_EQ(vd->ops->read_config(vd, 0, 4), 0xbbaa02cc);
 		CHECK_EQ(vd->transport_error, 0);
 		dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
