@@ -239,6 +239,11 @@ static void test_probe(void)
 	CHECK_EQ(up(), 0);
 	CHECK_EQ(n->nif.mtu, 1500);
 	CHECK(vdev_ok());
+
+	fresh(BASE & ~F(MAC), 0); /* no MAC: one of our own, unicast and locally administered */
+	CHECK_EQ(up(), 0);
+	CHECK_EQ(n->nif.mac[0] & 3, 2);
+	CHECK(vdev_ok());
 }
 
 /* -- receive -------------------------------------------------------------------------- */
