@@ -493,7 +493,7 @@ static void give_up(struct virtio_dev *vd)
 		vd->reset_why);
 	enum io_mode mode = vd->mode;
 	teardown_queues(vd);
-	vd->ops->set_status(vd, VIRTIO_STATUS_FAILED);
+	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED); /* §2.1.2: add it */
 	vd->broken = true;
 	if (mode == IO_MODE_POLL)
 		poll_busy_put();
