@@ -1,4 +1,4 @@
-/* acpi.h - what the kernel takes from the ACPI tables (MADT, MCFG, FADT, DMAR). */
+/* acpi.h - what the kernel takes from the ACPI tables (MADT, MCFG, FADT, HPET, DMAR). */
 #ifndef KERNEL_ACPI_H
 #define KERNEL_ACPI_H
 #include <stddef.h>
@@ -51,6 +51,7 @@ struct acpi_fadt_info {
 	uint8_t acpi_enable;
 	uint32_t pm1a_evt, pm1b_evt, pm1a_cnt, pm1b_cnt, gpe0_blk;
 	uint8_t pm1_evt_len, gpe0_len;
+	uint32_t pm_tmr; /* the ACPI PM timer's port (§4.8.3.3); 24 bits, or 32 with TMR_VAL_EXT */
 	uint32_t flags;
 	uint64_t dsdt; /* physical address */
 };
@@ -76,7 +77,8 @@ struct acpi_info {
 	struct acpi_fadt_info fadt;
 	const void *dsdt; /* checksum verified */
 	uint32_t dsdt_len;
-	int have_s5; /* \_S5 found: SLP_TYPa/b for PM1a/b_CNT */
+	uint64_t hpet; /* the HPET's registers (IA-PC HPET 1.0a §3.2.4), 0: none described */
+	int have_s5;   /* \_S5 found: SLP_TYPa/b for PM1a/b_CNT */
 	uint8_t s5_typa, s5_typb;
 };
 

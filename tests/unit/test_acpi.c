@@ -1,4 +1,4 @@
-/* test_acpi.c - ACPI table checks, the RSDT/XSDT walk, MADT, MCFG, FADT and the \_S5 byte parser. */
+/* test_acpi.c - ACPI table checks, the RSDT/XSDT walk, MADT, MCFG, FADT, HPET and the \_S5 byte parser. */
 #include "unit.h"
 
 #include "kernel/acpi_tables.c"
@@ -170,6 +170,7 @@ static struct sdt_header *make_fadt(uint64_t dsdt)
 	f->gpe0_blk_len = 16;
 	f->x_dsdt = dsdt;
 	f->x_pm1b_cnt_blk = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x704 };
+	f->x_pm_tmr_blk = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x608 };
 	seal(h);
 	return h;
 }
@@ -215,6 +216,7 @@ static void test_rsdt_walk_skips_bad_tables(void)
 	CHECK_EQ(acpi.fadt.pm1a_cnt, 0x604);
 	CHECK_EQ(acpi.fadt.pm1b_cnt, 0x704); /* from X_PM1b_CNT_BLK */
 	CHECK_EQ(acpi.fadt.smi_cmd, 0xb2);
+	CHECK_EQ(acpi.fadt.pm_tmr, 0x608); /* from X_PM_TMR_BLK */
 	CHECK(acpi.have_s5);
 	CHECK_EQ(acpi.s5_typa, 5);
 	CHECK_EQ(acpi.s5_typb, 1);
@@ -251,7 +253,13 @@ static void test_xsdt_and_dmar(void)
 	u[16] = 1, u[18] = 8;          /* RMRR (shortened) */
 	u[24] = DMAR_DRHD, u[26] = 16; /* DRHD */
 	seal(dmar);
-	uint64_t ptrs[] = { addr(dmar), addr(make_madt(0)) };
+	struct hpet_table *hpet = (void *)table("HPET", sizeof *hpet),
+			  *bad = (void *)table("HPET", sizeof *hpet);
+	hpet->base = (struct gas){ .space = GAS_MEMORY, .addr = 0xfed00000 };
+	bad->base = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x500 }; /* not where an HPET can be */
+	seal(&hpet->h);
+	seal(&bad->h);
+	uint64_t ptrs[] = { addr(dmar), addr(bad), addr(hpet), addr(make_madt(0)) };
 	struct sdt_header *xsdt = table("XSDT", (uint32_t)(sizeof *xsdt + sizeof ptrs));
 	memcpy(xsdt + 1, ptrs, sizeof ptrs);
 	seal(xsdt);
@@ -266,6 +274,7 @@ static void test_xsdt_and_dmar(void)
 	CHECK(acpi.dmar == dmar);
 	CHECK_EQ(acpi.ndrhd, 2);
 	CHECK_EQ(acpi.ncpus, 2);
+	CHECK_EQ(acpi.hpet, 0xfed00000);
 }
 
 /* Runs the parser on an exact-size heap copy, so ASan sees any overread. */
