@@ -5,6 +5,7 @@
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include "kernel/mptable.h"
 #include "kernel/poll.h"
 #include "kernel/power.h"
 #include "kernel/time.h"
@@ -67,8 +68,9 @@ void acpi_init(void)
 		if (rsdp)
 			len = rsdp_len(rsdp);
 	}
-	if (!rsdp) {
-		log_warn("acpi: no RSDP; running without ACPI tables\n");
+	if (!rsdp) { /* QEMU's microvm with acpi=off, say: an MP table may say as much as we need */
+		log_info("acpi: no RSDP; running without ACPI tables\n");
+		mptable_init();
 		return;
 	}
 	if (acpi_parse_rsdp(rsdp, len))

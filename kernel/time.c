@@ -42,44 +42,59 @@ struct refclock {
 
 static bool plausible(uint64_t f) { return f >= TSC_MIN_HZ && f <= TSC_MAX_HZ; }
 
-/* TSC ticks per second over ms milliseconds of c; 0 if c does not count. */
+/* A clock that has not changed over this many reads and TSC ticks is not
+ * counting. Both, because a vCPU that the host deschedules sees the TSC
+ * jump between two reads of a clock that is counting. */
+#define STUCK_READS 1000
+
+/* TSC ticks per second over ms milliseconds of c, from one of its edges to
+ * another; 0 if c does not count. */
 static uint64_t measure(const struct refclock *c, unsigned ms)
 {
-	uint64_t need = c->hz * ms / 1000, got = 0;
+	uint64_t need = c->hz * ms / 1000, got = 0, t0 = 0, t = rdtsc(), now;
 	uint32_t prev = c->read(), cur;
-	uint64_t t = rdtsc(), t0;
-	while ((cur = c->read()) == prev) /* start on an edge */
-		if (rdtsc() - t > STUCK_TSC)
-			return 0;
-	t0 = t = rdtsc();
-	for (prev = cur; got < need; prev = cur) {
+	for (unsigned same = 0;; prev = cur) {
 		cur = c->read();
-		uint64_t now = rdtsc();
-		if (cur != prev)
-			t = now;
-		if (now - t > STUCK_TSC || now - t0 > WINDOW_TSC)
-			return 0;
+		now = rdtsc();
+		if (cur == prev) {
+			if (++same > STUCK_READS && now - t > STUCK_TSC)
+				return 0;
+			continue;
+		}
+		same = 0, t = now;
+		if (!t0) {
+			t0 = now; /* the window opens on this edge */
+			continue;
+		}
 		got += (cur - prev) & c->mask;
+		if (got >= need)
+			return (now - t0) * c->hz / got;
+		if (now - t0 > WINDOW_TSC)
+			return 0;
 	}
-	return (rdtsc() - t0) * c->hz / got;
 }
 
+/* Two windows that agree, within three tries: a window the host stalled
+ * for longer than the clock takes to wrap (the PIT's 55 ms) reads short. */
 static bool try_clock(const struct refclock *c)
 {
-	uint64_t a = measure(c, CAL_MS), b = a ? measure(c, CAL_MS) : 0;
-	if (!a || !b) {
-		log_info("time: no %s counts here\n", c->name);
-		return false;
+	uint64_t a = 0, b = 0;
+	for (int tries = 0; tries < 3; tries++) {
+		a = measure(c, CAL_MS), b = a ? measure(c, CAL_MS) : 0;
+		if (!a || !b) {
+			log_info("time: no %s counts here\n", c->name);
+			return false;
+		}
+		uint64_t diff = a > b ? a - b : b - a;
+		if (plausible(a) && plausible(b) && diff * 100 <= a * AGREE_PCT) {
+			hz = (a + b) / 2;
+			source = c->name;
+			return true;
+		}
 	}
-	uint64_t diff = a > b ? a - b : b - a;
-	if (!plausible(a) || !plausible(b) || diff * 100 > a * AGREE_PCT) {
-		log_warn("time: the %s gives a TSC of %llu then %llu kHz; refused\n", c->name,
-			 (unsigned long long)(a / 1000), (unsigned long long)(b / 1000));
-		return false;
-	}
-	hz = (a + b) / 2;
-	source = c->name;
-	return true;
+	log_warn("time: the %s gives a TSC of %llu then %llu kHz; refused\n", c->name,
+		 (unsigned long long)(a / 1000), (unsigned long long)(b / 1000));
+	return false;
 }
 
 /* -- 1. CPUID ----------------------------------------------------------------- */
