@@ -9,6 +9,7 @@
 #define ACPI_MAX_OVERRIDES 24
 #define ACPI_MAX_MCFG      8
 #define ACPI_MAX_NMIS      8
+#define ACPI_MAX_MMIO      32
 
 struct acpi_ioapic {
 	uint8_t id;
@@ -56,6 +57,14 @@ struct acpi_fadt_info {
 	uint64_t dsdt; /* physical address */
 };
 
+/* A virtio-mmio transport the DSDT describes (_HID "LNRO0005", as QEMU's
+ * microvm writes it): its registers and its interrupt, a GSI. */
+struct acpi_mmio {
+	uint64_t base, size;
+	uint32_t gsi;
+	uint8_t level, low; /* the interrupt's trigger and polarity */
+};
+
 struct acpi_info {
 	int found;
 	uint64_t lapic_addr;
@@ -78,7 +87,9 @@ struct acpi_info {
 	const void *dsdt; /* checksum verified */
 	uint32_t dsdt_len;
 	uint64_t hpet; /* the HPET's registers (IA-PC HPET 1.0a §3.2.4), 0: none described */
-	int have_s5;   /* \_S5 found: SLP_TYPa/b for PM1a/b_CNT */
+	int nmmio;     /* virtio-mmio transports in the DSDT */
+	struct acpi_mmio mmio[ACPI_MAX_MMIO];
+	int have_s5; /* \_S5 found: SLP_TYPa/b for PM1a/b_CNT */
 	uint8_t s5_typa, s5_typb;
 };
 
@@ -98,4 +109,6 @@ int acpi_parse_rsdp(const void *rsdp, size_t len);
 int acpi_parse_madt(const void *t, uint32_t len);
 /* Finds Name(_S5, Package() { SLP_TYPa, SLP_TYPb, ... }) in AML; 0 or -ENOENT. */
 int acpi_s5_parse(const uint8_t *aml, size_t len, uint8_t *typa, uint8_t *typb);
+/* kernel/acpi_aml.c: the virtio-mmio devices in AML, at most max of them; how many. */
+int acpi_virtio_mmio_parse(const uint8_t *aml, size_t len, struct acpi_mmio *out, int max);
 #endif

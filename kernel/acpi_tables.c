@@ -371,6 +371,8 @@ static void parse_fadt(const struct sdt_header *h)
 		acpi.s5_typa = a;
 		acpi.s5_typb = b;
 	}
+	acpi.nmmio = acpi_virtio_mmio_parse((const uint8_t *)(d + 1), d->length - sizeof *d, acpi.mmio,
+					    ACPI_MAX_MMIO);
 }
 
 static void parse_hpet(const struct sdt_header *h)
