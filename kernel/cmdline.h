@@ -5,6 +5,8 @@
 
 enum io_mode { IO_MODE_POLL, IO_MODE_IRQ, IO_MODE_HYBRID };
 
+#define KCONFIG_MAX_MMIO 8
+
 struct kconfig {
 	enum io_mode mode; /* mode=poll|irq|hybrid */
 	int dhcp;          /* ip=dhcp, the default */
@@ -14,6 +16,12 @@ struct kconfig {
 	int trace;     /* trace=on|ring|off: 1, 2 (VQ_TRACE_LINES, VQ_TRACE_RING), 0 */
 	int iommu;     /* iommu=lazy|strict|off: an enum dma_iommu_mode (kernel/dma.h) */
 	char crash[8]; /* crash=pf: fault right after boot, to test the dump */
+	/* virtio_mmio.device=SIZE@ADDR:GSI[:ID], Linux's syntax, repeatable */
+	int nmmio;
+	struct kconfig_mmio {
+		uint64_t base, size;
+		uint32_t gsi;
+	} mmio[KCONFIG_MAX_MMIO];
 };
 
 extern struct kconfig kconfig;
