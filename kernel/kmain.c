@@ -3,6 +3,7 @@
 #include "apps/shell.h"
 #include "drivers/inspect.h"
 #include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio_mmio.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
 #include "kernel/boot_info.h"
@@ -43,6 +44,7 @@ void kmain(uint32_t magic, uint32_t info)
 	if (kconfig.trace)
 		vdev_trace((unsigned)kconfig.trace, NULL);
 	pci_init();
+	virtio_mmio_init(); /* the devices PCI cannot find: microvm's */
 	services_start();
 
 	if (kconfig.crash[0])
