@@ -69,7 +69,8 @@ struct vm {
 	volatile struct virtio_mmio_regs *regs;
 	struct virtio_mmio_dev where; /* base, size, interrupt, who said so */
 	unsigned version;
-	int vector; /* -1 when no interrupt is set up */
+	int vector;      /* -1 when no interrupt is set up */
+	uint32_t masked; /* queues whose used buffer notifications are dropped (poll mode) */
 	struct dma_dev dma;
 };
 
@@ -228,17 +229,27 @@ static int l_queue_activate(struct virtio_dev *vd, unsigned q, struct virtqueue 
 
 /* One line for the whole device (§4.2.3.4), level-triggered on QEMU: read
  * why, acknowledge it (the line drops), then tell the core. A used buffer
- * notification is one for every queue. */
+ * notification is one for every queue, but for those masked: the line
+ * cannot be masked per queue, so the transport drops theirs. (QEMU
+ * notifies the first used buffer whatever EVENT_IDX says.) */
 static void irq_handler(void *arg)
 {
 	struct virtio_dev *vd = arg;
+	struct vm *vm = vd->transport;
 	uint32_t why = RD(vd, interrupt_status) & (INT_USED | INT_CONFIG);
 	WR(vd, interrupt_ack, why);
 	if (why & INT_USED)
 		for (unsigned q = 0; q < vd->nqueues; q++)
-			virtio_queue_irq(vd, q);
+			if (!(vm->masked & 1u << q))
+				virtio_queue_irq(vd, q);
 	if (why & INT_CONFIG)
 		virtio_config_irq(vd);
+}
+
+static void mask_queue_irq(struct virtio_dev *vd, unsigned q, bool mask)
+{
+	struct vm *vm = vd->transport;
+	vm->masked = mask ? vm->masked | 1u << q : vm->masked & ~(1u << q);
 }
 
 static void free_irqs(struct virtio_dev *vd)
@@ -283,8 +294,9 @@ static void location(struct virtio_dev *vd, char *buf, size_t len)
 		.get_features = get_features, .set_features = set_features, .read_config = read_config,    \
 		.write_config = write_config, .config_generation = generation, .config_size = config_size, \
 		.max_queues = max_queues, .queue_max = queue_max, .queue_activate = p##_queue_activate,    \
-		.notify = notify, .setup_irqs = setup_irqs, .free_irqs = free_irqs, .location = location,  \
-		.name = n, .legacy = leg, .legacy_sized = leg,                                             \
+		.notify = notify, .setup_irqs = setup_irqs, .free_irqs = free_irqs,                        \
+		.mask_queue_irq = mask_queue_irq, .location = location, .name = n, .legacy = leg,          \
+		.legacy_sized = leg,                                                                       \
 	}
 static const struct virtio_ops virtio_mmio_v2_ops = OPS(m, "modern", false);
 static const struct virtio_ops virtio_mmio_v1_ops = OPS(l, "legacy", true);
