@@ -186,3 +186,35 @@ def test_drivers_have_no_transport_code():
                 assert allowed.fullmatch(line.strip()), (name, line)
         hits = [m.group(0) for m in forbidden.finditer(src)]
         assert not hits, (name, hits)
+
+
+# make test-full: the cross products the tests above vary one at a time
+MATRIX = [(mmio, mode, props)
+          for mmio in ("modern", "legacy")
+          for mode in ("poll", "irq", "hybrid")
+          for props in ("", "packed=on", "event_idx=off")
+          if not (mmio == "legacy" and props == "packed=on")]  # a packed ring needs version 2
+
+
+@pytest.mark.skipif(os.environ.get("RINGSIDE_FULL") != "1", reason="the cross product: make test-full")
+@pytest.mark.parametrize("mmio,mode,props", MATRIX, ids=["-".join(filter(None, m)) for m in MATRIX])
+def test_microvm_matrix(boot, image, mmio, mode, props):
+    path, data = image
+    g = microvm(boot, path, mmio=mmio, props=props, append=f"mode={mode}")
+    for dev, line in virtio_lines(g).items():
+        assert f" {mmio} " in line and f"mode={mode}" in line, line
+        assert (" packed " in line) == (props == "packed=on"), line
+    check_rng_blk_net(g, data)
+    for dev in ("rng0", "blk0", "net0"):
+        assert (stats(g, dev)[0]["irqs"] == 0) == (mode == "poll"), dev
+
+
+@pytest.mark.skipif(os.environ.get("RINGSIDE_FULL") != "1", reason="the cross product: make test-full")
+@pytest.mark.parametrize("machine", ["microvm,acpi=off", "microvm,acpi=off,pit=off,pic=off,rtc=off",
+                                     "microvm,pit=off", "microvm,pic=off", "microvm,rtc=off"])
+@pytest.mark.parametrize("mmio", ["modern", "legacy"])
+def test_microvm_machines(boot, image, machine, mmio):
+    path, data = image
+    g = microvm(boot, path, machine=machine, mmio=mmio)
+    assert len(virtio_lines(g)) == 3
+    check_rng_blk_net(g, data)
