@@ -52,7 +52,9 @@ struct acpi_fadt_info {
 	uint8_t acpi_enable;
 	uint32_t pm1a_evt, pm1b_evt, pm1a_cnt, pm1b_cnt, gpe0_blk;
 	uint8_t pm1_evt_len, gpe0_len;
-	uint32_t pm_tmr; /* the ACPI PM timer's port (§4.8.3.3); 24 bits, or 32 with TMR_VAL_EXT */
+	uint32_t pm_tmr;    /* the ACPI PM timer's port (§4.8.3.3); 24 bits, or 32 with TMR_VAL_EXT */
+	uint64_t sleep_ctl; /* hardware-reduced: the sleep control register (§4.8.3.7), 0: none */
+	int sleep_ctl_io;   /* ... in I/O space rather than memory */
 	uint32_t flags;
 	uint64_t dsdt; /* physical address */
 };

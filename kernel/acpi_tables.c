@@ -131,14 +131,16 @@ struct fadt {
 	uint8_t minor_version;
 	uint64_t x_firmware_ctrl, x_dsdt;
 	struct gas x_pm1a_evt_blk, x_pm1b_evt_blk, x_pm1a_cnt_blk, x_pm1b_cnt_blk;
-	struct gas x_pm2_cnt_blk, x_pm_tmr_blk;
+	struct gas x_pm2_cnt_blk, x_pm_tmr_blk, x_gpe0_blk, x_gpe1_blk;
+	struct gas sleep_control, sleep_status; /* ACPI 5.0: hardware-reduced sleep (§4.8.3.7) */
 } __attribute__((packed));
 _Static_assert(__builtin_offsetof(struct fadt, sci_int) == 46, "ACPI 6.5 §5.2.9");
 _Static_assert(__builtin_offsetof(struct fadt, pm_tmr_blk) == 76, "ACPI 6.5 §5.2.9");
 _Static_assert(__builtin_offsetof(struct fadt, flags) == 112, "ACPI 6.5 §5.2.9");
 _Static_assert(__builtin_offsetof(struct fadt, x_dsdt) == 140, "ACPI 6.5 §5.2.9");
 _Static_assert(__builtin_offsetof(struct fadt, x_pm2_cnt_blk) == 196, "ACPI 6.5 §5.2.9");
-_Static_assert(sizeof(struct fadt) == 220, "ACPI 6.5 §5.2.9");
+_Static_assert(__builtin_offsetof(struct fadt, sleep_control) == 244, "ACPI 6.5 §5.2.9");
+_Static_assert(sizeof(struct fadt) == 268, "ACPI 6.5 §5.2.9");
 #define FADT_V1_LEN   116 /* ACPI 1.0: everything up to and including flags */
 #define FADT_X_PM1    __builtin_offsetof(struct fadt, x_pm2_cnt_blk) /* the X_PM1 blocks end here */
 #define GAS_SYSTEM_IO 1
@@ -348,7 +350,12 @@ static void parse_fadt(const struct sdt_header *h)
 	o->pm1a_cnt = pm_port(f->pm1a_cnt_blk, &f->x_pm1a_cnt_blk, have_x);
 	o->pm1b_cnt = pm_port(f->pm1b_cnt_blk, &f->x_pm1b_cnt_blk, have_x);
 	o->pm1_evt_len = f->pm1_evt_len;
-	o->pm_tmr = pm_port(f->pm_tmr_blk, &f->x_pm_tmr_blk, h->length >= sizeof *f);
+	o->pm_tmr = pm_port(f->pm_tmr_blk, &f->x_pm_tmr_blk,
+			    h->length >= __builtin_offsetof(struct fadt, x_gpe0_blk));
+	if (h->length >= sizeof *f && f->sleep_control.addr) {
+		o->sleep_ctl = f->sleep_control.addr;
+		o->sleep_ctl_io = f->sleep_control.space == GAS_SYSTEM_IO;
+	}
 	o->gpe0_blk = f->gpe0_blk;
 	o->gpe0_len = f->gpe0_blk_len;
 	o->flags = f->flags;

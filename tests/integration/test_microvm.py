@@ -30,13 +30,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def microvm(boot, path, machine="microvm", mmio="modern", props="", append=None, net=None):
+def microvm(boot, path, machine="microvm", mmio="modern", props="", append=None, net=None, **kw):
     """rng, blk on path and net on user networking (DHCP from QEMU), props on all three."""
     p = "," + props if props else ""
     extra = ["-drive", f"file={path},if=none,id=d0,format=raw,cache=unsafe",
              "-device", f"virtio-blk-device,drive=d0{p}", "-device", f"virtio-rng-device{p}"]
     return boot(machine=machine, mmio=mmio, net=net or "user", net_props=props or None, extra=extra,
-                append=append)
+                append=append, **kw)
 
 
 def virtio_lines(g):
@@ -115,9 +115,10 @@ def test_microvm_devices(boot, image, tmp_path, mmio):
 
 
 def test_microvm_modes(boot, image):
-    """Polling from boot (no interrupt at all), then interrupts, switched at run time."""
+    """Polling from boot (no interrupt at all), then interrupts, switched at run time. Without
+    isa-debug-exit, poweroff goes through hardware-reduced ACPI's sleep control register."""
     path, data = image
-    g = microvm(boot, path, append="mode=poll")
+    g = microvm(boot, path, append="mode=poll", debug_exit=False)
     check_rng_blk_net(g, data)
     for dev in ("rng0", "blk0", "net0"):
         assert "mode=poll" in virtio_lines(g)[dev]
@@ -126,6 +127,9 @@ def test_microvm_modes(boot, image):
     check_rng_blk_net(g, data)
     for dev in ("rng0", "blk0", "net0"):
         assert stats(g, dev)[0]["irqs"] > 0, dev
+    assert "acpi: hardware-reduced; S5 through the sleep control register, no power button" in g.output
+    g.send("poweroff\r")
+    assert g.wait_exit() == 0  # QEMU's own shutdown, not isa-debug-exit's 2N+1
 
 
 @pytest.mark.parametrize("props,feature", [("packed=on", "RING_PACKED"), ("event_idx=off", "EVENT_IDX")])

@@ -173,6 +173,7 @@ static struct sdt_header *make_fadt(uint64_t dsdt)
 	f->x_dsdt = dsdt;
 	f->x_pm1b_cnt_blk = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x704 };
 	f->x_pm_tmr_blk = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x608 };
+	f->sleep_control = (struct gas){ .space = GAS_MEMORY, .addr = 0xfea00200 };
 	seal(h);
 	return h;
 }
@@ -219,6 +220,8 @@ static void test_rsdt_walk_skips_bad_tables(void)
 	CHECK_EQ(acpi.fadt.pm1b_cnt, 0x704); /* from X_PM1b_CNT_BLK */
 	CHECK_EQ(acpi.fadt.smi_cmd, 0xb2);
 	CHECK_EQ(acpi.fadt.pm_tmr, 0x608); /* from X_PM_TMR_BLK */
+	CHECK_EQ(acpi.fadt.sleep_ctl, 0xfea00200);
+	CHECK(!acpi.fadt.sleep_ctl_io);
 	CHECK(acpi.have_s5);
 	CHECK_EQ(acpi.s5_typa, 5);
 	CHECK_EQ(acpi.s5_typb, 1);
