@@ -27,7 +27,7 @@ static const char *source = "none";
  */
 #define TSC_MIN_HZ 100000000ull   /* no x86-64 CPU runs its TSC slower */
 #define TSC_MAX_HZ 20000000000ull /* nor faster */
-#define CAL_MS     10             /* each of the two windows */
+#define CAL_MS     5              /* each of the two windows */
 #define AGREE_PCT  2              /* the two windows agree this closely */
 #define STUCK_TSC  2000000ull     /* TSC ticks without a change: the clock is not counting */
 #define WINDOW_TSC (1ull << 32)   /* a window longer than this: the clock is far too slow */
