@@ -31,9 +31,9 @@ void virtio_mmio_init(void)
 	struct virtio_mmio_dev w;
 	int found = 0;
 
-	/* in the DSDT's order: microvm lists the first device of QEMU's
-	 * command line first (in its last slot), so blk0 is the first disk
-	 * given, as on PCI */
+	/* In the DSDT's order, which on microvm is that of QEMU's command line
+	 * (the first device in the last slot, listed first): blk0 is the
+	 * first disk given, as on PCI. */
 	for (int i = 0; i < acpi.nmmio; i++) {
 		const struct acpi_mmio *m = &acpi.mmio[i];
 		w = (struct virtio_mmio_dev){ m->base, m->size, m->gsi,

@@ -30,11 +30,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def microvm(boot, path, machine="microvm", mmio="modern", props="", append=None, net=None, **kw):
+def microvm(boot, path, machine="microvm", mmio="modern", props="", append=None, net=None, more=(), **kw):
     """rng, blk on path and net on user networking (DHCP from QEMU), props on all three."""
     p = "," + props if props else ""
     extra = ["-drive", f"file={path},if=none,id=d0,format=raw,cache=unsafe",
-             "-device", f"virtio-blk-device,drive=d0{p}", "-device", f"virtio-rng-device{p}"]
+             "-device", f"virtio-blk-device,drive=d0{p}", "-device", f"virtio-rng-device{p}", *more]
     return boot(machine=machine, mmio=mmio, net=net or "user", net_props=props or None, extra=extra,
                 append=append, **kw)
 
@@ -78,7 +78,11 @@ def test_microvm_devices(boot, image, tmp_path, mmio):
     device at work: rng, blk against the host (sha256, fill), net (DHCP, ping, TFTP read and write)."""
     path, data = image
     port = free_port()
-    g = microvm(boot, path, mmio=mmio, net=f"user,hostfwd=udp:127.0.0.1:{port}-:69")
+    second = tmp_path / "second.img"  # given after the rng: in the next slot down, and named blk1
+    data2 = os.urandom(64 * 512)
+    second.write_bytes(data2)
+    g = microvm(boot, path, mmio=mmio, net=f"user,hostfwd=udp:127.0.0.1:{port}-:69",
+                more=["-drive", f"file={second},if=none,id=d1,format=raw", "-device", "virtio-blk-device,drive=d1"])
     version = 2 if mmio == "modern" else 1
     for kind, base in DEV.items():
         assert re.search(rf"^virtio-mmio@{base}: version {version} \({mmio}\), device \d+ \(virtio-{kind}\), "
@@ -92,6 +96,8 @@ def test_microvm_devices(boot, image, tmp_path, mmio):
         line = lines[f"{kind}0"]
         assert line.startswith(f"{kind}0 mmio@{base} {mmio} split "), line
         assert ("VERSION_1" in line) == (mmio == "modern"), line
+    assert lines["blk1"].startswith(f"blk1 mmio@0xfeb02800 {mmio} "), lines["blk1"]
+    assert g.cmd("blk blk1 sha256 0 64").strip() == sha(data2, 0, 64)
     check_rng_blk_net(g, data)
     # TFTP through QEMU's user network: read the whole disk, write its start, read it back
     got = tmp_path / "got"
@@ -107,6 +113,8 @@ def test_microvm_devices(boot, image, tmp_path, mmio):
     assert g.cmd("blk blk0 fill 1000 24 171").strip() == "wrote 24 sectors of 0xab at 1000"
     data = data[:1000 * 512] + bytes([171]) * 24 * 512 + data[1024 * 512:]
     assert g.cmd("blk blk0 sha256 990 40").strip() == sha(data, 990, 40)
+    r = curl_tftp(port, "-o", str(got), f"tftp://127.0.0.1:{port}/disk1")
+    assert r.returncode == 0 and got.read_bytes() == data2, r.stderr
     for dev in ("rng0", "blk0", "net0"):
         assert stats(g, dev)[0]["irqs"] > 0, dev
     g.send("poweroff\r")
