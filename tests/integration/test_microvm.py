@@ -99,6 +99,15 @@ def test_microvm_devices(boot, image, tmp_path, mmio):
     assert lines["blk1"].startswith(f"blk1 mmio@0xfeb02800 {mmio} "), lines["blk1"]
     assert g.cmd("blk blk1 sha256 0 64").strip() == sha(data2, 0, 64)
     check_rng_blk_net(g, data)
+    # the ring commands: a trace of one rng request, and the queue it went through
+    g.cmd("trace on")
+    out = g.cmd("rng rng0 4")
+    g.cmd("trace off")
+    for ev in ("add", "kick", "irq", "used"):
+        assert re.search(rf"^trace rng0 q0 {ev} ", out, re.M), (ev, out)
+    out = g.cmd("vq rng0 0")
+    assert re.match(r"rng0 q0: split size=\d+ free=\d+ inflight=0 features=\S+ broken=0\n  avail_idx=3 used_idx=3 ",
+                    out), out
     # TFTP through QEMU's user network: read the whole disk, write its start, read it back
     got = tmp_path / "got"
     r = curl_tftp(port, "--tftp-blksize", "1468", "-o", str(got), f"tftp://127.0.0.1:{port}/disk")
