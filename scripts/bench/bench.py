@@ -175,9 +175,10 @@ def boot_floor(cfg, rep):
     return {"exit_s": g.wait_exit(30)}
 
 
-def boot_ringside(cfg, rep):
-    g = Guest(cfg, f"boot-ringside-{rep}",
-              common_args(cfg, cfg.ringside, ringside_append()) + extra(cfg, "null-co"))
+def boot_ringside(cfg, rep, microvm=False):
+    args = common_args(cfg, cfg.ringside, ringside_append())
+    args = ["--machine", "microvm"] + args + microvm_extra(cfg) if microvm else args + extra(cfg, "null-co")
+    g = Guest(cfg, f"boot-ringside{'-microvm' if microvm else ''}-{rep}", args)
     try:
         m, t = g.expect(READY, 60)
         g.child.expect_exact(PROMPT)
@@ -197,18 +198,6 @@ def microvm_extra(cfg):
     """The same disk and NIC as on q35, on virtio-mmio (version 2; qemu.sh's default on microvm)."""
     return ["--", "-blockdev", f"null-co,node-name=n0,size={NULL_SIZE},read-zeroes=on",
             "-device", "virtio-blk-device,drive=n0"]
-
-
-def boot_ringside_microvm(cfg, rep):
-    g = Guest(cfg, f"boot-ringside-microvm-{rep}",
-              ["--machine", "microvm"] + common_args(cfg, cfg.ringside, ringside_append()) + microvm_extra(cfg))
-    try:
-        m, t = g.expect(READY, 60)
-        g.child.expect_exact(PROMPT)
-        g.child.send("poweroff\r")
-        return {"ready_s": t, "boot_us": int(m.group(1)), "exit_s": g.wait_exit(30)}
-    finally:
-        g.close()
 
 
 def boot_linux(cfg, rep):
@@ -601,7 +590,7 @@ def run(cfg):
             res["boot"]["floor"].append(retry(res, boot_floor, cfg, rep))
             res["boot"]["ringside"].append(retry(res, boot_ringside, cfg, rep))
             res["boot"]["floor_microvm"].append(retry(res, boot_floor_microvm, cfg, rep))
-            res["boot"]["ringside_microvm"].append(retry(res, boot_ringside_microvm, cfg, rep))
+            res["boot"]["ringside_microvm"].append(retry(res, boot_ringside, cfg, rep, True))
             if "linux" in guests:
                 res["boot"]["linux"].append(retry(res, boot_linux, cfg, rep))
             log(f"bench: boot rep {rep + 1}/{cfg.boot_reps} done ({time.monotonic() - t_start:.0f} s)")
