@@ -29,6 +29,7 @@ void kmain(uint32_t magic, uint32_t info)
 	kprintf("\nringside %s build %s, loaded by %s\n", RINGSIDE_VERSION, RINGSIDE_BUILD_ID,
 		boot_info_data.loader);
 	mm_init();
+	paging_protect();
 	setvbuf(stdout, NULL, _IONBF, 0); /* the console is the only output */
 	kprintf("cmdline: %s\n", boot_info_data.cmdline);
 	cmdline_parse(boot_info_data.cmdline);
