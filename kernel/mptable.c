@@ -2,6 +2,7 @@
 #include "kernel/mptable.h"
 #include "kernel/acpi.h"
 #include "kernel/log.h"
+#include "kernel/mm.h"
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
@@ -191,8 +192,9 @@ int mptable_parse(const void *mpf, const void *(*map)(uint64_t phys, uint64_t le
 int mptable_init(void)
 {
 	const void *f = NULL;
-	const uint16_t *seg = acpi_map_phys(EBDA_PTR, 2);
-	uint64_t ebda = seg ? (uint64_t)*seg << 4 : 0;
+	uint16_t seg = 0;
+	low_memory_read(EBDA_PTR, &seg, 2); /* page 0 is not mapped */
+	uint64_t ebda = (uint64_t)seg << 4;
 	const void *p;
 	if (ebda >= 0x80000 && ebda < BASE_TOP && (p = acpi_map_phys(ebda, 1024)))
 		f = mptable_scan(p, 1024);

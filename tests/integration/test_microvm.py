@@ -195,8 +195,10 @@ def test_microvm_command_line(boot, image):
 def test_drivers_have_no_transport_code():
     """The rng, blk and net drivers name no transport: no PCI, MMIO, interrupt routing or port I/O,
     no look at the ops table or the transport's state, and no header of either transport."""
-    allowed = re.compile(r'#include (<\w+\.h>|"(drivers/virtio/(virtio|virtqueue|virtio_rng)\.h|'
-                         r'kernel/(log|mm|io|poll|dma)\.h|block/\w+\.h|net/\w+\.h)")')
+    # the core's headers, the kernel's services (not its interrupt controller or firmware tables),
+    # the block and network interfaces above
+    allowed = re.compile(r'#include (<\w+\.h>|"(drivers/virtio/(virtio|virtqueue|virtio_ring|virtio_rng)\.h|'
+                         r'kernel/(?!apic|acpi|mptable|trap)\w+\.h|block/\w+\.h|net/\w+\.h)")')
     forbidden = re.compile(r"\b(pci|mmio|msi|msix|intx|isr|ioapic|gsi|apic|acpi|irq_register|"
                            r"(in|out)[bwl]|virtio_ops|transport)\b|\bvd->ops\b|"
                            r"\b(pci|mmio|msix|vp|vm)_\w+", re.I)
