@@ -108,6 +108,11 @@ def test_microvm_devices(boot, image, tmp_path, mmio):
     out = g.cmd("vq rng0 0")
     assert re.match(r"rng0 q0: split size=\d+ free=\d+ inflight=0 features=\S+ broken=0\n  avail_idx=3 used_idx=3 ",
                     out), out
+    if mmio == "modern":  # QEMU raises DEVICE_NEEDS_RESET on VERSION_1 devices only
+        g.cmd("vq rng0 0 inject-reset")
+        g.expect(r"virtio rng0: reset and running again \(1 resets\)")
+        random_bytes(g)
+        assert virtio_lines(g)["rng0"].endswith("resets=1")
     # TFTP through QEMU's user network: read the whole disk, write its start, read it back
     got = tmp_path / "got"
     r = curl_tftp(port, "--tftp-blksize", "1468", "-o", str(got), f"tftp://127.0.0.1:{port}/disk")
