@@ -100,14 +100,18 @@ $(BUILD)/disk.img:
 	$(Q)$(PYTHON) scripts/mkdisk.py $@ 8
 
 QEMU_ARGS ?=
+# MACHINE=q35 (default), pc or microvm (virtio-mmio; MMIO=legacy for its version 1)
+MACHINE ?=
+MMIO ?=
+MACHINE_ARGS = $(if $(MACHINE),--machine $(MACHINE)) $(if $(MMIO),--mmio $(MMIO))
 run: all disk
-	scripts/qemu.sh --disk $(BUILD)/disk.img $(if $(CMDLINE),--append "$(CMDLINE)") $(QEMU_ARGS)
+	scripts/qemu.sh $(MACHINE_ARGS) --disk $(BUILD)/disk.img $(if $(CMDLINE),--append "$(CMDLINE)") $(QEMU_ARGS)
 
 run-iso: all iso disk
 	scripts/qemu.sh --iso $(BUILD)/ringside.iso --disk $(BUILD)/disk.img $(QEMU_ARGS)
 
 debug: all disk
-	scripts/debug.sh --disk $(BUILD)/disk.img $(QEMU_ARGS)
+	scripts/debug.sh $(MACHINE_ARGS) --disk $(BUILD)/disk.img $(QEMU_ARGS)
 
 # The ring viewer: boot with the ring trace on (split, then packed rings), run a blk read, a ping
 # and a TFTP read, write build/ringview/index.html beside the traces. RINGVIEW_OUT=scripts/ringview

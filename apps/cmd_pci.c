@@ -45,6 +45,10 @@ int cmd_lspci(int argc, char **argv)
 	bool verbose = argc == 2 && !strcmp(argv[1], "-v");
 	if (argc > 2 || (argc == 2 && !verbose))
 		return shell_usage("lspci [-v]");
+	if (!pci_present) {
+		printf("no PCI on this machine\n");
+		return 0;
+	}
 	for (const struct pci_dev *d = pci_devices; d; d = d->next) {
 		printf("%02x:%02x.%x %04x:%04x class %02x%02x%02x %s\n", d->bus, d->dev, d->fn, d->vendor,
 		       d->device, d->class, d->subclass, d->prog_if, pci_dev_name(d));

@@ -5,6 +5,7 @@
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include "kernel/mptable.h"
 #include "kernel/poll.h"
 #include "kernel/power.h"
 #include "kernel/time.h"
@@ -67,8 +68,9 @@ void acpi_init(void)
 		if (rsdp)
 			len = rsdp_len(rsdp);
 	}
-	if (!rsdp) {
-		log_warn("acpi: no RSDP; running without ACPI tables\n");
+	if (!rsdp) { /* QEMU's microvm with acpi=off, say: an MP table may say as much as we need */
+		log_info("acpi: no RSDP; running without ACPI tables\n");
+		mptable_init();
 		return;
 	}
 	if (acpi_parse_rsdp(rsdp, len))
@@ -173,12 +175,39 @@ static int acpi_mode_enable(void)
 	return 0;
 }
 
+/* §4.8.3.7: on hardware-reduced ACPI (QEMU's microvm) sleep is one register:
+ * SLP_TYPx of \_S5 in bits 2-4, SLP_EN in bit 5. */
+#define SLEEP_TYP(t) ((unsigned)(t) << 2)
+#define SLEEP_EN     (1u << 5)
+static void acpi_sleep_ctl_off(void)
+{
+	irq_disable();
+	uint8_t v = (uint8_t)(SLEEP_TYP(acpi.s5_typa) | SLEEP_EN);
+	if (acpi.fadt.sleep_ctl_io)
+		outb((uint16_t)acpi.fadt.sleep_ctl, v);
+	else
+		mmio_write8(mmio_map(acpi.fadt.sleep_ctl, 1), v);
+	udelay(100000);
+	log_warn("acpi: S5 through the sleep control register did not power off\n");
+}
+
 int acpi_power_init(void)
 {
 	const struct acpi_fadt_info *f = &acpi.fadt;
-	if (!acpi.have_fadt || (f->flags & FADT_HW_REDUCED) || !f->pm1a_evt || !f->pm1a_cnt ||
-	    f->pm1_evt_len < 4 || f->pm1a_evt > 0xffff || f->pm1a_cnt > 0xffff || f->pm1b_evt > 0xffff ||
-	    f->pm1b_cnt > 0xffff) {
+	if (acpi.have_fadt && (f->flags & FADT_HW_REDUCED)) {
+		if (acpi.have_s5 && f->sleep_ctl && (!f->sleep_ctl_io || f->sleep_ctl <= 0xffff) &&
+		    (f->sleep_ctl_io || mmio_map(f->sleep_ctl, 1)))
+			acpi_poweroff_hook = acpi_sleep_ctl_off;
+		log_info("acpi: hardware-reduced; S5 %s, no power button\n",
+			 acpi_poweroff_hook ? "through the sleep control register" : "not found");
+		return acpi_poweroff_hook ? 0 : -ENODEV;
+	}
+	if (!acpi.have_fadt) {
+		log_info("acpi: no FADT; no power button or S5\n");
+		return -ENODEV;
+	}
+	if (!f->pm1a_evt || !f->pm1a_cnt || f->pm1_evt_len < 4 || f->pm1a_evt > 0xffff ||
+	    f->pm1a_cnt > 0xffff || f->pm1b_evt > 0xffff || f->pm1b_cnt > 0xffff) {
 		log_warn("acpi: no usable fixed hardware; no power button or S5\n");
 		return -ENODEV;
 	}

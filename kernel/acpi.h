@@ -1,4 +1,4 @@
-/* acpi.h - what the kernel takes from the ACPI tables (MADT, MCFG, FADT, DMAR). */
+/* acpi.h - what the kernel takes from the ACPI tables (MADT, MCFG, FADT, HPET, DMAR). */
 #ifndef KERNEL_ACPI_H
 #define KERNEL_ACPI_H
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #define ACPI_MAX_OVERRIDES 24
 #define ACPI_MAX_MCFG      8
 #define ACPI_MAX_NMIS      8
+#define ACPI_MAX_MMIO      32
 
 struct acpi_ioapic {
 	uint8_t id;
@@ -51,8 +52,19 @@ struct acpi_fadt_info {
 	uint8_t acpi_enable;
 	uint32_t pm1a_evt, pm1b_evt, pm1a_cnt, pm1b_cnt, gpe0_blk;
 	uint8_t pm1_evt_len, gpe0_len;
+	uint32_t pm_tmr;    /* the ACPI PM timer's port (§4.8.3.3); 24 bits, or 32 with TMR_VAL_EXT */
+	uint64_t sleep_ctl; /* hardware-reduced: the sleep control register (§4.8.3.7), 0: none */
+	int sleep_ctl_io;   /* ... in I/O space rather than memory */
 	uint32_t flags;
 	uint64_t dsdt; /* physical address */
+};
+
+/* A virtio-mmio transport the DSDT describes (_HID "LNRO0005", as QEMU's
+ * microvm writes it): its registers and its interrupt, a GSI. */
+struct acpi_mmio {
+	uint64_t base, size;
+	uint32_t gsi;
+	uint8_t level, low; /* the interrupt's trigger and polarity */
 };
 
 struct acpi_info {
@@ -76,6 +88,9 @@ struct acpi_info {
 	struct acpi_fadt_info fadt;
 	const void *dsdt; /* checksum verified */
 	uint32_t dsdt_len;
+	uint64_t hpet; /* the HPET's registers (IA-PC HPET 1.0a §3.2.4), 0: none described */
+	int nmmio;     /* virtio-mmio transports in the DSDT */
+	struct acpi_mmio mmio[ACPI_MAX_MMIO];
 	int have_s5; /* \_S5 found: SLP_TYPa/b for PM1a/b_CNT */
 	uint8_t s5_typa, s5_typb;
 };
@@ -96,4 +111,6 @@ int acpi_parse_rsdp(const void *rsdp, size_t len);
 int acpi_parse_madt(const void *t, uint32_t len);
 /* Finds Name(_S5, Package() { SLP_TYPa, SLP_TYPb, ... }) in AML; 0 or -ENOENT. */
 int acpi_s5_parse(const uint8_t *aml, size_t len, uint8_t *typa, uint8_t *typb);
+/* kernel/acpi_aml.c: the virtio-mmio devices in AML, at most max of them; how many. */
+int acpi_virtio_mmio_parse(const uint8_t *aml, size_t len, struct acpi_mmio *out, int max);
 #endif

@@ -1,4 +1,4 @@
-/* acpi_tables.c - RSDP, XSDT/RSDT, MADT, MCFG, FADT, DMAR and \_S5: checked, then parsed. */
+/* acpi_tables.c - RSDP, XSDT/RSDT, MADT, MCFG, FADT, HPET, DMAR and \_S5: checked, then parsed. */
 #include "kernel/acpi.h"
 #include "kernel/log.h"
 #include <errno.h>
@@ -131,13 +131,31 @@ struct fadt {
 	uint8_t minor_version;
 	uint64_t x_firmware_ctrl, x_dsdt;
 	struct gas x_pm1a_evt_blk, x_pm1b_evt_blk, x_pm1a_cnt_blk, x_pm1b_cnt_blk;
+	struct gas x_pm2_cnt_blk, x_pm_tmr_blk, x_gpe0_blk, x_gpe1_blk;
+	struct gas sleep_control, sleep_status; /* ACPI 5.0: hardware-reduced sleep (§4.8.3.7) */
 } __attribute__((packed));
 _Static_assert(__builtin_offsetof(struct fadt, sci_int) == 46, "ACPI 6.5 §5.2.9");
+_Static_assert(__builtin_offsetof(struct fadt, pm_tmr_blk) == 76, "ACPI 6.5 §5.2.9");
 _Static_assert(__builtin_offsetof(struct fadt, flags) == 112, "ACPI 6.5 §5.2.9");
 _Static_assert(__builtin_offsetof(struct fadt, x_dsdt) == 140, "ACPI 6.5 §5.2.9");
-_Static_assert(sizeof(struct fadt) == 196, "ACPI 6.5 §5.2.9");
+_Static_assert(__builtin_offsetof(struct fadt, x_pm2_cnt_blk) == 196, "ACPI 6.5 §5.2.9");
+_Static_assert(__builtin_offsetof(struct fadt, sleep_control) == 244, "ACPI 6.5 §5.2.9");
+_Static_assert(sizeof(struct fadt) == 268, "ACPI 6.5 §5.2.9");
 #define FADT_V1_LEN   116 /* ACPI 1.0: everything up to and including flags */
+#define FADT_X_PM1    __builtin_offsetof(struct fadt, x_pm2_cnt_blk) /* the X_PM1 blocks end here */
 #define GAS_SYSTEM_IO 1
+#define GAS_MEMORY    0
+
+/* IA-PC HPET 1.0a §3.2.4: the HPET description table */
+struct hpet_table {
+	struct sdt_header h;
+	uint32_t block_id;
+	struct gas base; /* the timer block's registers, in memory space */
+	uint8_t number;
+	uint16_t min_tick;
+	uint8_t attributes;
+} __attribute__((packed));
+_Static_assert(sizeof(struct hpet_table) == 56, "IA-PC HPET 1.0a table 3");
 
 int acpi_checksum_ok(const void *p, size_t len)
 {
@@ -322,7 +340,7 @@ static void parse_fadt(const struct sdt_header *h)
 		log_warn("acpi: FACP too short (%u bytes); skipped\n", h->length);
 		return;
 	}
-	int have_x = h->length >= sizeof *f;
+	int have_x = h->length >= FADT_X_PM1;
 	struct acpi_fadt_info *o = &acpi.fadt;
 	o->sci_irq = f->sci_int;
 	o->smi_cmd = f->smi_cmd;
@@ -332,6 +350,12 @@ static void parse_fadt(const struct sdt_header *h)
 	o->pm1a_cnt = pm_port(f->pm1a_cnt_blk, &f->x_pm1a_cnt_blk, have_x);
 	o->pm1b_cnt = pm_port(f->pm1b_cnt_blk, &f->x_pm1b_cnt_blk, have_x);
 	o->pm1_evt_len = f->pm1_evt_len;
+	o->pm_tmr = pm_port(f->pm_tmr_blk, &f->x_pm_tmr_blk,
+			    h->length >= __builtin_offsetof(struct fadt, x_gpe0_blk));
+	if (h->length >= sizeof *f && f->sleep_control.addr) {
+		o->sleep_ctl = f->sleep_control.addr;
+		o->sleep_ctl_io = f->sleep_control.space == GAS_SYSTEM_IO;
+	}
 	o->gpe0_blk = f->gpe0_blk;
 	o->gpe0_len = f->gpe0_blk_len;
 	o->flags = f->flags;
@@ -354,6 +378,18 @@ static void parse_fadt(const struct sdt_header *h)
 		acpi.s5_typa = a;
 		acpi.s5_typb = b;
 	}
+	acpi.nmmio = acpi_virtio_mmio_parse((const uint8_t *)(d + 1), d->length - sizeof *d, acpi.mmio,
+					    ACPI_MAX_MMIO);
+}
+
+static void parse_hpet(const struct sdt_header *h)
+{
+	const struct hpet_table *t = (const void *)h;
+	if (h->length < sizeof *t || t->base.space != GAS_MEMORY || !t->base.addr || t->base.addr & 0x3ff) {
+		log_warn("acpi: HPET table is short or names no usable register block; skipped\n");
+		return;
+	}
+	acpi.hpet = t->base.addr; /* the first timer block: the only one the time code reads */
 }
 
 static void parse_table(uint64_t phys)
@@ -369,6 +405,8 @@ static void parse_table(uint64_t phys)
 		parse_dmar(h);
 	else if (!memcmp(h->signature, "FACP", 4))
 		parse_fadt(h);
+	else if (!memcmp(h->signature, "HPET", 4))
+		parse_hpet(h);
 }
 
 int acpi_parse_rsdp(const void *p, size_t len)

@@ -73,9 +73,14 @@ uint8_t apic_id(void) { return my_apic_id; }
 uint64_t apic_timer_hz(void) { return lapic_hz; }
 
 /* Remap the 8259s off the exception vectors (ICW1-4), then mask every
- * line. LINT0, where their ExtINT output arrives, is masked as well. */
-static void pic_disable(void)
+ * line. LINT0, where their ExtINT output arrives, is masked as well. A
+ * machine may have none (QEMU's microvm with pic=off): the mask register
+ * then does not read back what was written, and there is nothing to do. */
+static bool pic_disable(void)
 {
+	outb(PIC1_DATA, 0x5a);
+	if (inb(PIC1_DATA) != 0x5a)
+		return false;
 	outb(PIC1_CMD, 0x11); /* ICW1: init, ICW4 follows */
 	outb(PIC2_CMD, 0x11);
 	outb(PIC1_DATA, 0x20); /* ICW2: vector bases */
@@ -86,6 +91,7 @@ static void pic_disable(void)
 	outb(PIC2_DATA, 0x01);
 	outb(PIC1_DATA, 0xff); /* OCW1: all masked */
 	outb(PIC2_DATA, 0xff);
+	return true;
 }
 
 /* -- local APIC timer ------------------------------------------------- */
@@ -354,7 +360,7 @@ void apic_init(void)
 {
 	for (int v = 0; v < 256; v++)
 		vec_route[v].gsi = -1;
-	pic_disable();
+	bool pic = pic_disable();
 	lapic_init();
 	ioapics_init();
 
@@ -383,5 +389,6 @@ void apic_init(void)
 		log_info("IOAPIC %u at 0x%llx gsi %u-%u, ", ioapics[i].id,
 			 (unsigned long long)(uintptr_t)ioapics[i].base, ioapics[i].gsi_base,
 			 ioapics[i].gsi_base + ioapics[i].count - 1);
-	log_info("timer %d Hz (%llu kHz input)\n", APIC_TICK_HZ, (unsigned long long)(lapic_hz / 1000));
+	log_info("timer %d Hz (%llu kHz input), 8259 %s\n", APIC_TICK_HZ,
+		 (unsigned long long)(lapic_hz / 1000), pic ? "masked" : "absent");
 }

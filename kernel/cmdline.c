@@ -72,6 +72,51 @@ static int parse_ip(const char *v)
 	return 0;
 }
 
+/* A size or address as Linux's memparse reads it: decimal, 0x hex or 0
+ * octal, with an optional K, M or G. */
+static int memparse(const char *s, char **end, uint64_t *v)
+{
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	*v = strtoull(s, end, 0);
+	int shift = 0;
+	switch (**end) {
+	case 'G':
+	case 'g':
+		shift += 10; /* fall through */
+	case 'M':
+	case 'm':
+		shift += 10; /* fall through */
+	case 'K':
+	case 'k':
+		shift += 10;
+		(*end)++;
+	}
+	if (shift && *v > (~0ull >> shift))
+		return -EINVAL;
+	*v <<= shift;
+	return 0;
+}
+
+/* virtio_mmio.device=<size>@<base>:<irq>[:<id>] (Linux's
+ * Documentation/admin-guide/kernel-parameters.txt); the id is Linux's own
+ * device numbering, read and not used. */
+static int parse_mmio(const char *v)
+{
+	char *end;
+	uint64_t size, base, irq;
+	if (kconfig.nmmio == KCONFIG_MAX_MMIO || memparse(v, &end, &size) || *end != '@' ||
+	    memparse(end + 1, &end, &base) || *end != ':' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	irq = strtoull(end + 1, &end, 0);
+	if (*end == ':' && end[1] >= '0' && end[1] <= '9')
+		strtoull(end + 1, &end, 0);
+	if (*end || !size || irq > 0xffffffffu || base + size < base)
+		return -EINVAL;
+	kconfig.mmio[kconfig.nmmio++] = (struct kconfig_mmio){ base, size, (uint32_t)irq };
+	return 0;
+}
+
 static int parse_key(const char *k, const char *v)
 {
 	if (!strcmp(k, "mode"))
@@ -99,6 +144,8 @@ static int parse_key(const char *k, const char *v)
 		kconfig.blk_timeout_ms = (uint32_t)ms;
 		return 0;
 	}
+	if (!strcmp(k, "virtio_mmio.device"))
+		return parse_mmio(v);
 	if (!strcmp(k, "crash")) {
 		if (strcmp(v, "pf"))
 			return -EINVAL;

@@ -5,6 +5,8 @@
 
 enum io_mode { IO_MODE_POLL, IO_MODE_IRQ, IO_MODE_HYBRID };
 
+#define KCONFIG_MAX_MMIO 8
+
 struct kconfig {
 	enum io_mode mode; /* mode=poll|irq|hybrid */
 	int dhcp;          /* ip=dhcp, the default */
@@ -15,6 +17,12 @@ struct kconfig {
 	int iommu;               /* iommu=lazy|strict|off: an enum dma_iommu_mode (kernel/dma.h) */
 	char crash[8];           /* crash=pf: fault right after boot, to test the dump */
 	uint32_t blk_timeout_ms; /* blk_timeout_ms=N: a block request's deadline on the device */
+	/* virtio_mmio.device=SIZE@ADDR:GSI[:ID], Linux's syntax, repeatable */
+	int nmmio;
+	struct kconfig_mmio {
+		uint64_t base, size;
+		uint32_t gsi;
+	} mmio[KCONFIG_MAX_MMIO];
 };
 
 extern struct kconfig kconfig;

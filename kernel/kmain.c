@@ -3,6 +3,7 @@
 #include "apps/shell.h"
 #include "drivers/inspect.h"
 #include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio_mmio.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
 #include "kernel/boot_info.h"
@@ -27,14 +28,14 @@ void kmain(uint32_t magic, uint32_t info)
 	boot_info_parse(magic, info);
 	kprintf("\nringside %s build %s, loaded by %s\n", RINGSIDE_VERSION, RINGSIDE_BUILD_ID,
 		boot_info_data.loader);
-	time_init();
 	mm_init();
 	paging_protect();
 	setvbuf(stdout, NULL, _IONBF, 0); /* the console is the only output */
-	kprintf("time: TSC %llu kHz (%s)\n", (unsigned long long)(tsc_hz() / 1000), time_source());
 	kprintf("cmdline: %s\n", boot_info_data.cmdline);
 	cmdline_parse(boot_info_data.cmdline);
 	acpi_init();
+	time_init(); /* after ACPI: the PM timer and the HPET are found there */
+	kprintf("time: TSC %llu kHz (%s)\n", (unsigned long long)(tsc_hz() / 1000), time_source());
 	apic_init();
 	console_enable_irq();
 	kprintf("console: COM1 input by interrupt: %s\n", console_irq_enabled() ? "yes" : "no");
@@ -44,6 +45,7 @@ void kmain(uint32_t magic, uint32_t info)
 	if (kconfig.trace)
 		vdev_trace((unsigned)kconfig.trace, NULL);
 	pci_init();
+	virtio_mmio_init(); /* the devices PCI cannot find: microvm's */
 	services_start();
 
 	if (kconfig.crash[0])

@@ -3,13 +3,17 @@
 #
 # Usage: scripts/qemu.sh [options] [-- extra QEMU arguments]
 #   --accel auto|kvm|tcg   KVM only when the CPU has vmx/svm and /dev/kvm opens (auto)
-#   --machine q35|pc|...   machine type (q35); extra properties after a comma
+#   --machine q35|pc|microvm|...  machine type (q35); extra properties after a comma.
+#                          On microvm the virtio devices are virtio-mmio (-device
+#                          virtio-X-device) instead of PCI, and there is no CD-ROM.
+#   --mmio modern|legacy   virtio-mmio version 2 (modern, default) or QEMU's own default,
+#                          version 1 (legacy: no -global virtio-mmio.force-legacy=false)
 #   --kernel FILE          boot FILE with -kernel, multiboot 1 (build/ringside.elf)
 #   --iso FILE             boot FILE (GRUB, multiboot 2) from -cdrom instead
 #   --append "K=V ..."     kernel command line (with --kernel)
-#   --disk FILE[,PROPS]    a virtio-blk-pci disk (raw); repeatable; PROPS go to the device
+#   --disk FILE[,PROPS]    a virtio-blk disk (raw); repeatable; PROPS go to the device
 #   --net user|none|ARGS   virtio-net on user networking (default), none, or a -netdev spec
-#   --net-props PROPS      extra virtio-net-pci properties
+#   --net-props PROPS      extra virtio-net properties
 #   --mem SIZE             guest RAM (256M)
 #   --gdb [PORT]           gdbstub on tcp::PORT (1234), CPU halted at the start
 #   --qmp PATH             QMP on a unix socket at PATH
@@ -22,7 +26,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-accel=auto machine=q35 kernel="$here/build/ringside.elf" iso="" append="" mem=256M
+accel=auto machine=q35 mmio=modern kernel="$here/build/ringside.elf" iso="" append="" mem=256M
 net=user net_props="" gdb="" qmp="" print=0 debug_exit=1
 serial=mon:stdio console_pty="" trace_out="" trace_port=debugcon
 disks=()
@@ -31,6 +35,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--accel) accel=$2; shift ;;
 	--machine) machine=$2; shift ;;
+	--mmio) mmio=$2; shift ;;
 	--kernel) kernel=$2; shift ;;
 	--iso) iso=$2; shift ;;
 	--append) append=$2; shift ;;
@@ -68,6 +73,19 @@ kvm | tcg) ;;
 *) echo "qemu.sh: --accel auto|kvm|tcg" >&2; exit 2 ;;
 esac
 if [ "$accel" = kvm ]; then cpu=host; else cpu=qemu64; fi
+# PCI functions, or virtio-mmio transports on microvm (which has no PCI)
+bus=pci
+case "$machine" in
+microvm | microvm,*) bus=device ;;
+esac
+case "$mmio" in
+modern | legacy) ;;
+*) echo "qemu.sh: --mmio modern|legacy" >&2; exit 2 ;;
+esac
+if [ "$bus" = device ] && [ -n "$iso" ]; then
+	echo "qemu.sh: microvm has no CD-ROM; boot it with --kernel" >&2
+	exit 2
+fi
 
 if [ -n "$console_pty" ]; then
 	pre=(-chardev "pty,id=console,logfile=$console_pty,logappend=off")
@@ -78,6 +96,7 @@ fi
 args=(qemu-system-x86_64 "${pre[@]}" -machine "$machine" -accel "$accel" -cpu "$cpu" -m "$mem"
 	-display none -serial "$serial" -no-reboot)
 [ "$debug_exit" = 1 ] && args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+[ "$bus" = device ] && [ "$mmio" = modern ] && args+=(-global virtio-mmio.force-legacy=false)
 if [ -n "$iso" ]; then
 	args+=(-cdrom "$iso" -boot d)
 else
@@ -89,13 +108,13 @@ for d in "${disks[@]}"; do
 	file=${d%%,*} props=""
 	[ "$file" != "$d" ] && props=,${d#*,}
 	args+=(-drive "file=$file,if=none,id=disk$i,format=raw,cache=unsafe"
-		-device "virtio-blk-pci,drive=disk$i$props")
+		-device "virtio-blk-$bus,drive=disk$i$props")
 	i=$((i + 1))
 done
 case "$net" in
 none) args+=(-nic none) ;; # else QEMU adds its default NIC
-user) args+=(-netdev user,id=net0 -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
-*) args+=(-netdev "$net,id=net0" -device "virtio-net-pci,netdev=net0${net_props:+,$net_props}") ;;
+user) args+=(-netdev user,id=net0 -device "virtio-net-$bus,netdev=net0${net_props:+,$net_props}") ;;
+*) args+=(-netdev "$net,id=net0" -device "virtio-net-$bus,netdev=net0${net_props:+,$net_props}") ;;
 esac
 # The ring trace on a channel of its own, so the shell on COM1 stays readable.
 if [ -n "$trace_out" ]; then
@@ -114,5 +133,5 @@ if [ "$print" = 1 ]; then
 	echo
 	exit 0
 fi
-echo "qemu.sh: accel=$accel machine=$machine (Ctrl-A x quits)" >&2
+echo "qemu.sh: accel=$accel machine=$machine$([ "$bus" = device ] && echo " virtio-mmio=$mmio") (Ctrl-A x quits)" >&2
 exec "${args[@]}"

@@ -78,6 +78,9 @@ struct pci_dev {
 extern struct pci_dev *pci_devices;
 
 void pci_init(void); /* picks the access method, enumerates, probes drivers */
+/* Whether the machine has PCI at all: an MCFG window, or configuration
+ * ports that answer (QEMU's microvm has neither). */
+extern bool pci_present;
 void pci_set_cfg_ops(const struct pci_cfg_ops *ops);
 
 uint32_t pci_read(const struct pci_dev *d, uint16_t off, int width);

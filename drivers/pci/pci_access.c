@@ -113,11 +113,29 @@ const struct pci_cfg_ops *pci_pick_cfg_ops(void)
 void pci_enumerate(uint16_t seg, uint8_t bus);
 void pci_probe_drivers(void);
 
+bool pci_present;
+
+/* Mechanism #1 is there when its address register keeps what is written to
+ * it; with nothing at port 0xCF8 a read gives all ones. */
+static bool ports_answer(void)
+{
+	uint32_t old = inl(CFG_ADDR);
+	outl(CFG_ADDR, 0x80000000u);
+	bool there = inl(CFG_ADDR) == 0x80000000u;
+	outl(CFG_ADDR, old);
+	return there;
+}
+
 void pci_init(void)
 {
 	const struct pci_cfg_ops *ops = pci_pick_cfg_ops();
 	int n = 0;
 
+	if (ops == &port_ops && !ports_answer()) {
+		log_info("pci: no PCI here (no MCFG, and ports 0xcf8/0xcfc do not answer)\n");
+		return;
+	}
+	pci_present = true;
 	pci_set_cfg_ops(ops);
 	if (ops == &ecam_ops) {
 		for (int i = 0; i < acpi.nmcfg; i++)

@@ -137,8 +137,8 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size)
 		unsigned max = vd->ops->queue_max(vd, q), size = max;
 		if (!max)
 			return -ENODEV;
-		if (max_size && size > max_size && !(flags & VQ_F_LEGACY))
-			size = max_size; /* a legacy device's size is fixed */
+		if (max_size && size > max_size && (!(flags & VQ_F_LEGACY) || vd->ops->legacy_sized))
+			size = max_size; /* a legacy PCI device's size is fixed */
 		if (!(flags & VQ_F_PACKED))
 			while (size & (size - 1))
 				size &= size - 1; /* split rings: a power of two */

@@ -37,7 +37,7 @@
 
 struct virtio_dev;
 
-/* What a transport (virtio_pci.c) provides. Interrupt routing (MSI-X
+/* What a transport (virtio_pci.c, virtio_mmio.c) provides. Interrupt routing (MSI-X
  * entries, INTx) is the transport's own business: the core only asks for
  * a queue's interrupts to be set up, masked or freed. */
 struct virtio_ops {
@@ -72,6 +72,9 @@ struct virtio_ops {
 	/* A legacy interface (virtio 1.2 §4.1.4.8 and friends): 32 feature
 	 * bits, no FEATURES_OK, one contiguous split ring per queue. */
 	bool legacy;
+	/* Legacy, but the driver picks each queue's size (virtio-mmio version
+	 * 1's QueueNum, §4.2.4); legacy PCI's sizes are the device's. */
+	bool legacy_sized;
 };
 
 /* What a device driver provides. */

@@ -175,9 +175,10 @@ def boot_floor(cfg, rep):
     return {"exit_s": g.wait_exit(30)}
 
 
-def boot_ringside(cfg, rep):
-    g = Guest(cfg, f"boot-ringside-{rep}",
-              common_args(cfg, cfg.ringside, ringside_append()) + extra(cfg, "null-co"))
+def boot_ringside(cfg, rep, microvm=False):
+    args = common_args(cfg, cfg.ringside, ringside_append())
+    args = ["--machine", "microvm"] + args + microvm_extra(cfg) if microvm else args + extra(cfg, "null-co")
+    g = Guest(cfg, f"boot-ringside{'-microvm' if microvm else ''}-{rep}", args)
     try:
         m, t = g.expect(READY, 60)
         g.child.expect_exact(PROMPT)
@@ -185,6 +186,18 @@ def boot_ringside(cfg, rep):
         return {"ready_s": t, "boot_us": int(m.group(1)), "exit_s": g.wait_exit(30)}
     finally:
         g.close()
+
+
+def boot_floor_microvm(cfg, rep):
+    g = Guest(cfg, f"boot-floor-microvm-{rep}", ["--machine", "microvm"] + common_args(cfg, cfg.empty, "") +
+              microvm_extra(cfg))
+    return {"exit_s": g.wait_exit(30)}
+
+
+def microvm_extra(cfg):
+    """The same disk and NIC as on q35, on virtio-mmio (version 2; qemu.sh's default on microvm)."""
+    return ["--", "-blockdev", f"null-co,node-name=n0,size={NULL_SIZE},read-zeroes=on",
+            "-device", "virtio-blk-device,drive=n0"]
 
 
 def boot_linux(cfg, rep):
@@ -564,7 +577,7 @@ def other_qemus(stop, counts):
 
 
 def run(cfg):
-    res = {"boot": {"floor": [], "ringside": [], "linux": []}, "blk": {}, "qdscan": [], "retries": [],
+    res = {"boot": {"floor": [], "ringside": [], "linux": [], "floor_microvm": [], "ringside_microvm": []}, "blk": {}, "qdscan": [], "retries": [],
            "other_qemu_samples": [], "net": {"ringside": [], "linux": []}, "netscan": [], "iommu": {}}
     res["started"] = time.strftime("%Y-%m-%d %H:%M %Z")
     stop = threading.Event()
@@ -576,6 +589,8 @@ def run(cfg):
         for rep in range(cfg.boot_reps):
             res["boot"]["floor"].append(retry(res, boot_floor, cfg, rep))
             res["boot"]["ringside"].append(retry(res, boot_ringside, cfg, rep))
+            res["boot"]["floor_microvm"].append(retry(res, boot_floor_microvm, cfg, rep))
+            res["boot"]["ringside_microvm"].append(retry(res, boot_ringside, cfg, rep, True))
             if "linux" in guests:
                 res["boot"]["linux"].append(retry(res, boot_linux, cfg, rep))
             log(f"bench: boot rep {rep + 1}/{cfg.boot_reps} done ({time.monotonic() - t_start:.0f} s)")
@@ -715,6 +730,11 @@ def tables(cfg, res):
         rs = med(b["ringside"], "ready_s") * 1000
         lines.append(f"| ringside (to `ringside: ready`) | {rs:.0f} | {med(b['ringside'], 'exit_s') * 1000:.0f} "
                      f"| boot_us: {med(b['ringside'], 'boot_us') / 1000:.1f} |")
+        if b.get("ringside_microvm"):
+            mv = b["ringside_microvm"]
+            lines.append(f"| empty guest on microvm (floor) | | {med(b['floor_microvm'], 'exit_s') * 1000:.0f} | |")
+            lines.append(f"| ringside on microvm (virtio-mmio) | {med(mv, 'ready_s') * 1000:.0f} | "
+                         f"{med(mv, 'exit_s') * 1000:.0f} | boot_us: {med(mv, 'boot_us') / 1000:.1f} |")
         if b["linux"]:
             lx = med(b["linux"], "ready_s") * 1000
             lines.append(f"| Linux (to init's first line) | {lx:.0f} | {med(b['linux'], 'exit_s') * 1000:.0f} "
@@ -845,6 +865,9 @@ def plots(cfg, res, outdir):
         with open(os.path.join(dat, "boot.dat"), "w") as f:
             f.write(f"\"empty guest\" {med(b['floor'], 'exit_s') * 1000:.1f}\n")
             f.write(f"ringside {med(b['ringside'], 'ready_s') * 1000:.1f}\n")
+            if b.get("ringside_microvm"):
+                f.write(f"\"empty guest, microvm\" {med(b['floor_microvm'], 'exit_s') * 1000:.1f}\n")
+                f.write(f"\"ringside, microvm\" {med(b['ringside_microvm'], 'ready_s') * 1000:.1f}\n")
             if b["linux"]:
                 f.write(f"Linux {med(b['linux'], 'ready_s') * 1000:.1f}\n")
         gp("bench-boot.png", f"""set title 'QEMU start to ready (ringside) / to init (Linux) / to exit (empty), {cfg.accel.upper()}'

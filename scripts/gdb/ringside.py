@@ -3,7 +3,7 @@
 Loaded by scripts/gdb/init.gdb (`make debug`). They only read memory, so they
 work wherever the guest is stopped, even in the exception handler:
 
-  rs-devices            every virtio device: PCI address, transport, status, features
+  rs-devices            every virtio device: PCI address or MMIO base, transport, status, features
   rs-pci                every PCI function and its BARs
   rs-vq DEV Q           one queue: indices, descriptor table, avail and used rings, chains in flight
   rs-chain DEV Q HEAD   one chain, segment by segment, decoding a virtio-blk or virtio-net header
@@ -62,6 +62,29 @@ def queue(vd, q):
     return vd["q"][q]["vq"].cast(vq_t).dereference()
 
 
+def is_mmio(vd):
+    """Whether vd's ops table is one of virtio_mmio.c's (its tables are static there)."""
+    for table in ("virtio_mmio_v2_ops", "virtio_mmio_v1_ops"):
+        sym = gdb.lookup_static_symbol(table)
+        if sym and int(sym.value().address) == int(vd["ops"]):
+            return True
+    return False
+
+
+def transport(vd):
+    """Where the device is, and its status register (None where gdb cannot read it)."""
+    if is_mmio(vd):
+        # the virtio-mmio transport's own state (drivers/virtio/virtio_mmio.c): its register block
+        vm = vd["transport"].cast(gdb.lookup_type("struct vm").pointer()).dereference()
+        return f"mmio@0x{int(vm['where']['base']):x}", int(vm["regs"]["status"]) & 0xff
+    # the PCI transport's own state (drivers/virtio/virtio_pci.c)
+    vp = vd["transport"].cast(gdb.lookup_type("struct vp").pointer())
+    pci = vp["pci"].dereference()
+    where = f"{int(pci['bus']):02x}:{int(pci['dev']):02x}.{int(pci['fn'])}"
+    # legacy: the status is behind an I/O port gdb cannot read
+    return where, int(vp["common"]["device_status"]) if int(vp["common"]) else None
+
+
 class RsDevices(gdb.Command):
     """rs-devices: every virtio device with its transport, status and features by name."""
 
@@ -72,14 +95,9 @@ class RsDevices(gdb.Command):
         for vd in devices():
             name = vd["name"].string()
             prefix = name.rstrip("0123456789")
-            st = "?"  # legacy: the status is behind an I/O port gdb cannot read
-            # the PCI transport's own state (drivers/virtio/virtio_pci.c)
-            vp = vd["transport"].cast(gdb.lookup_type("struct vp").pointer())
-            pci = vp["pci"].dereference()
-            if int(vp["common"]):
-                status = int(vp["common"]["device_status"])
-                st = "|".join(n for b, n in STATUS if status & b) or "0"
-            print(f"{name} {int(pci['bus']):02x}:{int(pci['dev']):02x}.{int(pci['fn'])} "
+            where, status = transport(vd)
+            st = "?" if status is None else "|".join(n for b, n in STATUS if status & b) or "0"
+            print(f"{name} {where} "
                   f"{vd['ops']['name'].string()} queues={int(vd['nqueues'])} status={st} "
                   f"mode={str(vd['mode']).replace('IO_MODE_', '').lower()} "
                   f"features={feature_names(prefix, int(vd['features']))}")
@@ -92,6 +110,9 @@ class RsPci(gdb.Command):
         super().__init__("rs-pci", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
+        if not int(gdb.parse_and_eval("pci_present")):
+            print("no PCI on this machine")
+            return
         d = gdb.parse_and_eval("pci_devices")
         kinds = {0: None, 1: "io", 2: "mem32", 3: "mem64"}
         while int(d):

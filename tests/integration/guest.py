@@ -96,10 +96,12 @@ class Guest:
     def __init__(self, append=None, machine=None, iso=None, disks=(), net="none",
                  net_props=None, extra=(), qmp=False, gdb_port=None, mem=None,
                  name="guest", wait_ready=True, timeout=60, debug_exit=True, netns=None,
-                 trace_out=None, trace_port=None):
+                 trace_out=None, trace_port=None, mmio=None):
         args = []
         if machine:
             args += ["--machine", machine]
+        if mmio:  # virtio-mmio version on microvm: modern (qemu.sh's default) or legacy
+            args += ["--mmio", mmio]
         if iso:
             args += ["--iso", iso]
         if append is not None:

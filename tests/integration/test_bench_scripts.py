@@ -70,7 +70,8 @@ def test_tiny_ringside_only_run(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     text = doc.read_text()
     assert "accelerator: **TCG**" in text
-    for row in ("ringside-poll", "ringside-irq", "ringside-hybrid", "empty guest (floor)"):
+    for row in ("ringside-poll", "ringside-irq", "ringside-hybrid", "empty guest (floor)",
+                "empty guest on microvm (floor)", "ringside on microvm (virtio-mmio)"):
         assert row in text
     assert "| 4 |" in text  # the qd scan
     assert "| linux-" not in text

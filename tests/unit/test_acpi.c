@@ -1,7 +1,9 @@
-/* test_acpi.c - ACPI table checks, the RSDT/XSDT walk, MADT, MCFG, FADT and the \_S5 byte parser. */
+/* test_acpi.c - ACPI table checks, the RSDT/XSDT walk, MADT, MCFG, FADT, HPET, and the AML byte parsers (\_S5, virtio-mmio). */
 #include "unit.h"
 
+#include "kernel/acpi_aml.c"
 #include "kernel/acpi_tables.c"
+#include "microvm_dsdt.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +172,8 @@ static struct sdt_header *make_fadt(uint64_t dsdt)
 	f->gpe0_blk_len = 16;
 	f->x_dsdt = dsdt;
 	f->x_pm1b_cnt_blk = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x704 };
+	f->x_pm_tmr_blk = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x608 };
+	f->sleep_control = (struct gas){ .space = GAS_MEMORY, .addr = 0xfea00200 };
 	seal(h);
 	return h;
 }
@@ -215,6 +219,9 @@ static void test_rsdt_walk_skips_bad_tables(void)
 	CHECK_EQ(acpi.fadt.pm1a_cnt, 0x604);
 	CHECK_EQ(acpi.fadt.pm1b_cnt, 0x704); /* from X_PM1b_CNT_BLK */
 	CHECK_EQ(acpi.fadt.smi_cmd, 0xb2);
+	CHECK_EQ(acpi.fadt.pm_tmr, 0x608); /* from X_PM_TMR_BLK */
+	CHECK_EQ(acpi.fadt.sleep_ctl, 0xfea00200);
+	CHECK(!acpi.fadt.sleep_ctl_io);
 	CHECK(acpi.have_s5);
 	CHECK_EQ(acpi.s5_typa, 5);
 	CHECK_EQ(acpi.s5_typb, 1);
@@ -251,7 +258,13 @@ static void test_xsdt_and_dmar(void)
 	u[16] = 1, u[18] = 8;          /* RMRR (shortened) */
 	u[24] = DMAR_DRHD, u[26] = 16; /* DRHD */
 	seal(dmar);
-	uint64_t ptrs[] = { addr(dmar), addr(make_madt(0)) };
+	struct hpet_table *hpet = (void *)table("HPET", sizeof *hpet),
+			  *bad = (void *)table("HPET", sizeof *hpet);
+	hpet->base = (struct gas){ .space = GAS_MEMORY, .addr = 0xfed00000 };
+	bad->base = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x500 }; /* not where an HPET can be */
+	seal(&hpet->h);
+	seal(&bad->h);
+	uint64_t ptrs[] = { addr(dmar), addr(bad), addr(hpet), addr(make_madt(0)) };
 	struct sdt_header *xsdt = table("XSDT", (uint32_t)(sizeof *xsdt + sizeof ptrs));
 	memcpy(xsdt + 1, ptrs, sizeof ptrs);
 	seal(xsdt);
@@ -266,13 +279,20 @@ static void test_xsdt_and_dmar(void)
 	CHECK(acpi.dmar == dmar);
 	CHECK_EQ(acpi.ndrhd, 2);
 	CHECK_EQ(acpi.ncpus, 2);
+	CHECK_EQ(acpi.hpet, 0xfed00000);
 }
 
-/* Runs the parser on an exact-size heap copy, so ASan sees any overread. */
-static int s5(const uint8_t *aml, size_t len, uint8_t *a, uint8_t *b)
+/* The parsers run on exact-size heap copies, so ASan sees any overread. */
+static uint8_t *exact_copy(const uint8_t *aml, size_t len)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 	memcpy(copy, aml, len);
+	return copy;
+}
+
+static int s5(const uint8_t *aml, size_t len, uint8_t *a, uint8_t *b)
+{
+	uint8_t *copy = exact_copy(aml, len);
 	int r = acpi_s5_parse(copy, len, a, b);
 	free(copy);
 	return r;
@@ -321,6 +341,89 @@ static void test_s5_parser(void)
 	CHECK_EQ(s5(notint, sizeof notint, &a, &b), -ENOENT);
 }
 
+static int mmio_scan(const uint8_t *aml, size_t len, struct acpi_mmio *out, int max)
+{
+	uint8_t *copy = exact_copy(aml, len);
+	int n = acpi_virtio_mmio_parse(copy, len, out, max);
+	free(copy);
+	return n;
+}
+
+static void test_virtio_mmio_in_microvm_dsdt(void)
+{
+	struct acpi_mmio m[4];
+	const uint8_t *aml = microvm_dsdt + 36; /* past the table header */
+	size_t len = sizeof microvm_dsdt - 36;
+	CHECK_EQ(mmio_scan(aml, len, m, 4), 2);
+	CHECK_EQ(m[0].base, 0xfeb02e00); /* VR23: the blk device, listed first */
+	CHECK_EQ(m[0].size, 0x200);
+	CHECK_EQ(m[0].gsi, 47);
+	CHECK(m[0].level && !m[0].low);
+	CHECK_EQ(m[1].base, 0xfeb02c00);
+	CHECK_EQ(m[1].gsi, 46);
+	CHECK_EQ(mmio_scan(aml, len, m, 1), 1); /* no more than asked for */
+	/* every truncation parses cleanly, finding at most what was whole */
+	for (size_t n = 0; n < len; n++)
+		CHECK(mmio_scan(aml, n, m, 4) <= 2);
+	/* the same DSDT reached from the FADT: the \_S5 and the devices */
+	reset();
+	struct sdt_header *dsdt = table("DSDT", sizeof microvm_dsdt);
+	memcpy(dsdt, microvm_dsdt, sizeof microvm_dsdt);
+	struct sdt_header *fadt = make_fadt(addr(dsdt));
+	parse_fadt(fadt);
+	CHECK_EQ(acpi.nmmio, 2);
+	CHECK_EQ(acpi.mmio[1].base, 0xfeb02c00);
+	CHECK(acpi.have_s5);
+	CHECK_EQ(acpi.s5_typa, 5);
+}
+
+static void test_virtio_mmio_variants(void)
+{
+	/* Device (VR00) { Name (_HID, "LNRO0005") Name (_CRS, ResourceTemplate () {
+	 *   Memory32Fixed (ReadWrite, 0xD0000000, 0x1000)
+	 *   Interrupt (ResourceConsumer, Edge, ActiveLow) { 33 } }) }, with a nested
+	 * Device (INNR) { Name (_HID, "QEMU0002") } before its own names */
+	static const uint8_t dev[] = {
+		0x5b, 0x82, 0x4b, 0x04, 'V',  'R',  '0',  '0',  0x5b, 0x82, 0x14, 'I',  'N',
+		'N',  'R',  0x08, '_',  'H',  'I',  'D',  0x0d, 'Q',  'E',  'M',  'U',  '0',
+		'0',  '0',  '2',  0x00, 0x08, '_',  'H',  'I',  'D',  0x0d, 'L',  'N',  'R',
+		'O',  '0',  '0',  '0',  '5',  0x00, 0x08, '_',  'C',  'R',  'S',  0x11, 0x1a,
+		0x0a, 0x17, 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0x00, 0xd0, 0x00, 0x10, 0x00,
+		0x00, 0x89, 0x06, 0x00, 0x07, 0x01, 0x21, 0x00, 0x00, 0x00, 0x79, 0x00,
+	};
+	/* a two-byte PkgLength (§20.2.4): 0x4b 0x04 is 0x4b, counted from itself */
+	_Static_assert(sizeof dev == 2 + 0x4b, "the outer PkgLength covers the device");
+	struct acpi_mmio m[2];
+	CHECK_EQ(mmio_scan(dev, sizeof dev, m, 2), 1);
+	CHECK_EQ(m[0].base, 0xd0000000);
+	CHECK_EQ(m[0].size, 0x1000);
+	CHECK_EQ(m[0].gsi, 33);
+	CHECK(!m[0].level && m[0].low);
+
+	uint8_t bad[sizeof dev];
+	/* another _HID: not a virtio-mmio device */
+	memcpy(bad, dev, sizeof dev);
+	bad[43] = '6';
+	CHECK_EQ(mmio_scan(bad, sizeof bad, m, 2), 0);
+	/* no interrupt descriptor (the end tag where it was): not usable */
+	memcpy(bad, dev, sizeof dev);
+	bad[66] = 0x79;
+	CHECK_EQ(mmio_scan(bad, sizeof bad, m, 2), 0);
+	/* a descriptor length running past the buffer */
+	memcpy(bad, dev, sizeof dev);
+	bad[67] = 0x40;
+	CHECK_EQ(mmio_scan(bad, sizeof bad, m, 2), 0);
+	/* the device's PkgLength running past the table */
+	memcpy(bad, dev, sizeof dev);
+	bad[2] = 0x4c; /* one byte more than there is */
+	CHECK_EQ(mmio_scan(bad, sizeof bad, m, 2), 0);
+	/* the _HID inside the nested device alone does not make the outer one virtio */
+	memcpy(bad, dev, sizeof dev);
+	memcpy(bad + 21, "LNRO0005", 8);
+	bad[43] = '6';
+	CHECK_EQ(mmio_scan(bad, sizeof bad, m, 2), 0);
+}
+
 int main(void)
 {
 	RUN(test_checksum);
@@ -328,5 +431,7 @@ int main(void)
 	RUN(test_rsdt_walk_skips_bad_tables);
 	RUN(test_xsdt_and_dmar);
 	RUN(test_s5_parser);
+	RUN(test_virtio_mmio_in_microvm_dsdt);
+	RUN(test_virtio_mmio_variants);
 	UNIT_DONE();
 }

@@ -48,6 +48,29 @@ static void test_bad_values_are_ignored(void)
 	CHECK_EQ(unit_log_lines - before, 7); /* one warning per bad word */
 }
 
+static void test_virtio_mmio_devices(void)
+{
+	reset();
+	int before = unit_log_lines;
+	/* what QEMU appends for a Linux kernel on microvm, a K suffix, an id, and bad ones */
+	cmdline_parse("virtio_mmio.device=512@0xfeb02e00:47 virtio_mmio.device=4K@0xd0000000:5:3 "
+		      "virtio_mmio.device=512@0xfeb00000 virtio_mmio.device=@0x1000:5 "
+		      "virtio_mmio.device=0@0x1000:5 virtio_mmio.device=512@0xfeb00000:5x "
+		      "virtio_mmio.device=1K@0xfffffffffffffe00:5");
+	CHECK_EQ(unit_log_lines - before, 5);
+	CHECK_EQ(kconfig.nmmio, 2);
+	CHECK_EQ(kconfig.mmio[0].base, 0xfeb02e00);
+	CHECK_EQ(kconfig.mmio[0].size, 512);
+	CHECK_EQ(kconfig.mmio[0].gsi, 47);
+	CHECK_EQ(kconfig.mmio[1].base, 0xd0000000);
+	CHECK_EQ(kconfig.mmio[1].size, 4096);
+	CHECK_EQ(kconfig.mmio[1].gsi, 5);
+	/* no more than there is room for; the rest are warned about */
+	for (int i = 0; i < KCONFIG_MAX_MMIO; i++)
+		cmdline_parse("virtio_mmio.device=512@0xfeb00000:5");
+	CHECK_EQ(kconfig.nmmio, KCONFIG_MAX_MMIO);
+}
+
 static void test_ipv4(void)
 {
 	uint32_t ip = 0;
@@ -76,6 +99,7 @@ int main(void)
 	RUN(test_defaults);
 	RUN(test_all_keys);
 	RUN(test_bad_values_are_ignored);
+	RUN(test_virtio_mmio_devices);
 	RUN(test_ipv4);
 	RUN(test_errno_names);
 	UNIT_DONE();
