@@ -326,7 +326,7 @@ static int device_poll(void *arg)
 		const char *why = check_status(vd);
 		if (!why && vd->drv->config_changed)
 			vd->drv->config_changed(vd);
-		if (!why && vd->transport_error)
+		if (!why && vd->config_error)
 			why = "its config would not settle";
 		if (why)
 			vd->reset_why = why;
@@ -420,8 +420,8 @@ static int bring_up(struct virtio_dev *vd)
 	int r = handshake(vd);
 	if (!r)
 		r = vd->drv->probe(vd); /* 7: device-specific setup, queues */
-	if (!r && vd->transport_error)
-		r = vd->transport_error; /* config that never settled: nothing read from it holds */
+	if (!r && vd->config_error)
+		r = vd->config_error; /* config that never settled: nothing read from it holds */
 	if (r) {
 		init_failed(vd);
 		log_err("virtio %s: initialisation failed (%d); device marked FAILED\n", vd->name, r);
@@ -468,7 +468,7 @@ static int virtio_reinit(struct virtio_dev *vd)
 	if (r)
 		return r;
 	dma_fault_clear(vd->dma); /* what the old queues faulted on went with them */
-	vd->transport_error = 0;
+	vd->config_error = 0;
 	vd->reset_why = NULL;
 	r = bring_up(vd);
 	if (r) {

@@ -49,7 +49,7 @@ struct virtio_ops {
 	uint64_t (*get_features)(struct virtio_dev *vd);
 	void (*set_features)(struct virtio_dev *vd, uint64_t features);
 	/* device-specific configuration, one field at a time (width 1, 2, 4, 8);
-	 * a read that never settles (VIRTIO_CONFIG_TRIES) sets transport_error */
+	 * a read that never settles (VIRTIO_CONFIG_TRIES) sets config_error */
 	uint64_t (*read_config)(struct virtio_dev *vd, unsigned off, int width);
 	void (*write_config)(struct virtio_dev *vd, unsigned off, int width, uint64_t v);
 	uint32_t (*config_generation)(struct virtio_dev *vd);
@@ -130,7 +130,7 @@ struct virtio_dev {
 	volatile bool config_pending; /* config interrupt came */
 	bool broken;
 	unsigned resets;                      /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
-	int transport_error;                  /* a wait on the device hit its bound (the transport sets it) */
+	int config_error;                     /* a wait on the device hit its bound (the transport sets it) */
 	const char *reset_why;                /* virtio_request_reset: device_poll resets the device */
 	uint64_t reset_at[RESETS_PER_WINDOW]; /* when the last resets were, by resets % N */
 	uint64_t next_tick;
@@ -147,6 +147,8 @@ int virtio_probe(struct virtio_dev *vd, uint16_t device_id);
  * each (0: the device's maximum), with interrupts per the device's mode. */
 int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size);
 static inline bool virtio_has(const struct virtio_dev *vd, unsigned bit) { return vd->features & BIT(bit); }
+/* 0, or -EIO if a config read never settled: nothing read from config holds. */
+static inline int virtio_config_error(const struct virtio_dev *vd) { return vd->config_error; }
 /* Config fields by offset (use offsetof on the device's config struct). */
 uint64_t virtio_config_read(struct virtio_dev *vd, unsigned off, int width);
 void virtio_config_write(struct virtio_dev *vd, unsigned off, int width, uint64_t v);

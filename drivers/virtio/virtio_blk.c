@@ -255,9 +255,9 @@ static int blk_probe(struct virtio_dev *vd)
 		 "request%s\n",
 		 vd->name, (unsigned long long)b->bd.info.capacity, b->bd.info.block_size, vd->nqueues, ring,
 		 b->max_segs, b->seg_bytes, b->bd.info.ro ? ", read-only" : "");
-	/* config that never settled fails the probe, and the transport frees vd: no blkdev
+	/* config that never settled fails the probe, and the core gives vd up: no blkdev
 	 * may be left pointing at it */
-	if ((r = vd->transport_error))
+	if ((r = virtio_config_error(vd)))
 		goto fail;
 	snprintf(b->bd.name, sizeof b->bd.name, "%s", vd->name);
 	b->bd.ops = &vblk_ops;

@@ -147,12 +147,12 @@ static uint64_t read_config(struct virtio_dev *vd, unsigned off, int width)
 		if (gen == generation(vd) && (!vd->ops->legacy || v == prev))
 			return v;
 		if (tries == VIRTIO_CONFIG_TRIES) {
-			if (!vd->transport_error)
+			if (!vd->config_error)
 				log_err("virtio %s: config at 0x%x reads differently every time; giving up "
 					"on "
 					"it\n",
 					vd->name, off);
-			vd->transport_error = -EIO;
+			vd->config_error = -EIO;
 			return v;
 		}
 	}

@@ -168,9 +168,9 @@ static int net_probe(struct virtio_dev *vd)
 		nif->xmit = xmit;
 		nif->driver = vd;
 		read_link(vd, n);
-		/* config that never settled fails the probe, and the transport frees vd: the
+		/* config that never settled fails the probe, and vd is freed with it: the
 		 * stack must not be left holding an interface that points at it */
-		if ((r = vd->transport_error))
+		if ((r = virtio_config_error(vd)))
 			goto fail;
 		netif_add(nif);
 	}
@@ -186,7 +186,7 @@ fail: /* the core resets the device and destroys the queues; nothing was used be
 	free(n->tx_free);
 	free(n->merge);
 	free(n);
-	vd->priv = NULL; /* the transport frees vd: nothing of the first probe may stay */
+	vd->priv = NULL; /* vd is freed: nothing of the first probe may stay */
 	return r;
 }
 

@@ -71,10 +71,10 @@ struct vp {
 
 static void config_unstable(struct virtio_dev *vd, unsigned off)
 {
-	if (!vd->transport_error)
+	if (!vd->config_error)
 		log_err("virtio %s: config at 0x%x reads differently every time; giving up on it\n", vd->name,
 			off);
-	vd->transport_error = -EIO;
+	vd->config_error = -EIO;
 }
 
 /* -- modern ------------------------------------------------------------------ */

@@ -35,7 +35,7 @@ static int rng_probe(struct virtio_dev *vd)
 	/* §5.4.2: a single queue, requestq; no configuration space. */
 	if ((rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle)) && !(r = virtio_setup_queues(vd, 1, 0)))
 		return 0;
-	if (!again) { /* the first probe failed: the transport frees vd, and nothing may stay */
+	if (!again) { /* the first probe failed: vd is freed, and nothing may stay */
 		dma_free(vd->dma, rng->buf, RNG_BUF, rng->handle);
 		free(rng);
 		vd->priv = NULL;

@@ -321,7 +321,7 @@ static void fake_set_status(struct virtio_dev *vd, uint8_t s) { sim_vdev_set_sta
 static uint64_t fake_get_features(struct virtio_dev *vd) { return sim_vdev_features(dev_of(vd)); }
 static void fake_set_features(struct virtio_dev *vd, uint64_t f) { sim_vdev_accept(dev_of(vd), f); }
 
-/* The transport's promise (virtio.h): a read that never settles sets transport_error. */
+/* The transport's promise (virtio.h): a read that never settles sets config_error. */
 static uint64_t fake_read_config(struct virtio_dev *vd, unsigned off, int width)
 {
 	struct sim_vdev *d = dev_of(vd);
@@ -331,7 +331,7 @@ static uint64_t fake_read_config(struct virtio_dev *vd, unsigned off, int width)
 		if (gen == sim_vdev_generation(d))
 			return v;
 		if (tries == VIRTIO_CONFIG_TRIES) {
-			vd->transport_error = -EIO;
+			vd->config_error = -EIO;
 			return v;
 		}
 	}

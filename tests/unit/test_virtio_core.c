@@ -562,7 +562,7 @@ static void test_config_never_settles(void)
 	device_poll(vd);
 	CHECK(!vd->broken);
 	CHECK_EQ(vd->resets, 1);
-	CHECK_EQ(vd->transport_error, 0);
+	CHECK_EQ(vd->config_error, 0);
 	post(0, 1);
 	complete(0);
 	device_poll(vd);

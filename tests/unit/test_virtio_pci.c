@@ -666,10 +666,10 @@ static void test_legacy(void)
 		vd->ops->write_config(vd, 0, 1, 0xcc);
 		CHECK_EQ(vd->ops->read_config(vd, 8, 8), 0x8877665544332211ull);
 		CHECK_EQ(vd->ops->read_config(vd, 0, 4), 0xbbaa02cc);
-		CHECK_EQ(vd->transport_error, 0);
+		CHECK_EQ(vd->config_error, 0);
 		dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
 		vd->ops->read_config(vd, 0, 4);
-		CHECK_EQ(vd->transport_error, -EIO);
+		CHECK_EQ(vd->config_error, -EIO);
 		dev.bad = 0;
 		CHECK(dev_ok());
 	}
@@ -870,10 +870,10 @@ static void test_config_reads(void)
 	CHECK_EQ(vd->ops->read_config(vd, 0xfe, 4), 0); /* past the structure: not read */
 	vd->ops->write_config(vd, 0xfe, 4, 0xffffffff);
 	CHECK_EQ(vd->ops->config_generation(vd), dev.generation);
-	CHECK_EQ(vd->transport_error, 0);
+	CHECK_EQ(vd->config_error, 0);
 	dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
 	vd->ops->read_config(vd, 8, 8);
-	CHECK_EQ(vd->transport_error, -EIO);
+	CHECK_EQ(vd->config_error, -EIO);
 	dev.bad = 0;
 	CHECK(dev_ok());
 
