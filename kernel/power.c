@@ -1,5 +1,6 @@
 /* power.c - orderly exit: flush the disks, then isa-debug-exit or ACPI S5. */
 #include "kernel/power.h"
+#include "kernel/console.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 
@@ -39,6 +40,7 @@ void power_off(int code)
 	if (r)
 		log_err("poweroff: flush failed (%d); powering off anyway\n", r);
 	log_info("ringside: power off (%d)\n", code);
+	console_sync(); /* every line out before QEMU exits */
 	outb(DEBUG_EXIT_PORT, (uint8_t)code);
 	/* Still here: no isa-debug-exit device. */
 	if (acpi_poweroff_hook)

@@ -1,5 +1,6 @@
 /* trap.c - exception dump with registers and backtrace, and interrupt dispatch. */
 #include "kernel/trap.h"
+#include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/io.h"
 #include "kernel/ksyms.h"
@@ -171,6 +172,7 @@ __attribute__((noreturn)) static void exception(struct trapframe *tf)
 	const char *what = tf->vector < 32 && exception_names[tf->vector] ? exception_names[tf->vector] : "?";
 
 	irq_disable();
+	console_sync(); /* what was queued, then the dump, straight to the UART */
 	kprintf("\npanic: exception %llu (%s) error=0x%llx at rip=0x%llx in %s+0x%llx\n",
 		(unsigned long long)tf->vector, what, (unsigned long long)tf->error,
 		(unsigned long long)tf->rip, fn ? fn : "?", (unsigned long long)off);
