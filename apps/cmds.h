@@ -3,6 +3,7 @@
 #define APPS_CMDS_H
 
 /* apps/cmd_sys.c */
+int cmd_boot(int argc, char **argv);
 int cmd_crash(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_mem(int argc, char **argv);

@@ -1,6 +1,7 @@
 /* pci_access.c - config space through ports 0xCF8/0xCFC, or through ECAM windows from MCFG. */
 #include "drivers/pci/pci.h"
 #include "kernel/acpi.h"
+#include "kernel/boot_phase.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
@@ -147,6 +148,7 @@ void pci_init(void)
 	for (struct pci_dev *d = pci_devices; d; d = d->next)
 		n++;
 	log_info("pci: %d functions, config space through %s\n", n, ops->name);
+	boot_phase("pci-scan");
 	pci_probe_drivers();
 }
 

@@ -1,5 +1,6 @@
 /* virtio.c - the virtio core: the handshake, queues, the three modes, one poller per device. */
 #include "drivers/virtio/virtio.h"
+#include "kernel/boot_phase.h"
 #include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
@@ -517,6 +518,7 @@ int virtio_probe(struct virtio_dev *vd, uint16_t device_id)
 	vd->dma->fault_notify = fault_notify; /* before bring_up: the domain may fault at once */
 	vd->dma->owner = vd;
 	int r = bring_up(vd);
+	boot_phase(vd->name); /* from the step before: the transport's probe, then the handshake */
 	if (r) {
 		vd->dma->fault_notify = NULL; /* the transport frees vd */
 		vd->dma->owner = NULL;
