@@ -102,6 +102,14 @@ void pci_read_bars(struct pci_dev *d)
 	for (int i = 0; i < n;)
 		i += size_bar(d, i);
 	pci_write16(d, PCI_COMMAND, cmd);
+	d->bars_sized = true;
+}
+
+const struct pci_bar *pci_bar(struct pci_dev *d, int i)
+{
+	if (!d->bars_sized)
+		pci_read_bars(d);
+	return &d->bar[i];
 }
 
 /* The capability list (PCI 3.0 §6.7): at most 48 entries fit in the 192
@@ -192,7 +200,6 @@ static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint
 		d->secondary_bus = pci_read8(d, PCI_SECONDARY_BUS);
 	}
 	d->dma = (struct dma_dev){ .segment = seg, .bus = bus, .dev = dev, .fn = fn };
-	pci_read_bars(d);
 	d->msix.cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
 	if (d->msix.cap) /* table size is N-1 in the low 11 bits of message control (PCI 3.0 §6.8.2.3) */
 		d->msix.nvec = (uint16_t)((pci_read16(d, (uint16_t)(d->msix.cap + 2)) & 0x7ff) + 1);

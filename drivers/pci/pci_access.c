@@ -156,7 +156,7 @@ volatile void *pci_bar_map(struct pci_dev *d, int bar, uint64_t off, uint64_t le
 {
 	if (bar < 0 || bar > 5)
 		return NULL;
-	const struct pci_bar *b = &d->bar[bar];
+	const struct pci_bar *b = pci_bar(d, bar);
 	if ((b->type != PCI_BAR_MEM32 && b->type != PCI_BAR_MEM64) || off > b->size || len > b->size - off ||
 	    !b->addr)
 		return NULL;

@@ -259,7 +259,7 @@ static uint32_t l_generation(struct virtio_dev *vd)
 static size_t l_config_size(struct virtio_dev *vd)
 {
 	struct vp *vp = vd->transport;
-	return vp->pci->bar[0].size - LEGACY_CONFIG(vp->msix);
+	return pci_bar(vp->pci, 0)->size - LEGACY_CONFIG(vp->msix);
 }
 
 static uint64_t l_read_once(struct vp *vp, unsigned base, int width)
@@ -552,8 +552,8 @@ int virtio_pci_probe(struct pci_dev *d)
 	vd->dma = &d->dma;
 	if (find_modern(vp)) {
 		vd->ops = &modern_ops;
-	} else if (d->bar[0].type == PCI_BAR_IO && d->bar[0].size >= 0x18 && d->device < 0x1040) {
-		vp->io = (uint16_t)d->bar[0].addr;
+	} else if (pci_bar(d, 0)->type == PCI_BAR_IO && pci_bar(d, 0)->size >= 0x18 && d->device < 0x1040) {
+		vp->io = (uint16_t)pci_bar(d, 0)->addr;
 		vp->common = NULL, vp->isr = NULL;
 		vd->ops = &legacy_ops;
 	} else {
