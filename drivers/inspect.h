@@ -20,6 +20,11 @@ struct virtio_dev; /* a device, by handle */
 struct vq_stats {
 	uint64_t added, used, kicks, kicks_suppressed, irqs, polls, empty_polls, errors;
 	uint32_t max_inflight;
+	/* TSC ticks (kernel/acct.h, while accounting is on), each counted once:
+	 * the driver's submit path for this queue, taking its used buffers
+	 * (with what the completions do, less what they submit), and the
+	 * doorbell writes (an exit to the device under QEMU) */
+	uint64_t submit_tsc, complete_tsc, notify_tsc;
 };
 
 struct vdev_info {

@@ -1,5 +1,6 @@
 /* trap.c - exception dump with registers and backtrace, and interrupt dispatch. */
 #include "kernel/trap.h"
+#include "kernel/acct.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/io.h"
@@ -203,6 +204,7 @@ void trap(struct trapframe *tf)
 		exception(tf);
 	if (v == IRQ_VECTOR_SPURIOUS)
 		return; /* no EOI for a spurious interrupt (SDM vol. 3 §11.9) */
+	int acct = acct_open(&acct_cpu.irq);
 	if (vectors[v].fn) {
 		vectors[v].info.count++;
 		completion_enter(); /* a handler may not wait (kernel/poll.c) */
@@ -211,4 +213,5 @@ void trap(struct trapframe *tf)
 	}
 	if (irq_eoi)
 		irq_eoi();
+	acct_close(acct);
 }

@@ -1,6 +1,7 @@
 /* virtqueue.c - split and packed virtqueues: descriptors, avail and used, checked against the device. */
 #include "drivers/virtio/virtqueue.h"
 #include "drivers/virtio/virtio_ring.h"
+#include "kernel/acct.h"
 #include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
@@ -446,8 +447,11 @@ void vq_notify(struct virtqueue *vq)
 {
 	vq->stats.kicks++;
 	TRACE(vq, EV_NOTIFY, vq->avail_idx, 0);
-	if (vq->cfg.notify)
+	if (vq->cfg.notify) {
+		int t = acct_open(&vq->stats.notify_tsc);
 		vq->cfg.notify(vq, vq->cfg.priv);
+		acct_close(t);
+	}
 }
 
 void vq_kick(struct virtqueue *vq)
