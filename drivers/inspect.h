@@ -60,6 +60,24 @@ const char *vdev_trace(unsigned what, const char *dev);
 unsigned vdev_trace_mode(void);
 struct dma_dev *vdev_dma(struct virtio_dev *vd);
 
+/* The floor benchmark of a virtio-blk queue (`bench blk DEV floor`): qd
+ * chains (a header, one data buffer of `bytes`, a status byte) built once,
+ * then published again as the device uses them, for ns nanoseconds, and
+ * nothing else per request: no request structure, no status check, no
+ * completion. The top level only (it waits); nothing else may be in flight
+ * on the queue. 0, or a negative errno (-EBUSY, -ENOSPC, -EOPNOTSUPP for a
+ * packed ring, -EIO). */
+struct vdev_floor {
+	unsigned queue, qd;
+	uint32_t bytes;
+	bool write;
+	uint64_t ns;
+	void *const *bufs; /* qd buffers of `bytes`, from blk_buf_alloc or the heap */
+	/* results */
+	uint64_t completions, elapsed_ns;
+};
+int vdev_blk_floor(struct virtio_dev *vd, struct vdev_floor *f);
+
 /* virtio-rng: up to n random bytes (waits: the top level only); how many
  * came, or a negative errno (-ENODEV: not an rng). */
 int vdev_rng_read(struct virtio_dev *vd, void *buf, size_t n);

@@ -1,8 +1,13 @@
 /* virtio_blk.c - virtio-blk (virtio 1.2 §5.2): probe, build requests split to the device's limits, complete them. */
+#include "drivers/virtio/virtio_blk.h"
 #include "block/blkdev.h"
+#include "drivers/inspect.h"
 #include "drivers/virtio/virtio.h"
+#include "kernel/acct.h"
+#include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include "kernel/poll.h"
 #include "kernel/time.h"
 #include <errno.h>
 #include <stddef.h>
@@ -552,6 +557,7 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
 	if (vd->broken || !vd->nqueues)
 		return -EIO; /* a reset that did not bring it back */
 	unsigned qi = r->queue % vd->nqueues;
+	int acct = acct_open(&vq_stats(vd->q[qi].vq)->submit_tsc);
 	r->dispatched = 0;
 	r->pieces = 0;
 	r->error = 0;
@@ -559,10 +565,89 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
 	*b->q[qi].wait_tail = r;
 	b->q[qi].wait_tail = &r->next;
 	dispatch(vd, b, qi);
+	acct_close(acct);
 	return 0;
 }
 
 static const struct blkdev_ops vblk_ops = { .submit = vblk_submit };
+
+/* -- the floor benchmark (drivers/inspect.h) -------------------------------- */
+
+static bool floor_used(void *arg) { return vq_has_used(arg) || vq_broken(arg); }
+
+/* Sleep until the device uses a chain (irq, hybrid), or look again (poll). */
+static void floor_wait(struct virtio_dev *vd, struct virtqueue *vq)
+{
+	if (vd->mode == IO_MODE_POLL)
+		cpu_relax();
+	else if (vq_enable_cb(vq))
+		cpu_idle(floor_used, vq);
+}
+
+int virtio_blk_floor(struct virtio_dev *vd, struct vdev_floor *f)
+{
+	struct vblk *b = vd->priv;
+	if (vd->broken || !vd->nqueues)
+		return -EIO;
+	struct virtqueue *vq = vd->q[f->queue % vd->nqueues].vq;
+	if (vq_num_free(vq) != vq_size(vq))
+		return -EBUSY; /* the driver's own requests are in flight there */
+	if (vd->features & BIT(VIRTIO_F_RING_PACKED))
+		return -EOPNOTSUPP;
+	enum dma_dir dir = f->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	dma_addr_t sh_h, *data = calloc(f->qd, sizeof *data);
+	struct io_shared *sh = dma_alloc(vd->dma, f->qd * sizeof *sh, &sh_h);
+	unsigned posted = 0, mapped = 0;
+	int r = sh && data ? 0 : -ENOMEM;
+	for (unsigned i = 0; !r && i < f->qd; i++) {
+		data[i] = dma_map(vd->dma, f->bufs[i], f->bytes, dir);
+		if (data[i] == DMA_MAPPING_ERROR) {
+			r = -ENOMEM;
+			break;
+		}
+		mapped++;
+		sh[i].hdr =
+			(struct virtio_blk_outhdr){ f->write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, 0,
+						    (uint64_t)i * (f->bytes / 512) % b->bd.info.capacity };
+		dma_addr_t hh = sh_h + i * sizeof *sh;
+		struct vq_sg hdr = { hh, sizeof sh[i].hdr }, buf = { data[i], f->bytes },
+			     st = { hh + offsetof(struct io_shared, status), 1 };
+		struct vq_sg out[2] = { hdr, buf }, in[2] = { buf, st };
+		r = f->write ? vq_add(vq, out, 2, &st, 1, &sh[i]) : vq_add(vq, &hdr, 1, in, 2, &sh[i]);
+		posted += r == 0;
+	}
+	uint64_t t0 = now_ns(), n = 0;
+	vq_kick(vq);
+	while (!r && now_ns() - t0 < f->ns) {
+		int acct = acct_open(&vq_stats(vq)->complete_tsc);
+		int k = vq_republish_used(vq);
+		acct_close(acct);
+		if (k < 0 || vq_broken(vq))
+			r = k < 0 ? k : -EIO;
+		n += k > 0 ? (unsigned)k : 0;
+		if (k == 0)
+			floor_wait(vd, vq);
+	}
+	for (unsigned back = 0; back < posted && !vq_broken(vq);) { /* the last ones, through vq_get */
+		if (vq_get(vq, NULL)) {
+			back++, n++;
+			continue;
+		}
+		floor_wait(vd, vq);
+	}
+	f->elapsed_ns = now_ns() - t0;
+	f->completions = n;
+	if (vq_broken(vq)) { /* the core resets the device; the chains go with its queues */
+		virtio_request_reset(vd, "it broke the rules of a ring");
+		r = -EIO;
+	} else if (sh) {
+		dma_free(vd->dma, sh, f->qd * sizeof *sh, sh_h);
+	}
+	for (unsigned i = 0; i < mapped; i++)
+		dma_unmap(vd->dma, data[i], f->bytes, dir);
+	free(data);
+	return r;
+}
 
 const struct virtio_driver virtio_blk_driver = {
 	.prefix = "blk",
