@@ -6,6 +6,7 @@
 #include "kernel/acct.h"
 #include "kernel/io.h"
 #include "kernel/poll.h"
+#include "kernel/prof.h"
 #include "kernel/time.h"
 #include <errno.h>
 #include <malloc.h>
@@ -189,7 +190,7 @@ static int bench_blk(int argc, char **argv)
 {
 	static const char *const names[] = { "randread", "randwrite", "read", "write" };
 	uint64_t bs = 4096, qd = 1, secs = 5, queue = 0;
-	bool pool = true, acct = false, floor = argc > 3 && !strcmp(argv[3], "floor");
+	bool pool = true, acct = false, prof = false, floor = argc > 3 && !strcmp(argv[3], "floor");
 	struct bench b = { .rw = RANDREAD, .rng = 0x9e3779b97f4a7c15ull };
 	if (argc < 3)
 		return shell_usage(
@@ -214,12 +215,15 @@ static int bench_blk(int argc, char **argv)
 			b.rw = (enum pattern)k;
 			continue;
 		}
-		if (!strcmp(argv[i], "pool") || !strcmp(argv[i], "acct")) {
+		if (!strcmp(argv[i], "pool") || !strcmp(argv[i], "acct") || !strcmp(argv[i], "prof")) {
 			/* pool: buffers from the driver's pre-mapped pool, or the heap;
-			 * acct: the TSC accounting of kernel/acct.h, on for the run */
+			 * acct: the TSC accounting of kernel/acct.h, on for the run;
+			 * prof: the sampling profiler of kernel/prof.h, every 50 us */
 			if (strcmp(eq + 1, "on") && strcmp(eq + 1, "off"))
 				return shell_usage("bench: %s=on|off", argv[i]);
-			*(argv[i][0] == 'p' ? &pool : &acct) = !strcmp(eq + 1, "on");
+			*(!strcmp(argv[i], "pool")   ? &pool
+			  : !strcmp(argv[i], "acct") ? &acct
+						     : &prof) = !strcmp(eq + 1, "on");
 			continue;
 		}
 		if (!strcmp(argv[i], "bs"))
@@ -265,13 +269,21 @@ static int bench_blk(int argc, char **argv)
 	acct_snap(vd, (unsigned)queue, &a0);
 	if (acct)
 		acct_set(true);
+	if (prof && prof_begin(50))
+		prof = false;
 	if (floor) {
+		uint64_t f0 = now_ns();
 		int r = bench_floor(&b, vd, slots, qd, bs, secs, (unsigned)queue);
+		uint64_t f1 = now_ns();
+		if (prof)
+			prof_stop();
 		if (acct)
 			acct_set(false);
 		acct_snap(vd, (unsigned)queue, &a1);
 		if (!r && acct)
 			acct_print(&a0, &a1, b.ops);
+		if (prof && !r)
+			prof_report(15, b.ops, f1 - f0);
 		free_slots(&b, slots, qd, bs);
 		return r ? shell_err(argv[2], r, "the floor benchmark failed") : 0;
 	}
@@ -282,6 +294,8 @@ static int bench_blk(int argc, char **argv)
 			break;
 	kwait(all_back, &b, 0);
 	uint64_t elapsed = now_ns() - t0;
+	if (prof)
+		prof_stop();
 	if (acct)
 		acct_set(false);
 	acct_snap(vd, (unsigned)queue, &a1);
@@ -299,6 +313,8 @@ static int bench_blk(int argc, char **argv)
 	       (unsigned long long)queue);
 	if (acct)
 		acct_print(&a0, &a1, b.ops);
+	if (prof)
+		prof_report(15, b.ops, elapsed);
 	int err = b.first_error;
 	free_slots(&b, slots, qd, bs);
 	if (err)

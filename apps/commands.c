@@ -18,6 +18,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "net", cmd_net, "net [DEV] [-v]: interface address, link and counters; -v adds drops by reason" },
 	{ "ping", cmd_ping, "ping A.B.C.D [COUNT]: ICMP echo from the guest" },
 	{ "poweroff", cmd_poweroff, "poweroff [N]: flush every disk, exit QEMU with status 2N+1" },
+	{ "prof", cmd_prof, "prof on [PERIOD_US]|off|show [N]: where the CPU is, sampled, by function" },
 	{ "rng", cmd_rng, "rng DEV N: N random bytes from a virtio-rng device, in hex" },
 	{ "sleep", cmd_sleep, "sleep MS: sleep in hlt; prints the time slept and the ticks counted" },
 	{ "stats", cmd_stats, "stats [DEV] [-v]: per-queue counters; -v adds them per request" },

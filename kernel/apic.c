@@ -61,10 +61,12 @@ static struct {
 } vec_route[256];
 
 volatile uint64_t apic_ticks;
-static volatile uint64_t timer_irqs; /* every timer interrupt, tick or one-shot */
-static uint64_t lapic_hz;            /* timer input clock after the divider */
-static uint64_t next_tick_ns;        /* when the next periodic tick is due */
-static uint64_t wake_ns = ~0ull;     /* earliest one-shot deadline */
+static volatile uint64_t timer_irqs;  /* every timer interrupt, tick or one-shot */
+static uint64_t lapic_hz;             /* timer input clock after the divider */
+static uint64_t next_tick_ns;         /* when the next periodic tick is due */
+static uint64_t wake_ns = ~0ull;      /* earliest one-shot deadline */
+static void (*sampler)(uint64_t rip); /* kernel/prof.c, while it samples */
+static uint64_t sample_ns = ~0ull, sample_period;
 
 static uint32_t lapic_read(uint32_t reg) { return mmio_read32(lapic + reg); }
 static void lapic_write(uint32_t reg, uint32_t v) { mmio_write32(lapic + reg, v); }
@@ -102,6 +104,8 @@ static bool pic_disable(void)
 static void timer_arm(uint64_t now)
 {
 	uint64_t target = next_tick_ns < wake_ns ? next_tick_ns : wake_ns;
+	if (sample_ns < target)
+		target = sample_ns;
 	uint64_t delta = target > now ? target - now : 0;
 	/* round up, so it never fires before the time it was set for */
 	uint64_t count = (uint64_t)(((unsigned __int128)delta * lapic_hz + 999999999) / 1000000000);
@@ -127,6 +131,10 @@ static void timer_irq(void *arg)
 		wake_ns = ~0ull;
 		poll_kick();
 	}
+	if (sampler && now >= sample_ns) {
+		sampler(trap_interrupted_rip());
+		sample_ns = now + sample_period; /* the handler's own time is not sampled again */
+	}
 	timer_arm(now);
 }
 
@@ -150,6 +158,17 @@ static bool deadline_passed(void *arg)
 		return true;
 	apic_timer_wake_at(end);
 	return false;
+}
+
+void apic_timer_sample(uint64_t period_ns, void (*fn)(uint64_t rip))
+{
+	uint64_t flags = irq_save();
+	sampler = lapic_hz && period_ns ? fn : NULL;
+	sample_period = period_ns;
+	sample_ns = sampler ? now_ns() + period_ns : ~0ull;
+	if (sampler)
+		timer_arm(now_ns());
+	irq_restore(flags);
 }
 
 void sleep_us(uint64_t us)

@@ -195,6 +195,10 @@ __attribute__((noreturn)) static void exception(struct trapframe *tf)
 		__asm__ volatile("cli; hlt");
 }
 
+static const struct trapframe *irq_frame; /* the interrupt being handled */
+
+uint64_t trap_interrupted_rip(void) { return irq_frame ? irq_frame->rip : 0; }
+
 void trap(struct trapframe *tf);
 void trap(struct trapframe *tf)
 {
@@ -204,6 +208,8 @@ void trap(struct trapframe *tf)
 		exception(tf);
 	if (v == IRQ_VECTOR_SPURIOUS)
 		return; /* no EOI for a spurious interrupt (SDM vol. 3 §11.9) */
+	const struct trapframe *outer = irq_frame;
+	irq_frame = tf;
 	int acct = acct_open(&acct_cpu.irq);
 	if (vectors[v].fn) {
 		vectors[v].info.count++;
@@ -214,4 +220,5 @@ void trap(struct trapframe *tf)
 	if (irq_eoi)
 		irq_eoi();
 	acct_close(acct);
+	irq_frame = outer;
 }
