@@ -93,15 +93,19 @@ _Static_assert(sizeof(struct io_shared) == 48, "slot size");
  *
  * and the data segments are unmapped from there when it comes back.
  */
+#define IO_SG_INLINE 8 /* header, range, five data segments (20 KiB of pages), status */
+
 struct io {
 	struct blk_req *req;
-	struct vq_sg *sg; /* max_segs + 3 entries */
-	int nout, nin;    /* the chain as posted */
-	int data, ndata;  /* where the data segments are in sg, and how many */
+	struct vq_sg *sg; /* inline_sg, until a request needs more: then max_segs + 3 entries */
+	unsigned sg_cap;
+	int nout, nin;   /* the chain as posted */
+	int data, ndata; /* where the data segments are in sg, and how many */
 	enum dma_dir dir;
 	uint32_t fault_mark; /* kernel/dma_fault.c: did the device fault meanwhile? */
 	uint64_t deadline;   /* now_ns() by which the device must have completed it */
 	bool timed_out;
+	struct vq_sg inline_sg[IO_SG_INLINE];
 };
 
 struct blk_queue {
@@ -179,7 +183,8 @@ static void queue_free(struct virtio_dev *vd, struct blk_queue *q)
 		dma_free(vd->dma, q->shared, q->nslots * sizeof *q->shared, q->shared_handle);
 	if (q->ios)
 		for (unsigned i = 0; i < q->nslots; i++)
-			free(q->ios[i].sg);
+			if (q->ios[i].sg != q->ios[i].inline_sg)
+				free(q->ios[i].sg);
 	free(q->ios);
 	free(q->free);
 	memset(q, 0, sizeof *q);
@@ -193,9 +198,12 @@ static int queue_alloc(struct virtio_dev *vd, struct vblk *b, struct blk_queue *
 	q->free = calloc(slots, sizeof *q->free);
 	if (!q->shared || !q->ios || !q->free)
 		return -ENOMEM;
+	/* Each slot's segment list starts inline: max_segs + 3 entries for every
+	 * slot of a ring of 256 would be 2 MiB (QEMU's SEG_MAX is 254), zeroed at
+	 * boot, for requests of a page or two. */
 	for (unsigned i = 0; i < slots; i++) {
-		if (!(q->ios[i].sg = calloc(b->max_segs + 3, sizeof(struct vq_sg))))
-			return -ENOMEM;
+		q->ios[i].sg = q->ios[i].inline_sg;
+		q->ios[i].sg_cap = IO_SG_INLINE;
 		q->free[q->nfree++] = &q->ios[i];
 	}
 	q->wait_tail = &q->wait_head;
@@ -318,11 +326,23 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 {
 	uint64_t off = (uint64_t)r->dispatched * 512, left = (uint64_t)r->count * 512 - off;
 	uint32_t bytes = 0;
-	while (left && io->ndata < (int)b->max_segs) {
+	if (left > (uint64_t)(io->sg_cap - io->data - 1) * b->seg_bytes - 1 && io->sg == io->inline_sg) {
+		/* more than fits inline may be needed: the slot's full list, kept from now on (no
+		 * memory: the request goes in more pieces) */
+		struct vq_sg *big = malloc((b->max_segs + 3) * sizeof *big);
+		if (big) {
+			memcpy(big, io->sg, (size_t)io->data * sizeof *big);
+			io->sg = big;
+			io->sg_cap = b->max_segs + 3;
+		}
+	}
+	int max = (int)(io->sg_cap - io->data - 1) < (int)b->max_segs ? (int)(io->sg_cap - io->data - 1)
+								      : (int)b->max_segs;
+	while (left && io->ndata < max) {
 		uint8_t *p = (uint8_t *)r->buf + off;
 		uint64_t room = b->seg_bytes - ((uintptr_t)p % b->seg_bytes);
 		uint64_t n = left < room ? left : room;
-		if (io->ndata == (int)b->max_segs - 1 && n < left) {
+		if (io->ndata == max - 1 && n < left) {
 			/* the device takes whole logical blocks only (§5.2.6.1) */
 			uint32_t over = (uint32_t)((bytes + n) % b->bd.info.block_size);
 			n = n > over ? n - over : n + b->bd.info.block_size - over;
