@@ -12,20 +12,24 @@ static uint64_t ready_tsc, drained_tsc, ready_bytes;
 
 /* The TSC is read before time_init knows its rate: ticks are kept, and
  * turned into microseconds only when printed. */
-void boot_phase(const char *name)
+static void record(const char *name, uint64_t tsc)
 {
 	if (ready_tsc || nphases == BOOT_MAX_PHASES)
 		return;
 	struct boot_phase *p = &phases[nphases++];
-	p->end_tsc = rdtsc();
+	p->end_tsc = tsc;
 	p->console_tsc = console_tsc();
 	strncpy(p->name, name, sizeof p->name - 1);
 }
 
+void boot_phase(const char *name) { record(name, rdtsc()); }
+
+/* One TSC read: the last step ends where boot_us is taken. */
 uint64_t boot_ready(void)
 {
-	boot_phase("ready");
-	ready_tsc = rdtsc();
+	uint64_t now = rdtsc();
+	record("ready", now);
+	ready_tsc = now;
 	ready_bytes = console_bytes();
 	return tsc_to_ns(ready_tsc - boot_tsc) / 1000;
 }

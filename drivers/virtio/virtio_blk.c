@@ -1,7 +1,6 @@
 /* virtio_blk.c - virtio-blk (virtio 1.2 §5.2): probe, build requests split to the device's limits, complete them. */
 #include "drivers/virtio/virtio_blk.h"
 #include "block/blkdev.h"
-#include "drivers/inspect.h"
 #include "drivers/virtio/virtio.h"
 #include "kernel/acct.h"
 #include "kernel/io.h"
@@ -604,7 +603,7 @@ static void floor_wait(struct virtio_dev *vd, struct virtqueue *vq)
 		cpu_idle(floor_used, vq);
 }
 
-int virtio_blk_floor(struct virtio_dev *vd, struct vdev_floor *f)
+int virtio_blk_floor(struct virtio_dev *vd, struct blk_floor *f)
 {
 	struct vblk *b = vd->priv;
 	if (vd->broken || !vd->nqueues)

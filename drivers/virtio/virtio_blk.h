@@ -2,8 +2,20 @@
 #ifndef DRIVERS_VIRTIO_VIRTIO_BLK_H
 #define DRIVERS_VIRTIO_VIRTIO_BLK_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct virtio_dev;
-struct vdev_floor;
-/* drivers/inspect.h, vdev_blk_floor: the least a driver can do per request, on vd's queue. */
-int virtio_blk_floor(struct virtio_dev *vd, struct vdev_floor *f);
+/* The floor benchmark (drivers/inspect.h, vdev_blk_floor): qd chains of one
+ * buffer of `bytes` each (bufs), on queue `queue`, published again as the
+ * device uses them for ns; completions and elapsed_ns come back. */
+struct blk_floor {
+	unsigned queue, qd;
+	uint32_t bytes;
+	bool write;
+	uint64_t ns;
+	void *const *bufs;
+	uint64_t completions, elapsed_ns;
+};
+int virtio_blk_floor(struct virtio_dev *vd, struct blk_floor *f);
 #endif

@@ -67,7 +67,13 @@ int vdev_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 
 int vdev_blk_floor(struct virtio_dev *vd, struct vdev_floor *f)
 {
-	return vd->drv == &virtio_blk_driver ? virtio_blk_floor(vd, f) : -ENODEV;
+	if (vd->drv != &virtio_blk_driver)
+		return -ENODEV;
+	struct blk_floor b = { f->queue, f->qd, f->bytes, f->write, f->ns, f->bufs, 0, 0 };
+	int r = virtio_blk_floor(vd, &b);
+	f->completions = b.completions;
+	f->elapsed_ns = b.elapsed_ns;
+	return r;
 }
 
 dma_addr_t vdev_rng_buffer(struct virtio_dev *vd, size_t *len)
