@@ -33,8 +33,10 @@ extern struct acct_cpu acct_cpu;
 int acct_open_slow(uint64_t *bucket);
 void acct_close_slow(int token);
 
-/* Open bucket; returns the token that closes it (-1: accounting is off). */
-static inline int acct_open(uint64_t *bucket) { return acct_on ? acct_open_slow(bucket) : -1; }
+/* Open bucket; returns the token that closes it (-1: accounting is off). A
+ * macro, so that finding the bucket (a call, for a queue's) costs nothing
+ * while accounting is off. */
+#define acct_open(bucket) (acct_on ? acct_open_slow(bucket) : -1)
 static inline void acct_close(int token)
 {
 	if (token >= 0)

@@ -339,7 +339,11 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 								      : (int)b->max_segs;
 	while (left && io->ndata < max) {
 		uint8_t *p = (uint8_t *)r->buf + off;
-		uint64_t room = b->seg_bytes - ((uintptr_t)p % b->seg_bytes);
+		/* a page (a power of two) unless SIZE_MAX says less: no division then, which
+		 * under TCG is a call out of the translated code */
+		uint64_t in = b->seg_bytes & (b->seg_bytes - 1) ? (uintptr_t)p % b->seg_bytes
+								: (uintptr_t)p & (b->seg_bytes - 1);
+		uint64_t room = b->seg_bytes - in;
 		uint64_t n = left < room ? left : room;
 		if (io->ndata == max - 1 && n < left) {
 			/* the device takes whole logical blocks only (§5.2.6.1) */
@@ -354,7 +358,8 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 		off += n;
 		left -= n;
 	}
-	if (bytes % b->bd.info.block_size) { /* mapping ran out mid-block: give the piece back */
+	if (bytes &
+	    (b->bd.info.block_size - 1)) { /* ran out mid-block (a power of two): give the piece back */
 		unmap_data(vd, io);
 		return 0;
 	}
@@ -575,7 +580,7 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
 	struct virtio_dev *vd = b->vd;
 	if (vd->broken || !vd->nqueues)
 		return -EIO; /* a reset that did not bring it back */
-	unsigned qi = r->queue % vd->nqueues;
+	unsigned qi = r->queue < vd->nqueues ? r->queue : r->queue % vd->nqueues;
 	int acct = acct_open(&vq_stats(vd->q[qi].vq)->submit_tsc);
 	r->dispatched = 0;
 	r->pieces = 0;
