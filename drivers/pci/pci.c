@@ -92,7 +92,8 @@ garbage:
 	return 1;
 }
 
-void pci_read_bars(struct pci_dev *d)
+/* Size every BAR; the command register goes back as it was, with set added. */
+static void size_bars(struct pci_dev *d, uint16_t set)
 {
 	int n = (d->header_type & 0x7f) == 0 ? 6 : (d->header_type & 0x7f) == 1 ? 2 : 0;
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
@@ -101,9 +102,11 @@ void pci_read_bars(struct pci_dev *d)
 	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
 	for (int i = 0; i < n;)
 		i += size_bar(d, i);
-	pci_write16(d, PCI_COMMAND, cmd);
+	pci_write16(d, PCI_COMMAND, cmd | set);
 	d->bars_sized = true;
 }
+
+void pci_read_bars(struct pci_dev *d) { size_bars(d, 0); }
 
 const struct pci_bar *pci_bar(struct pci_dev *d, int i)
 {
@@ -169,10 +172,18 @@ uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t prev)
 	return a.found;
 }
 
+/* BARs not sized yet are sized here, and the write that turns decoding back
+ * on turns bus mastering on too: one rebuild of QEMU's memory map fewer. */
 void pci_enable_bus_master(struct pci_dev *d)
 {
+	uint16_t on = PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO;
+	if (!d->bars_sized) {
+		size_bars(d, on);
+		return;
+	}
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
-	pci_write16(d, PCI_COMMAND, cmd | PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	if ((cmd & on) != on)
+		pci_write16(d, PCI_COMMAND, cmd | on);
 }
 
 static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn,

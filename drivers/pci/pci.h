@@ -115,6 +115,7 @@ int pci_for_each_cap(const struct pci_dev *d,
 /* A pointer to BAR bar's memory (mapped uncached), or NULL if it is not a
  * memory BAR or [off, off+len) is not inside it. */
 volatile void *pci_bar_map(struct pci_dev *d, int bar, uint64_t off, uint64_t len);
+/* Bus mastering, memory and I/O decoding on; sizes the BARs first if no one has. */
 void pci_enable_bus_master(struct pci_dev *d);
 
 /* MSI-X (PCI 3.0 §6.8.2): enable with every entry masked; point an entry

@@ -550,6 +550,7 @@ int virtio_pci_probe(struct pci_dev *d)
 	vp->intx_vector = -1;
 	vd->transport = vp;
 	vd->dma = &d->dma;
+	pci_enable_bus_master(d); /* first: it sizes the BARs in the same stroke (drivers/pci/pci.c) */
 	if (find_modern(vp)) {
 		vd->ops = &modern_ops;
 	} else if (pci_bar(d, 0)->type == PCI_BAR_IO && pci_bar(d, 0)->size >= 0x18 && d->device < 0x1040) {
@@ -562,7 +563,6 @@ int virtio_pci_probe(struct pci_dev *d)
 			 d->bus, d->dev, d->fn);
 		goto fail;
 	}
-	pci_enable_bus_master(d);
 	int r = virtio_probe(vd, id);
 	if (r == 0) {
 		d->dma.name = vd->name;

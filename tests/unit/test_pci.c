@@ -202,6 +202,22 @@ static void test_bars_sized_when_first_asked(void)
 	CHECK_EQ(pci_bar(d, 0)->type, PCI_BAR_NONE);
 	CHECK_EQ(cmd_writes, 2); /* off, then back on, and never again */
 	free_devices();
+	/* a driver's bus mastering sizes them on the way: decoding off, then on with mastering */
+	setup();
+	put32(PCI_BAR0 + 4, 0xfebd1000);
+	bar_mask[1] = 0xfffff000;
+	cmd_writes = 0;
+	pci_enumerate(0, 0);
+	d = pci_devices;
+	pci_enable_bus_master(d);
+	CHECK_EQ(cmd_writes, 2);
+	CHECK(d->bars_sized);
+	CHECK_EQ(cmd_during_sizing & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO), 0);
+	CHECK_EQ(space[PCI_COMMAND], PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	CHECK_EQ(pci_bar(d, 1)->size, 0x1000);
+	pci_enable_bus_master(d); /* on already: no write */
+	CHECK_EQ(cmd_writes, 2);
+	free_devices();
 }
 
 /* Virtio names by PCI device id: modern ones are 0x1040 + the virtio 1.2 §5
