@@ -358,6 +358,8 @@ struct virtio_dev *virtio_find(const char *name)
 static void log_features(struct virtio_dev *vd, const char *what, uint64_t f)
 {
 	char buf[512];
+	if (log_quiet)
+		return; /* a dozen snprintf calls for a line nobody prints */
 	virtio_format_features(vd, f, buf, sizeof buf);
 	log_info("virtio %s: %s %s\n", vd->name, what, buf);
 }
