@@ -66,11 +66,13 @@ void kmain(uint32_t magic, uint32_t info)
 
 	uint64_t boot_us = boot_ready();
 	log_quiet = 0;
-	printf("ringside: ready boot_us=%llu mode=%s\n", (unsigned long long)boot_us,
-	       io_mode_name(kconfig.mode));
-	if (kconfig.shell)
-		shell_start();
+	/* kprintf, whose formatting the boot has run already: newlib's printf is
+	 * other code, which TCG would translate before the line could go out */
+	kprintf("ringside: ready boot_us=%llu mode=%s\n", (unsigned long long)boot_us,
+		io_mode_name(kconfig.mode));
 	console_flush(); /* the boot's lines, queued, reach the UART now: `boot` says when */
 	boot_console_drained();
+	if (kconfig.shell)
+		shell_start();
 	main_loop();
 }
