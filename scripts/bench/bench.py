@@ -1366,7 +1366,25 @@ NOTES = """- Under TCG every guest instruction is translated, so the guest that 
   over the boot). `pool=on` takes the blk buffers from the driver's pre-mapped pool (no mapping per
   request); `pool=off` maps and unmaps each request's pages. Under `strict` there is no pool (a handle
   must die with its request), so `pool=on` falls back to per-request mapping there, with an IOTLB
-  invalidation per unmap (docs/iommu.md). TFTP's read-ahead chunks come from the pool."""
+  invalidation per unmap (docs/iommu.md). TFTP's read-ahead chunks come from the pool.
+- How close to the floor, boot: the empty guest already pays QEMU's start, SeaBIOS and the multiboot
+  load; what ringside adds is the rest. Under TCG three things set it: the first run of any code is
+  translated before it runs (the first virtio device's probe pays for the virtio code, the second much
+  less: compare net0 and blk0 in `boot -v`), each rebuild of QEMU's memory map (a PCI function's
+  decoding turned off and on to size its BARs, bus mastering turned on) costs about a millisecond, and
+  every byte to the 16550 is an exit and a write(2) on the host: a narrated boot's 2 KB of lines cost
+  more than the rest of it, which is why `quiet` is measured too. The console is buffered, so the boot
+  does not wait for the UART (boot_us), but the host sees the ready line only after the narration
+  before it (`narration out`).
+- How close to the floor, requests: under TCG the floor and the full path wait for the same device
+  (QEMU's virtio-blk runs the requests of a kick in the vCPU's thread, and completes them in its main
+  loop), with the same kicks and interrupts per request (`stats`); the difference is the guest's own
+  instructions per request, where each call and return is an indirect jump that TCG looks up, and each
+  memory access a TLB lookup. At qd=1 that is a small part of a request's round trip; at qd=32 the
+  device is fast enough that the guest's own ticks (own, in the tick table) set the rate. The profile
+  says where they go: the block layer's checks and the driver's request (dispatch), the ring's checks
+  and indirect table (vq_add), the completion (complete, blk_poll, vq_get) and the benchmark's own
+  bookkeeping (done, issue: a latency sample and a random sector each)."""
 
 
 def main():
