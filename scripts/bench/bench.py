@@ -1376,9 +1376,9 @@ NOTES = """- Under TCG every guest instruction is translated, so the guest that 
   more than the rest of it, which is why `quiet` is measured too. The console is buffered, so the boot
   does not wait for the UART (boot_us), but the host sees the ready line only after the narration
   before it (`narration out`).
-- How close to the floor, requests: under TCG the floor and the full path wait for the same device
-  (QEMU's virtio-blk runs the requests of a kick in the vCPU's thread, and completes them in its main
-  loop), with the same kicks and interrupts per request (`stats`); the difference is the guest's own
+- How close to the floor, requests: the floor and the full path wait for the same device (QEMU's
+  virtio-blk on null-co, under the big lock the vCPU also takes for every exit), with the same kicks
+  and interrupts per request (`stats`: one of each per 32 requests at qd=32); the difference is the guest's own
   instructions per request, where each call and return is an indirect jump that TCG looks up, and each
   memory access a TLB lookup. At qd=1 that is a small part of a request's round trip; at qd=32 the
   device is fast enough that the guest's own ticks (own, in the tick table) set the rate. The profile
