@@ -135,18 +135,21 @@ static void acct_snap(struct virtio_dev *vd, unsigned queue, struct acct_snap *s
  * own is ringside's code (submit, completion, interrupt handlers, the loop
  * and everything else), device the doorbell exits and the sleep in hlt
  * while the device works. */
+static unsigned long long per_req(uint64_t ticks, uint64_t ops) { return (ticks + ops / 2) / ops; }
+
 static void acct_print(const struct acct_snap *a, const struct acct_snap *b, uint64_t ops)
 {
-	double n = ops ? (double)ops : 1;
-	double sub = (b->q.submit_tsc - a->q.submit_tsc) / n,
-	       comp = (b->q.complete_tsc - a->q.complete_tsc) / n,
-	       noti = (b->q.notify_tsc - a->q.notify_tsc) / n, irq = (b->cpu.irq - a->cpu.irq) / n,
-	       idle = (b->cpu.idle - a->cpu.idle) / n, other = (b->cpu.other - a->cpu.other) / n,
-	       wall = (b->tsc - a->tsc) / n;
-	printf("acct: tsc per request: wall=%.0f submit=%.0f complete=%.0f notify=%.0f irq=%.0f idle=%.0f "
-	       "other=%.0f own=%.0f device=%.0f tsc_khz=%llu\n",
-	       wall, sub, comp, noti, irq, idle, other, sub + comp + irq + other, noti + idle,
-	       (unsigned long long)(tsc_hz() / 1000));
+	uint64_t n = ops ? ops : 1;
+	unsigned long long sub = per_req(b->q.submit_tsc - a->q.submit_tsc, n),
+			   comp = per_req(b->q.complete_tsc - a->q.complete_tsc, n),
+			   noti = per_req(b->q.notify_tsc - a->q.notify_tsc, n),
+			   irq = per_req(b->cpu.irq - a->cpu.irq, n),
+			   idle = per_req(b->cpu.idle - a->cpu.idle, n),
+			   other = per_req(b->cpu.other - a->cpu.other, n);
+	printf("acct: tsc per request: wall=%llu submit=%llu complete=%llu notify=%llu irq=%llu idle=%llu "
+	       "other=%llu own=%llu device=%llu tsc_khz=%llu\n",
+	       per_req(b->tsc - a->tsc, n), sub, comp, noti, irq, idle, other, sub + comp + irq + other,
+	       noti + idle, (unsigned long long)(tsc_hz() / 1000));
 }
 
 /* `bench blk DEV floor ...`: the least a driver can do per request on the
