@@ -251,7 +251,10 @@ static void test_xsdt_and_dmar(void)
 	u[16] = 1, u[18] = 8;          /* RMRR (shortened) */
 	u[24] = DMAR_DRHD, u[26] = 16; /* DRHD */
 	seal(dmar);
-	uint64_t ptrs[] = { addr(dmar), addr(make_madt(0)) };
+	/* the other IOMMUs' tables are kept whole for their drivers; a second one is ignored */
+	struct sdt_header *ivrs = table("IVRS", 48), *viot = table("VIOT", 48), *viot2 = table("VIOT", 64);
+	seal(ivrs), seal(viot), seal(viot2);
+	uint64_t ptrs[] = { addr(dmar), addr(make_madt(0)), addr(ivrs), addr(viot), addr(viot2) };
 	struct sdt_header *xsdt = table("XSDT", (uint32_t)(sizeof *xsdt + sizeof ptrs));
 	memcpy(xsdt + 1, ptrs, sizeof ptrs);
 	seal(xsdt);
@@ -266,6 +269,8 @@ static void test_xsdt_and_dmar(void)
 	CHECK(acpi.dmar == dmar);
 	CHECK_EQ(acpi.ndrhd, 2);
 	CHECK_EQ(acpi.ncpus, 2);
+	CHECK(acpi.ivrs == ivrs && acpi.ivrs_len == 48);
+	CHECK(acpi.viot == viot && acpi.viot_len == 48);
 }
 
 /* Runs the parser on an exact-size heap copy, so ASan sees any overread. */
