@@ -1,5 +1,6 @@
 /* dmar.c - parse the DMAR table (Intel VT-d 4.1 §8): every length checked before it is used. */
 #include "drivers/iommu/dmar.h"
+#include "drivers/iommu/acpi_le.h"
 #include <errno.h>
 #include <string.h>
 
@@ -10,10 +11,6 @@
 #define RMRR_SCOPES_OFF      24
 #define SCOPE_PATH_OFF       6 /* §8.3.1: type, length, reserved(2), enumeration id, start bus */
 #define DRHD_INCLUDE_PCI_ALL 0x1
-
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
 /* Device scopes fill [p, end) exactly (§8.3.1); each is 6 bytes plus 2 per path hop. */
 static int parse_scopes(const uint8_t *p, const uint8_t *end, struct dmar_scope *out, int *n)

@@ -1,8 +1,10 @@
-/* test_iommu.c - the DMAR parser, the IOVA allocator and the VT-d second-level page table, on the host. */
+/* test_iommu.c - the DMAR, IVRS and VIOT parsers, the IOVA allocator and the VT-d page table, on the host. */
 #include "unit.h"
 
 #include "drivers/iommu/dmar.c"
 #include "drivers/iommu/iopt.c"
+#include "drivers/iommu/ivrs.c"
+#include "drivers/iommu/viot.c"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +131,176 @@ static void test_dmar_paths(void)
 	CHECK(!dmar_scope_match(&t, 4, 0, 0, bridge));
 }
 
+/* ---- IVRS ---- */
+
+/* As QEMU 7.2 builds it for -device amd-iommu on q35: an IVHD 0x10 for the
+ * unit at 00:03.0, select entries for the functions, a range start/end,
+ * an alias select, an IOAPIC special entry; then an IVHD 0x11 for the same
+ * unit (richer: it wins) and an IVMD. */
+static size_t build_ivrs(uint8_t *t, bool with_11)
+{
+	memset(t, 0, 512);
+	memcpy(t, "IVRS", 4);
+	put32(t + 36, 40u << 8); /* IVinfo: PAsize 40 */
+	size_t n = 48;
+	uint8_t *h = t + n;
+	h[0] = 0x10, h[1] = 0x20; /* Coherent */
+	put16(h + 4, 0x0018), put16(h + 6, 0x40), put64(h + 8, 0xfed80000), put16(h + 16, 0);
+	size_t e = 24;
+	h[e] = 2, put16(h + e + 1, 0x0000), e += 4; /* select 00:00.0 */
+	h[e] = 2, put16(h + e + 1, 0x0008), e += 4; /* select 00:01.0 */
+	h[e] = 2, put16(h + e + 1, 0x0010), e += 4; /* 00:02.0 */
+	h[e] = 2, put16(h + e + 1, 0x0011), e += 4; /* 00:02.1: folds into one range with it */
+	h[e] = 3, put16(h + e + 1, 0x0100), e += 4; /* start of range bus 1 */
+	h[e] = 4, put16(h + e + 1, 0x01ff), e += 4; /* end of range */
+	h[e] = 0x42, put16(h + e + 1, 0x0300), put16(h + e + 5, 0x00f0), e += 8; /* 03:00.0 as 00:1e.0 */
+	h[e] = 0x48, put16(h + e + 1, 0x00a0), h[e + 7] = 1, e += 8;             /* IOAPIC: not DMA */
+	h[e] = 0xf0, h[e + 21] = 2, e += 24; /* ACPI HID with a 2-byte UID */
+	put16(h + 2, (uint16_t)e);
+	n += e;
+	if (with_11) {
+		h = t + n;
+		h[0] = 0x11;
+		put16(h + 4, 0x0018), put64(h + 8, 0xfed80000), put64(h + 24, 0x29d3);
+		h[40] = 1, h[43] = 0; /* select all */
+		put16(h + 2, 44);
+		n += 44;
+	}
+	h = t + n; /* IVMD for device 00:1d.0 */
+	h[0] = 0x21, h[1] = 1, put16(h + 2, 32), put16(h + 4, 0x00e8), put64(h + 16, 0xe0000),
+	put64(h + 24, 0x10000);
+	n += 32;
+	put32(t + 4, (uint32_t)n);
+	return n;
+}
+
+static void test_ivrs_good(void)
+{
+	uint8_t t[512];
+	struct ivrs_info iv;
+	uint16_t rq = 0;
+	size_t n = build_ivrs(t, false);
+	CHECK_EQ(ivrs_parse(t, n, &iv), 0);
+	CHECK_EQ(iv.nunits, 1);
+	const struct ivrs_unit *u = &iv.units[0];
+	CHECK_EQ(u->type, 0x10);
+	CHECK_EQ(u->devid, 0x18);
+	CHECK_EQ(u->base, 0xfed80000);
+	CHECK_EQ(u->nranges, 5); /* 00:00.0, 00:01.0, 00:02.0-1, bus 1, the alias */
+	CHECK_EQ(u->ranges[2].first, 0x10);
+	CHECK_EQ(u->ranges[2].last, 0x11);
+	CHECK_EQ(ivrs_unit_for(&iv, 0, 0x0010, &rq), 0);
+	CHECK_EQ(rq, 0x0010);
+	CHECK_EQ(ivrs_unit_for(&iv, 0, 0x0123, &rq), 0);
+	CHECK_EQ(rq, 0x0123);
+	CHECK_EQ(ivrs_unit_for(&iv, 0, 0x0300, &rq), 0);
+	CHECK_EQ(rq, 0x00f0);                             /* its DMA carries the alias */
+	CHECK_EQ(ivrs_unit_for(&iv, 0, 0x0018, &rq), -1); /* the unit itself */
+	CHECK_EQ(ivrs_unit_for(&iv, 0, 0x0020, &rq), -1); /* not listed */
+	CHECK_EQ(ivrs_unit_for(&iv, 1, 0x0010, &rq), -1); /* another segment */
+	CHECK_EQ(iv.nmems, 1);
+	CHECK_EQ(iv.mems[0].first, 0xe8);
+	CHECK_EQ(iv.mems[0].length, 0x10000);
+	/* with a 0x11 block for the same unit, that one describes it: all devices */
+	n = build_ivrs(t, true);
+	CHECK_EQ(ivrs_parse(t, n, &iv), 0);
+	CHECK_EQ(iv.nunits, 1);
+	CHECK_EQ(iv.units[0].type, 0x11);
+	CHECK_EQ(iv.units[0].efr, 0x29d3);
+	CHECK(iv.units[0].all);
+	CHECK_EQ(ivrs_unit_for(&iv, 0, 0x0020, &rq), 0);
+}
+
+static void test_ivrs_bad(void)
+{
+	uint8_t t[512], u[512];
+	struct ivrs_info iv;
+	size_t n = build_ivrs(t, false);
+	for (size_t k = 0; k < n; k++) /* every truncation is refused */
+		CHECK(ivrs_parse(t, k, &iv) != 0);
+	memcpy(u, t, n), put32(u + 4, (uint32_t)n + 1);
+	CHECK(ivrs_parse(u, n, &iv) != 0);
+	memcpy(u, t, n), put16(u + 48 + 2, 200); /* IVHD past the end */
+	CHECK(ivrs_parse(u, n, &iv) != 0);
+	memcpy(u, t, n), put64(u + 48 + 8, 0xfed81000); /* registers not 16 KiB aligned */
+	CHECK(ivrs_parse(u, n, &iv) != 0);
+	memcpy(u, t, n), u[48 + 32] = 3; /* a range start followed by another start */
+	CHECK(ivrs_parse(u, n, &iv) != 0);
+	memcpy(u, t, n), u[48 + 28] = 4; /* an end without a start */
+	CHECK(ivrs_parse(u, n, &iv) != 0);
+	memcpy(u, t, n), u[48 + 28] = 0x90; /* a variable-length entry ringside does not know */
+	CHECK(ivrs_parse(u, n, &iv) != 0);
+	memcpy(u, t, n), u[0] = 'X';
+	CHECK(ivrs_parse(u, n, &iv) != 0);
+	srand(11);
+	for (int i = 0; i < 20000; i++) { /* garbage: never a crash, and an accepted one has a unit */
+		memcpy(u, t, n);
+		for (int k = 0; k < 4; k++)
+			u[48 + rand() % (int)(n - 48)] = (uint8_t)rand();
+		if (ivrs_parse(u, n, &iv) == 0)
+			CHECK(iv.nunits > 0);
+	}
+}
+
+/* ---- VIOT ---- */
+
+/* As QEMU builds it for -device virtio-iommu-pci on q35: a PCI range for
+ * bus 0-255 whose output is the virtio-pci IOMMU node at 00:03.0 (here
+ * after the range, so the parser must look ahead). */
+static size_t build_viot(uint8_t *t)
+{
+	memset(t, 0, 128);
+	memcpy(t, "VIOT", 4);
+	put16(t + 36, 2), put16(t + 38, 48);
+	uint8_t *r = t + 48;
+	r[0] = 1, put16(r + 2, 24), put32(r + 4, 0), put16(r + 8, 0), put16(r + 10, 0);
+	put16(r + 12, 0x0000), put16(r + 14, 0xffff), put16(r + 16, 72);
+	uint8_t *m = t + 72;
+	m[0] = 3, put16(m + 2, 16), put16(m + 4, 0), put16(m + 6, 0x0018);
+	put32(t + 4, 88);
+	return 88;
+}
+
+static void test_viot(void)
+{
+	uint8_t t[128], u[128];
+	struct viot_info vi;
+	uint32_t ep = 0;
+	size_t n = build_viot(t);
+	CHECK_EQ(viot_parse(t, n, &vi), 0);
+	CHECK_EQ(vi.niommus, 1);
+	CHECK_EQ(vi.iommus[0].bdf, 0x18);
+	CHECK_EQ(viot_iommu_at(&vi, 0, 0x18), 0);
+	CHECK_EQ(viot_iommu_at(&vi, 0, 0x20), -1);
+	CHECK_EQ(viot_pci_endpoint(&vi, 0, 0x0028, &ep), 0);
+	CHECK_EQ(ep, 0x28); /* endpoint ids are the BDFs from endpoint_start */
+	CHECK_EQ(viot_pci_endpoint(&vi, 1, 0x0028, &ep), -1);
+	memcpy(u, t, n), put32(u + 48 + 4, 1000), put16(u + 48 + 12, 0x0100);
+	CHECK_EQ(viot_parse(u, n, &vi), 0);
+	CHECK_EQ(viot_pci_endpoint(&vi, 0, 0x0105, &ep), 0);
+	CHECK_EQ(ep, 1005); /* endpoint_start + (bdf - bdf_start) */
+	CHECK_EQ(viot_pci_endpoint(&vi, 0, 0x0005, &ep), -1);
+	for (size_t k = 0; k < n; k++)
+		CHECK(viot_parse(t, k, &vi) != 0);
+	memcpy(u, t, n), put16(u + 48 + 16, 60); /* output is not an IOMMU node */
+	CHECK(viot_parse(u, n, &vi) != 0);
+	memcpy(u, t, n), put16(u + 48 + 14, 0); /* bdf end before start... */
+	put16(u + 48 + 12, 1);
+	CHECK(viot_parse(u, n, &vi) != 0);
+	memcpy(u, t, n), put16(u + 36, 3); /* a node count past the table */
+	CHECK(viot_parse(u, n, &vi) != 0);
+	memcpy(u, t, n), put16(u + 38, 200);
+	CHECK(viot_parse(u, n, &vi) != 0);
+	srand(13);
+	for (int i = 0; i < 20000; i++) {
+		memcpy(u, t, n);
+		for (int k = 0; k < 3; k++)
+			u[36 + rand() % (int)(n - 36)] = (uint8_t)rand();
+		if (viot_parse(u, n, &vi) == 0)
+			CHECK(vi.niommus > 0);
+	}
+}
+
 /* ---- IOVA allocator ---- */
 
 #define BASE (64ull << 30)
@@ -218,6 +390,9 @@ int main(void)
 	RUN(test_dmar_good);
 	RUN(test_dmar_bad);
 	RUN(test_dmar_paths);
+	RUN(test_ivrs_good);
+	RUN(test_ivrs_bad);
+	RUN(test_viot);
 	RUN(test_iova);
 	RUN(test_pt);
 	UNIT_DONE();
