@@ -122,7 +122,7 @@ struct domain {
 	struct unit *u;
 	struct dma_dev *dev;
 	uint16_t did, sid;
-	struct sl_pt pt;
+	struct iopt pt;
 	struct iova_space iova;
 	uint64_t maps, unmaps, faults, last_fault;
 	unsigned last_reason;
@@ -467,9 +467,9 @@ int iommu_init(bool strict_mode)
 
 /* ---- domains and the dma backend ---- */
 
-static uint64_t prot_for(enum dma_dir dir)
+static unsigned prot_for(enum dma_dir dir)
 {
-	return dir == DMA_TO_DEVICE ? SL_R : dir == DMA_FROM_DEVICE ? SL_W : SL_R | SL_W;
+	return dir == DMA_TO_DEVICE ? IOPT_R : dir == DMA_FROM_DEVICE ? IOPT_W : IOPT_R | IOPT_W;
 }
 
 static void drain_deferred(struct domain *dm)
@@ -495,7 +495,7 @@ static dma_addr_t vtd_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma
 		drain_deferred(dm); /* lazy unmaps still hold the space: settle them */
 		iova = iova_alloc(&dm->iova, (uint32_t)n, 1);
 	}
-	int r = iova ? sl_map(&dm->pt, iova, phys - off, n, prot_for(dir)) : -ENOSPC;
+	int r = iova ? iopt_map(&dm->pt, iova, phys - off, n, prot_for(dir)) : -ENOSPC;
 	if (r) {
 		if (iova)
 			iova_free(&dm->iova, iova, (uint32_t)n);
@@ -521,7 +521,7 @@ static void vtd_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma
 	uint64_t off = handle & (IOPT_PAGE - 1), iova = handle - off;
 	uint64_t n = (off + len + IOPT_PAGE - 1) / IOPT_PAGE;
 	uint64_t flags = irq_save();
-	if (!len || iova < dm->iova.base || sl_unmap(&dm->pt, iova, n) != n) {
+	if (!len || iova < dm->iova.base || iopt_unmap(&dm->pt, iova, n) != n) {
 		irq_restore(flags);
 		log_err("iommu: %s: unmap of 0x%llx+%zu that was not mapped\n", d->name ? d->name : "device",
 			(unsigned long long)handle, len);
@@ -550,7 +550,7 @@ static void vtd_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 	uint64_t off = handle & (IOPT_PAGE - 1), iova = handle - off;
 	uint64_t n = (off + len + IOPT_PAGE - 1) / IOPT_PAGE;
 	uint64_t flags = irq_save();
-	if (sl_unmap(&dm->pt, iova, n))
+	if (iopt_unmap(&dm->pt, iova, n))
 		flush_range(dm, iova, n);
 	dm->unmaps++;
 	irq_restore(flags);
@@ -592,7 +592,7 @@ static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 			    !dmar_scope_match(&rm->scopes[j], d->bus, d->dev, d->fn, bridge_bus))
 				continue;
 			uint64_t n = (rm->limit - rm->base + 1) / IOPT_PAGE;
-			int r = sl_map(&dm->pt, rm->base, rm->base, n, SL_R | SL_W);
+			int r = iopt_map(&dm->pt, rm->base, rm->base, n, IOPT_R | IOPT_W);
 			log_info("iommu: %02x:%02x.%x: RMRR 0x%llx-0x%llx identity mapped (%d)\n", d->bus,
 				 d->dev, d->fn, (unsigned long long)rm->base, (unsigned long long)rm->limit,
 				 r);
@@ -619,7 +619,7 @@ int iommu_attach(struct dma_dev *d, void **domain)
 	}
 	struct domain *dm = calloc(1, sizeof *dm);
 	uint64_t *bitmap = calloc(IOVA_PAGES / 64, sizeof *bitmap);
-	if (!dm || !bitmap || sl_init(&dm->pt, u->levels, table_page, cache_flush)) {
+	if (!dm || !bitmap || iopt_init(&dm->pt, &iopt_vtd, u->levels, table_page, cache_flush)) {
 		free(dm);
 		free(bitmap);
 		return -ENOMEM;
@@ -637,7 +637,7 @@ int iommu_attach(struct dma_dev *d, void **domain)
 		uint64_t *ct = page_alloc(1, 1);
 		if (!ct) {
 			irq_restore(flags);
-			sl_destroy(&dm->pt, table_free);
+			iopt_destroy(&dm->pt, table_free);
 			free(bitmap);
 			free(dm);
 			return -ENOMEM;

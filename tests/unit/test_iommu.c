@@ -1,4 +1,4 @@
-/* test_iommu.c - the DMAR, IVRS and VIOT parsers, the IOVA allocator and the VT-d page table, on the host. */
+/* test_iommu.c - the DMAR, IVRS and VIOT parsers, the IOVA allocator and the page tables in both formats, on the host. */
 #include "unit.h"
 
 #include "drivers/iommu/dmar.c"
@@ -349,40 +349,122 @@ static void *host_page(void)
 }
 static void host_free(void *p) { free(p), pages_live--; }
 
-static void test_pt(void)
+/* The VT-d format: R bit 0, W bit 1, PS bit 7 for a large leaf. */
+static void test_pt_vtd(void)
 {
-	struct sl_pt pt;
-	CHECK_EQ(sl_init(&pt, 2, host_page, NULL), -EINVAL);
-	CHECK_EQ(sl_init(&pt, 3, host_page, NULL), 0);
+	struct iopt pt;
+	CHECK_EQ(iopt_init(&pt, &iopt_vtd, 2, host_page, NULL), -EINVAL);
+	CHECK_EQ(iopt_init(&pt, &iopt_vtd, 3, host_page, NULL), 0);
 	uint64_t phys = 0x12345000;
-	CHECK_EQ(sl_map(&pt, BASE, phys, 3, SL_R | SL_W), 0);
+	unsigned lv;
+	CHECK_EQ(iopt_map(&pt, BASE, phys, 3, IOPT_R | IOPT_W), 0);
 	CHECK_EQ(pt.tables, 3); /* root, one middle, one leaf table */
-	CHECK_EQ(sl_lookup(&pt, BASE + 4096 + 123), (phys + 4096) | SL_R | SL_W);
-	CHECK_EQ(sl_lookup(&pt, BASE + 3 * 4096), 0);
-	CHECK_EQ(sl_map(&pt, BASE + 2 * 4096, phys, 2, SL_R), -EEXIST);
-	CHECK_EQ(sl_lookup(&pt, BASE + 3 * 4096), 0); /* the failed map left nothing */
-	CHECK_EQ(sl_map(&pt, BASE + 100, phys, 1, SL_R), -EINVAL);
-	CHECK_EQ(sl_map(&pt, BASE, phys, 1, 0), -EINVAL);
-	CHECK_EQ(sl_map(&pt, BASE, phys, 1, 4), -EINVAL);
-	CHECK_EQ(sl_map(&pt, 1ull << 39, phys, 1, SL_R), -EINVAL); /* past 39 bits */
-	CHECK_EQ(sl_map(&pt, (1ull << 39) - 4096, phys, 2, SL_R), -EINVAL);
+	CHECK_EQ(iopt_lookup(&pt, BASE + 4096 + 123, &lv), (phys + 4096) | 3);
+	CHECK_EQ(lv, 1);
+	CHECK_EQ(iopt_lookup(&pt, BASE + 3 * 4096, &lv), 0);
+	CHECK_EQ(iopt_map(&pt, BASE + 2 * 4096, phys, 2, IOPT_R), -EEXIST);
+	CHECK_EQ(iopt_lookup(&pt, BASE + 3 * 4096, &lv), 0); /* the failed map left nothing */
+	CHECK_EQ(iopt_map(&pt, BASE + 100, phys, 1, IOPT_R), -EINVAL);
+	CHECK_EQ(iopt_map(&pt, BASE, phys, 1, 0), -EINVAL);
+	CHECK_EQ(iopt_map(&pt, BASE, phys, 1, 4), -EINVAL);
+	CHECK_EQ(iopt_map(&pt, 1ull << 39, phys, 1, IOPT_R), -EINVAL); /* past 39 bits */
+	CHECK_EQ(iopt_map(&pt, (1ull << 39) - 4096, phys, 2, IOPT_R), -EINVAL);
 	/* a range across a 2 MiB table boundary */
 	uint64_t edge = BASE + (2ull << 20) - 4096;
-	CHECK_EQ(sl_map(&pt, edge, 0x40000000, 2, SL_W), 0);
-	CHECK_EQ(sl_lookup(&pt, edge + 4096), 0x40001000 | SL_W);
+	CHECK_EQ(iopt_map(&pt, edge, 0x40000000, 2, IOPT_W), 0);
+	CHECK_EQ(iopt_lookup(&pt, edge + 4096, &lv), 0x40001000 | 2);
 	CHECK_EQ(pt.mapped, 5);
-	CHECK_EQ(sl_unmap(&pt, BASE, 4), 3);
-	CHECK_EQ(sl_lookup(&pt, BASE), 0);
-	CHECK_EQ(sl_unmap(&pt, BASE, 1), 0);
+	CHECK_EQ(iopt_unmap(&pt, BASE, 4), 3);
+	CHECK_EQ(iopt_lookup(&pt, BASE, &lv), 0);
+	CHECK_EQ(iopt_unmap(&pt, BASE, 1), 0);
 	CHECK_EQ(pt.mapped, 2);
-	CHECK_EQ(sl_map(&pt, BASE, phys, 1, SL_R), 0); /* reuse after unmap */
-	sl_destroy(&pt, host_free);
+	CHECK_EQ(iopt_map(&pt, BASE, phys, 1, IOPT_R), 0); /* reuse after unmap */
+	iopt_destroy(&pt, host_free);
 	CHECK_EQ(pages_live, 0);
-	CHECK_EQ(sl_init(&pt, 4, host_page, NULL), 0);
-	CHECK_EQ(sl_map(&pt, 1ull << 40, phys, 1, SL_R), 0); /* 48 bits reach it */
-	CHECK_EQ(sl_lookup(&pt, 1ull << 40), phys | SL_R);
-	sl_destroy(&pt, host_free);
+	CHECK_EQ(iopt_init(&pt, &iopt_vtd, 4, host_page, NULL), 0);
+	CHECK_EQ(iopt_map(&pt, 1ull << 40, phys, 1, IOPT_R), 0); /* 48 bits reach it */
+	CHECK_EQ(iopt_lookup(&pt, 1ull << 40, &lv), phys | 1);
+	iopt_destroy(&pt, host_free);
 	CHECK_EQ(pages_live, 0);
+}
+
+/* Large leaves: as large as alignment and length allow, never past max_level. */
+static void test_pt_large(void)
+{
+	struct iopt pt;
+	unsigned lv;
+	const uint64_t M2 = 2ull << 20, G1 = 1ull << 30;
+	CHECK_EQ(iopt_init(&pt, &iopt_vtd, 3, host_page, NULL), 0);
+	/* 8 MiB window, 2 MiB aligned both sides: four 2 MiB leaves, one middle table */
+	CHECK_EQ(iopt_map_large(&pt, 32 * G1, 0x1000000, 4 * M2, IOPT_R | IOPT_W, 2), 0);
+	CHECK_EQ(pt.tables, 2);
+	CHECK_EQ(iopt_lookup(&pt, 32 * G1 + M2 + 5, &lv), (0x1000000 + M2) | 3 | 0x80);
+	CHECK_EQ(lv, 2);
+	CHECK_EQ(pt.mapped, 4 * M2 / 4096);
+	CHECK_EQ(iopt_unmap(&pt, 32 * G1, 1), 0);                            /* a large leaf is not split */
+	CHECK_EQ(iopt_map(&pt, 32 * G1 + 4096, 0x5000, 1, IOPT_R), -ENOMEM); /* nor mapped under */
+	/* physical 4 KiB aligned only: 4 KiB leaves, and the map still ends exactly */
+	CHECK_EQ(iopt_map_large(&pt, 33 * G1, 0x1001000, M2, IOPT_R | IOPT_W, 2), 0);
+	CHECK_EQ(iopt_lookup(&pt, 33 * G1 + M2 - 4096, &lv), (0x1001000 + M2 - 4096) | 3);
+	CHECK_EQ(lv, 1);
+	CHECK_EQ(iopt_lookup(&pt, 33 * G1 + M2, &lv), 0);
+	/* the floor: 1 GiB leaves in the root where allowed, 2 MiB then 4 KiB for the rest */
+	CHECK_EQ(iopt_map_large(&pt, 0, 0, G1 + M2 + 8192, IOPT_R | IOPT_W, 3), 0);
+	CHECK_EQ(iopt_lookup(&pt, 12345, &lv), 3 | 0x80);
+	CHECK_EQ(lv, 3);
+	CHECK_EQ(iopt_lookup(&pt, G1 + 5, &lv), G1 | 3 | 0x80);
+	CHECK_EQ(lv, 2);
+	CHECK_EQ(iopt_lookup(&pt, G1 + M2 + 4096, &lv), (G1 + M2 + 4096) | 3);
+	CHECK_EQ(lv, 1);
+	CHECK_EQ(iopt_lookup(&pt, G1 + M2 + 8192, &lv), 0);
+	CHECK_EQ(iopt_map_large(&pt, 0, 0, 4096, IOPT_R, 4), -EINVAL); /* no level 4 leaf in 3 levels */
+	CHECK_EQ(iopt_map_large(&pt, 0, 0, 100, IOPT_R, 2), -EINVAL);
+	iopt_destroy(&pt, host_free);
+	CHECK_EQ(pages_live, 0);
+}
+
+/* The AMD-Vi v1 format: PR bit 0, NextLevel 11:9, IR 61, IW 62; table
+ * entries name the level below and grant both; NextLevel 0 is a leaf. */
+static void test_pt_amd(void)
+{
+	struct iopt pt;
+	unsigned lv;
+	const uint64_t PR = 1, IR = 1ull << 61, IW = 1ull << 62;
+	CHECK_EQ(iopt_init(&pt, &iopt_amd, 3, host_page, NULL), 0);
+	CHECK_EQ(iopt_map(&pt, BASE + 4096, 0x7000, 2, IOPT_W), 0);
+	const uint64_t *root = (const uint64_t *)(uintptr_t)pt.root;
+	uint64_t l3 = root[BASE >> 30 & 511];
+	CHECK_EQ(l3 & ~IOPT_ADDR, PR | 2ull << 9 | IR | IW); /* points at a level 2 table */
+	const uint64_t *t2 = (const uint64_t *)(uintptr_t)(l3 & IOPT_ADDR);
+	uint64_t l2 = t2[BASE >> 21 & 511];
+	CHECK_EQ(l2 & ~IOPT_ADDR, PR | 1ull << 9 | IR | IW);
+	CHECK_EQ(iopt_lookup(&pt, BASE + 8192, &lv), 0x8000 | PR | IW);
+	CHECK_EQ(lv, 1);
+	CHECK_EQ(iopt_lookup(&pt, BASE, &lv), 0);
+	CHECK_EQ(iopt_unmap(&pt, BASE, 3), 2);
+	CHECK_EQ(iopt_map_large(&pt, 32ull << 30, 0x200000, 2ull << 20, IOPT_R | IOPT_W, 2), 0);
+	CHECK_EQ(iopt_lookup(&pt, (32ull << 30) + 4096, &lv), 0x200000 | PR | IR | IW); /* NextLevel 0 */
+	CHECK_EQ(lv, 2);
+	iopt_destroy(&pt, host_free);
+	CHECK_EQ(pages_live, 0);
+}
+
+static void test_page_counts(void)
+{
+	CHECK_EQ(iopt_count(0x1000, 4096, 4096), 1);
+	CHECK_EQ(iopt_count(0x1001, 4096, 4096), 2); /* unaligned: the next page too */
+	CHECK_EQ(iopt_count(0x1fff, 2, 4096), 2);
+	CHECK_EQ(iopt_count(0x1fff, 1, 4096), 1);
+	CHECK_EQ(iopt_count(0x1000, 0, 4096), 0);
+	CHECK_EQ(iopt_count(0x10200, 0x10000, 0x10000), 2); /* a 64 KiB granule */
+	CHECK_EQ(iopt_first(0x10200, 0x10000), 0x10000);
+	uint64_t bm[2] = { 0, 0 };
+	struct iova_space s;
+	iova_init(&s, BASE, 128, bm);
+	iova_reserve(&s, BASE + 4096, 2);
+	iova_reserve(&s, BASE - 4096, 2); /* the part below the space is ignored */
+	CHECK_EQ(s.used, 3);
+	CHECK_EQ(iova_alloc(&s, 1, 1), BASE + 3 * 4096);
 }
 
 int main(void)
@@ -394,6 +476,9 @@ int main(void)
 	RUN(test_ivrs_bad);
 	RUN(test_viot);
 	RUN(test_iova);
-	RUN(test_pt);
+	RUN(test_pt_vtd);
+	RUN(test_pt_large);
+	RUN(test_pt_amd);
+	RUN(test_page_counts);
 	UNIT_DONE();
 }
