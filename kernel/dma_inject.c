@@ -79,7 +79,7 @@ static void inj_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma
 
 static bool inj_lent(struct dma_dev *d, dma_addr_t page) { return find(d)->real->lent(d, page); }
 
-static const struct dma_backend inject_backend = { "inject", inj_map, inj_unmap, inj_lent, NULL, NULL };
+static const struct dma_backend inject_backend = { "inject", inj_map, inj_unmap, inj_lent, NULL, NULL, NULL };
 
 /* The device's injection slot, taken over from its real backend if need be. */
 static int take(struct dma_dev *d, struct inject **out)
@@ -103,6 +103,8 @@ static int take(struct dma_dev *d, struct inject **out)
 
 int dma_inject_stale(struct dma_dev *d, unsigned n)
 {
+	if (dma_translated(d) && dma_pool_is_window(d))
+		return dma_pool_inject_outside(d, n); /* nothing is mapped per request to revoke */
 	struct inject *in;
 	int r = take(d, &in);
 	if (r)
@@ -117,6 +119,8 @@ int dma_inject_stale(struct dma_dev *d, unsigned n)
 
 int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 {
+	if (dma_pool_is_window(d))
+		return -EOPNOTSUPP; /* the window is mapped whole, with large pages */
 	struct inject *in;
 	int r = take(d, &in);
 	if (r)
@@ -136,6 +140,7 @@ int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 
 void dma_inject_cancel(struct dma_dev *d)
 {
+	dma_pool_inject_cancel(d);
 	struct inject *in = find(d);
 	if (in) {
 		in->stale_next = 0;
