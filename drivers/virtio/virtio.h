@@ -31,9 +31,10 @@
 #define BIT(n)                     (1ull << (n))
 
 /* Device ids (virtio 1.2 §5). */
-#define VIRTIO_ID_NET 1
-#define VIRTIO_ID_BLK 2
-#define VIRTIO_ID_RNG 4
+#define VIRTIO_ID_NET   1
+#define VIRTIO_ID_BLK   2
+#define VIRTIO_ID_RNG   4
+#define VIRTIO_ID_IOMMU 23
 
 struct virtio_dev;
 
@@ -152,4 +153,5 @@ void virtio_config_irq(struct virtio_dev *vd);
 extern const struct virtio_driver virtio_rng_driver;
 extern const struct virtio_driver virtio_blk_driver;
 extern const struct virtio_driver virtio_net_driver;
+extern const struct virtio_driver virtio_iommu_vdriver; /* drivers/iommu/virtio_iommu.c */
 #endif
