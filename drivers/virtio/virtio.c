@@ -14,6 +14,7 @@ static const struct virtio_driver *const drivers[] = {
 	&virtio_rng_driver,
 	&virtio_blk_driver,
 	&virtio_net_driver,
+	&virtio_iommu_vdriver,
 };
 
 struct virtio_dev *virtio_devices;
