@@ -94,7 +94,8 @@
 #define EVF_RW            (1u << 5) /* in the 12 flags bits 59:48: the faulting access was a write */
 #define EVF_PR            (1u << 4) /* the page was present: a permission fault */
 
-#define PCI_STATUS_STA 0x0800 /* signalled target abort (W1C) */
+#define PCI_STATUS_STA 0x0800     /* signalled target abort (W1C) */
+#define CAP_NPCACHE    (1u << 26) /* §3.2.1 capability header: not-present entries may be cached */
 
 #define RING_ENTRIES 256
 #define LEVELS       3 /* DTE Mode 3: 39-bit IOVAs */
@@ -116,7 +117,7 @@ struct unit {
 	volatile uint64_t *comw; /* COMPLETION_WAIT stores here */
 	unsigned cmd_tail, cmd_batch, evt_head;
 	uint64_t comw_seq;
-	bool enabled;
+	bool enabled, npcache;
 	int vector;
 	struct pci_dev *pci;
 	uint64_t commands, waits, events, faults, lost, silent;
@@ -487,9 +488,11 @@ int amd_vi_pci_probe(struct pci_dev *d)
 		}
 		u->pci = d;
 		u->vector = v;
+		u->npcache = pci_read32(d, u->iv->cap_off) & CAP_NPCACHE;
 		pci_write16(d, PCI_STATUS, PCI_STATUS_STA); /* what is left from before is not ours */
 		wr64(u, CONTROL, rd64(u, CONTROL) | CTRL_EVTINT_EN);
-		log_info("iommu: amdvi%d: event log interrupt on vector %d\n", i, v);
+		log_info("iommu: amdvi%d: event log interrupt on vector %d; not-present entries %scached\n",
+			 i, v, u->npcache ? "" : "not ");
 		return 0;
 	}
 	return -ENODEV;
@@ -513,8 +516,17 @@ static void drain_deferred(struct domain *dm)
 	dm->ndefer = 0;
 }
 
-/* Not-present entries are not cached (§2.2.5), so a new mapping needs no
- * invalidation: the table write is enough. */
+/* A unit that caches not-present entries (NpCache, as a virtual IOMMU
+ * sets it so that its host can shadow the tables) is told of a new
+ * mapping like a changed one; otherwise the table write is enough. */
+static void new_mapping(struct domain *dm, uint64_t iova, uint64_t n)
+{
+	if (dm->u->npcache) {
+		inv_range(dm->u, dm->id, iova, n);
+		cmd_commit(dm->u);
+	}
+}
+
 static dma_addr_t amd_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir)
 {
 	struct domain *dm = d->domain;
@@ -536,6 +548,7 @@ static dma_addr_t amd_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma
 			(unsigned long long)n, r);
 		return DMA_MAPPING_ERROR;
 	}
+	new_mapping(dm, iova, n);
 	dm->maps++;
 	irq_restore(flags);
 	return iova + off;
@@ -604,8 +617,10 @@ static int amd_map_fixed(struct dma_dev *d, dma_addr_t iova, uint64_t phys, uint
 	struct domain *dm = d->domain;
 	uint64_t flags = irq_save();
 	int r = iopt_map_large(&dm->pt, iova, phys, len, IOPT_R | IOPT_W, LEVELS);
-	if (!r)
+	if (!r) {
+		new_mapping(dm, iova, len / IOPT_PAGE);
 		dm->maps++;
+	}
 	irq_restore(flags);
 	return r;
 }
@@ -705,9 +720,10 @@ static void amd_show(void)
 	for (int i = 0; i < nunits; i++) {
 		struct unit *u = &units[i];
 		printf("amdvi%d kind=amd-vi base=0x%llx pci=%02x:%02x.%x translation=%s mode=%s levels=%u "
-		       "commands=%llu waits=%llu events=%llu faults=%llu unlogged=%llu vector=%d\n",
+		       "npcache=%d commands=%llu waits=%llu events=%llu faults=%llu unlogged=%llu "
+		       "vector=%d\n",
 		       i, (unsigned long long)u->iv->base, u->iv->devid >> 8, u->iv->devid >> 3 & 31,
-		       u->iv->devid & 7, u->enabled ? "on" : "off", iommu_mode_name(), LEVELS,
+		       u->iv->devid & 7, u->enabled ? "on" : "off", iommu_mode_name(), LEVELS, u->npcache,
 		       (unsigned long long)u->commands, (unsigned long long)u->waits,
 		       (unsigned long long)u->events, (unsigned long long)u->faults,
 		       (unsigned long long)u->silent, u->vector);
