@@ -75,8 +75,8 @@ static int map_floor(struct dma_dev *d)
 	if (r)
 		return r;
 	d->ops = &floor_ops;
-	log_info("dma: %s: all of RAM (0-0x%llx) mapped once, identity (iommu=floor)\n",
-		 d->name ? d->name : "device", (unsigned long long)top - 1);
+	log_info("dma: %02x:%02x.%x: all of RAM (0-0x%llx) mapped once, identity (iommu=floor)\n", d->bus,
+		 d->dev, d->fn, (unsigned long long)top - 1);
 	return 0;
 }
 

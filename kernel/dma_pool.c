@@ -122,14 +122,14 @@ int dma_pool_window(struct dma_dev *d)
 			page_free(base, POOL_PAGES);
 		free(b);
 		free(p);
-		log_err("dma: %s: no window for pool mode (%d)\n", name(d), r);
+		log_err("dma: %02x:%02x.%x: no window for pool mode (%d)\n", d->bus, d->dev, d->fn, r);
 		return r;
 	}
 	*p = (struct dma_pool){ .base = base, .handle = WINDOW_IOVA, .window = true, .bounce = b };
 	d->pool = p;
-	log_info("dma: %s: window of %u KiB at handle 0x%llx, mapped once; the device reaches nothing "
-		 "else\n",
-		 name(d), (unsigned)(POOL_BYTES / 1024), (unsigned long long)WINDOW_IOVA);
+	log_info("dma: %02x:%02x.%x: window of %u KiB at handle 0x%llx, mapped once; the device reaches "
+		 "nothing else\n",
+		 d->bus, d->dev, d->fn, (unsigned)(POOL_BYTES / 1024), (unsigned long long)WINDOW_IOVA);
 	return 0;
 }
 
