@@ -150,12 +150,16 @@ static bool strict;
 static struct domain *domains;
 
 /* Host tests (tests/unit/test_amd_vi.c) bring a fake unit instead. */
-#ifndef AMD_FAKE_REGS
+#ifdef AMD_FAKE_REGS
+static uint64_t rd64(struct unit *u, unsigned off);
+static void wr64(struct unit *u, unsigned off, uint64_t v);
+#else
 static uint64_t rd64(struct unit *u, unsigned off) { return mmio_read64(u->regs + off); }
 static void wr64(struct unit *u, unsigned off, uint64_t v) { mmio_write64(u->regs + off, v); }
 #endif
 
 static void *table_page(void) { return page_alloc(1, 1); }
+static void table_page_free(void *p) { page_free(p, 1); }
 
 /* ---- commands: a batch in the ring, one tail write, one COMPLETION_WAIT ---- */
 
@@ -479,8 +483,8 @@ int amd_vi_pci_probe(struct pci_dev *d)
 		if (!u->enabled || u->iv->segment != d->seg ||
 		    u->iv->devid != (uint16_t)(d->bus << 8 | d->dev << 3 | d->fn))
 			continue;
-		static char owners[MAX_UNITS][8];
-		snprintf(owners[i], sizeof owners[i], "amdvi%d", i);
+		static char owners[MAX_UNITS][16];
+		snprintf(owners[i], sizeof owners[i], "amdvi%u", (unsigned)i % 10);
 		int v = irq_alloc_vector();
 		if (v < 0 || irq_register(v, event_irq, u, owners[i]) || pci_msi_enable(d, v)) {
 			log_warn("iommu: amdvi%d: no MSI for events; polling the log instead\n", i);
@@ -654,6 +658,8 @@ static int amd_attach(struct dma_dev *d, void **domain)
 	struct domain *dm = calloc(1, sizeof *dm);
 	uint64_t *bitmap = calloc(IOVA_PAGES / 64, sizeof *bitmap);
 	if (!dm || !bitmap || iopt_init(&dm->pt, &iopt_amd, LEVELS, table_page, NULL)) {
+		if (dm && dm->pt.root)
+			iopt_destroy(&dm->pt, table_page_free);
 		free(dm);
 		free(bitmap);
 		return -ENOMEM;

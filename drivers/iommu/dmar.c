@@ -46,7 +46,7 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 {
 	const uint8_t *t = table;
 	memset(out, 0, sizeof *out);
-	if (!t || len < DMAR_HEADER_LEN || memcmp(t, "DMAR", 4) || rd32(t + 4) != len)
+	if (!t || len < DMAR_HEADER_LEN || memcmp(t, "DMAR", 4) || rd_le32(t + 4) != len)
 		return -EINVAL;
 	out->haw = (unsigned)t[36] + 1u;
 	out->flags = t[37];
@@ -56,7 +56,7 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 	while (p < end) {
 		if (end - p < 4)
 			return -EINVAL;
-		uint16_t type = rd16(p), slen = rd16(p + 2);
+		uint16_t type = rd_le16(p), slen = rd_le16(p + 2);
 		if (slen < 4 || slen > end - p)
 			return -EINVAL;
 		if (type == DMAR_TYPE_DRHD) {
@@ -64,8 +64,8 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 				return -EINVAL;
 			struct dmar_unit *u = &out->units[out->nunits++];
 			u->include_all = p[4] & DRHD_INCLUDE_PCI_ALL;
-			u->segment = rd16(p + 6);
-			u->base = rd64(p + 8);
+			u->segment = rd_le16(p + 6);
+			u->base = rd_le64(p + 8);
 			if (!u->base || u->base & 0xfff)
 				return -EINVAL;
 			if (parse_scopes(p + DRHD_SCOPES_OFF, p + slen, u->scopes, &u->nscopes))
@@ -74,9 +74,9 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 			if (slen < RMRR_SCOPES_OFF || out->nrmrrs >= DMAR_MAX_RMRRS)
 				return -EINVAL;
 			struct dmar_rmrr *r = &out->rmrrs[out->nrmrrs++];
-			r->segment = rd16(p + 6);
-			r->base = rd64(p + 8);
-			r->limit = rd64(p + 16);
+			r->segment = rd_le16(p + 6);
+			r->base = rd_le64(p + 8);
+			r->limit = rd_le64(p + 16);
 			/* §8.4: base 4 KiB aligned, limit + 1 a 4 KiB multiple, base below limit */
 			if (r->base & 0xfff || (r->limit & 0xfff) != 0xfff || r->limit < r->base)
 				return -EINVAL;

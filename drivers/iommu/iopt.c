@@ -9,8 +9,8 @@ void iova_init(struct iova_space *s, uint64_t base, uint32_t npages, uint64_t *b
 	*s = (struct iova_space){ .base = base, .npages = npages, .bitmap = bitmap };
 }
 
-static int bit(const struct iova_space *s, uint32_t i) { return (int)(s->bitmap[i / 64] >> (i % 64) & 1); }
-static void set_bits(struct iova_space *s, uint32_t i, uint32_t n, int v)
+static int iova_bit(const struct iova_space *s, uint32_t i) { return (int)(s->bitmap[i / 64] >> (i % 64) & 1); }
+static void iova_set(struct iova_space *s, uint32_t i, uint32_t n, int v)
 {
 	for (; n; n--, i++) {
 		if (v)
@@ -30,7 +30,7 @@ static int64_t find_run(const struct iova_space *s, uint32_t from, uint32_t to, 
 			continue;
 		}
 		uint32_t k = 0;
-		while (k < n && !bit(s, (uint32_t)(i + k)))
+		while (k < n && !iova_bit(s, (uint32_t)(i + k)))
 			k++;
 		if (k == n)
 			return (int64_t)i;
@@ -48,7 +48,7 @@ uint64_t iova_alloc(struct iova_space *s, uint32_t n, uint32_t align)
 		i = find_run(s, 0, s->npages, n, align); /* wrap: the start may have freed up */
 	if (i < 0)
 		return 0;
-	set_bits(s, (uint32_t)i, n, 1);
+	iova_set(s, (uint32_t)i, n, 1);
 	s->used += n;
 	s->hint = (uint32_t)i + n;
 	if (s->hint >= s->npages)
@@ -60,7 +60,7 @@ bool iova_allocated(const struct iova_space *s, uint64_t iova)
 {
 	if (iova < s->base || (iova - s->base) / IOPT_PAGE >= s->npages)
 		return false;
-	return bit(s, (uint32_t)((iova - s->base) / IOPT_PAGE));
+	return iova_bit(s, (uint32_t)((iova - s->base) / IOPT_PAGE));
 }
 
 int iova_free(struct iova_space *s, uint64_t iova, uint32_t n)
@@ -71,9 +71,9 @@ int iova_free(struct iova_space *s, uint64_t iova, uint32_t n)
 	if (n == 0 || i + n > s->npages)
 		return -EINVAL;
 	for (uint32_t k = 0; k < n; k++)
-		if (!bit(s, (uint32_t)(i + k)))
+		if (!iova_bit(s, (uint32_t)(i + k)))
 			return -EINVAL; /* a double free is our bug: change nothing */
-	set_bits(s, (uint32_t)i, n, 0);
+	iova_set(s, (uint32_t)i, n, 0);
 	s->used -= n;
 	return 0;
 }
@@ -84,7 +84,7 @@ void iova_reserve(struct iova_space *s, uint64_t iova, uint64_t n)
 		uint64_t a = iova + k * IOPT_PAGE;
 		if (a < s->base || (a - s->base) / IOPT_PAGE >= s->npages || iova_allocated(s, a))
 			continue;
-		set_bits(s, (uint32_t)((a - s->base) / IOPT_PAGE), 1, 1);
+		iova_set(s, (uint32_t)((a - s->base) / IOPT_PAGE), 1, 1);
 		s->used++;
 	}
 }

@@ -75,7 +75,7 @@ static int parse_entries(struct ivrs_unit *u, const uint8_t *p, const uint8_t *e
 		}
 		if (!elen || elen > (size_t)(end - p))
 			return -EINVAL;
-		uint16_t devid = rd16(p + 1);
+		uint16_t devid = rd_le16(p + 1);
 		if (open && type != DEV_END)
 			return -EINVAL; /* a range start must be followed by its end */
 		switch (type) {
@@ -89,7 +89,7 @@ static int parse_entries(struct ivrs_unit *u, const uint8_t *p, const uint8_t *e
 				return -EINVAL;
 			break;
 		case DEV_ALIAS_SELECT:
-			if (add_range(u, devid, devid, p[3], true, rd16(p + 5)))
+			if (add_range(u, devid, devid, p[3], true, rd_le16(p + 5)))
 				return -EINVAL;
 			break;
 		case DEV_START:
@@ -97,7 +97,7 @@ static int parse_entries(struct ivrs_unit *u, const uint8_t *p, const uint8_t *e
 		case DEV_ALIAS_START:
 			open = 1, start = devid, setting = p[3];
 			aliased = type == DEV_ALIAS_START;
-			alias = aliased ? rd16(p + 5) : 0;
+			alias = aliased ? rd_le16(p + 5) : 0;
 			break;
 		case DEV_END:
 			if (!open || add_range(u, start, devid, setting, aliased, alias))
@@ -118,7 +118,7 @@ static int parse_ivhd(struct ivrs_info *out, const uint8_t *p, size_t len)
 	size_t hdr = type == IVHD_10 ? 24 : 40;
 	if (len < hdr)
 		return -EINVAL;
-	uint64_t base = rd64(p + 8);
+	uint64_t base = rd_le64(p + 8);
 	if (!base || base & 0x3fff)
 		return -EINVAL; /* §3.4: the register set is 16 KiB aligned */
 	struct ivrs_unit *u = NULL;
@@ -135,14 +135,14 @@ static int parse_ivhd(struct ivrs_info *out, const uint8_t *p, size_t len)
 	memset(u, 0, sizeof *u);
 	u->type = type;
 	u->flags = p[1];
-	u->devid = rd16(p + 4);
-	u->cap_off = rd16(p + 6);
+	u->devid = rd_le16(p + 4);
+	u->cap_off = rd_le16(p + 6);
 	u->base = base;
-	u->segment = rd16(p + 16);
-	u->info = rd16(p + 18);
-	u->features = rd32(p + 20);
+	u->segment = rd_le16(p + 16);
+	u->info = rd_le16(p + 18);
+	u->features = rd_le32(p + 20);
 	if (hdr == 40)
-		u->efr = rd64(p + 24);
+		u->efr = rd_le64(p + 24);
 	return parse_entries(u, p + hdr, p + len);
 }
 
@@ -150,15 +150,15 @@ int ivrs_parse(const void *table, size_t len, struct ivrs_info *out)
 {
 	const uint8_t *t = table;
 	memset(out, 0, sizeof *out);
-	if (!t || len < IVRS_HEADER_LEN || memcmp(t, "IVRS", 4) || rd32(t + 4) != len)
+	if (!t || len < IVRS_HEADER_LEN || memcmp(t, "IVRS", 4) || rd_le32(t + 4) != len)
 		return -EINVAL;
-	out->ivinfo = rd32(t + 36);
+	out->ivinfo = rd_le32(t + 36);
 	const uint8_t *p = t + IVRS_HEADER_LEN, *end = t + len;
 	while (p < end) {
 		if (end - p < 4)
 			return -EINVAL;
 		uint8_t type = p[0];
-		uint16_t blen = rd16(p + 2);
+		uint16_t blen = rd_le16(p + 2);
 		if (blen < 4 || blen > end - p)
 			return -EINVAL;
 		if (rank(type)) {
@@ -170,10 +170,10 @@ int ivrs_parse(const void *table, size_t len, struct ivrs_info *out)
 			struct ivrs_mem *m = &out->mems[out->nmems++];
 			m->type = type;
 			m->flags = p[1];
-			m->first = type == IVMD_ALL ? 0 : rd16(p + 4);
-			m->last = type == IVMD_ALL ? 0xffff : type == IVMD_RANGE ? rd16(p + 6) : m->first;
-			m->start = rd64(p + 16);
-			m->length = rd64(p + 24);
+			m->first = type == IVMD_ALL ? 0 : rd_le16(p + 4);
+			m->last = type == IVMD_ALL ? 0xffff : type == IVMD_RANGE ? rd_le16(p + 6) : m->first;
+			m->start = rd_le64(p + 16);
+			m->length = rd_le64(p + 24);
 			if (m->last < m->first || m->start & 0xfff || m->length & 0xfff)
 				return -EINVAL;
 		} /* other block types: a later revision's; skipped by their length */

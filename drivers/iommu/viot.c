@@ -34,9 +34,9 @@ int viot_parse(const void *table, size_t len, struct viot_info *out)
 	const uint8_t *t = table;
 	uint16_t outputs[VIOT_MAX_RANGES];
 	memset(out, 0, sizeof *out);
-	if (!t || len < VIOT_HEADER_LEN || memcmp(t, "VIOT", 4) || rd32(t + 4) != len)
+	if (!t || len < VIOT_HEADER_LEN || memcmp(t, "VIOT", 4) || rd_le32(t + 4) != len)
 		return -EINVAL;
-	unsigned count = rd16(t + 36), off = rd16(t + 38);
+	unsigned count = rd_le16(t + 36), off = rd_le16(t + 38);
 	if (off < VIOT_HEADER_LEN || off > len)
 		return -EINVAL;
 	/* The IOMMU nodes first (a range may name one that comes after it), then the ranges. */
@@ -46,7 +46,7 @@ int viot_parse(const void *table, size_t len, struct viot_info *out)
 			if (len - p < 4)
 				return -EINVAL;
 			const uint8_t *e = t + p;
-			unsigned type = e[0], elen = rd16(e + 2);
+			unsigned type = e[0], elen = rd_le16(e + 2);
 			if (elen < 4 || elen > len - p)
 				return -EINVAL;
 			if (pass == 0 && (type == NODE_VIRTIO_PCI || type == NODE_VIRTIO_MMIO)) {
@@ -56,22 +56,22 @@ int viot_parse(const void *table, size_t len, struct viot_info *out)
 				u->node = (uint16_t)p;
 				u->mmio = type == NODE_VIRTIO_MMIO;
 				if (u->mmio)
-					u->base = rd64(e + 8);
+					u->base = rd_le64(e + 8);
 				else
-					u->segment = rd16(e + 4), u->bdf = rd16(e + 6);
+					u->segment = rd_le16(e + 4), u->bdf = rd_le16(e + 6);
 			} else if (pass == 1 && (type == NODE_PCI_RANGE || type == NODE_MMIO)) {
 				if (elen < 24 || out->nranges == VIOT_MAX_RANGES)
 					return -EINVAL;
 				struct viot_range *r = &out->ranges[out->nranges];
 				r->mmio = type == NODE_MMIO;
-				r->endpoint_start = rd32(e + 4);
+				r->endpoint_start = rd_le32(e + 4);
 				if (r->mmio) {
-					r->base = rd64(e + 8);
-					outputs[out->nranges] = rd16(e + 16);
+					r->base = rd_le64(e + 8);
+					outputs[out->nranges] = rd_le16(e + 16);
 				} else {
-					r->seg_start = rd16(e + 8), r->seg_end = rd16(e + 10);
-					r->bdf_start = rd16(e + 12), r->bdf_end = rd16(e + 14);
-					outputs[out->nranges] = rd16(e + 16);
+					r->seg_start = rd_le16(e + 8), r->seg_end = rd_le16(e + 10);
+					r->bdf_start = rd_le16(e + 12), r->bdf_end = rd_le16(e + 14);
+					outputs[out->nranges] = rd_le16(e + 16);
 					if (r->seg_end < r->seg_start || r->bdf_end < r->bdf_start)
 						return -EINVAL;
 					/* the ids must not run past 32 bits */

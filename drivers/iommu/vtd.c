@@ -162,7 +162,12 @@ static bool strict;
 static struct domain *domains;
 
 /* Host tests (tests/unit/test_vtd.c) bring a fake unit instead. */
-#ifndef VTD_FAKE_REGS
+#ifdef VTD_FAKE_REGS
+static uint32_t rd32(struct unit *u, unsigned off);
+static uint64_t rd64(struct unit *u, unsigned off);
+static void wr32(struct unit *u, unsigned off, uint32_t v);
+static void wr64(struct unit *u, unsigned off, uint64_t v);
+#else
 static uint32_t rd32(struct unit *u, unsigned off) { return mmio_read32(u->regs + off); }
 static uint64_t rd64(struct unit *u, unsigned off) { return mmio_read64(u->regs + off); }
 static void wr32(struct unit *u, unsigned off, uint32_t v) { mmio_write32(u->regs + off, v); }
