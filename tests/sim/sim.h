@@ -65,6 +65,8 @@ int sim_fetch(struct sim_dev *s);
 /* Use pending chain k (0: the oldest taken), writing min(len, writable)
  * bytes and reporting len; raises an interrupt unless suppressed. */
 void sim_use(struct sim_dev *s, unsigned k, uint32_t len);
+/* The same, but the writable segments keep what the test wrote into them. */
+void sim_use_as_is(struct sim_dev *s, unsigned k, uint32_t len);
 /* Ask for (or refuse) available buffer notifications; with EVENT_IDX, for the next buffer. */
 void sim_want_kicks(struct sim_dev *s, bool on);
 

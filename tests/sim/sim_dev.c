@@ -301,6 +301,12 @@ void sim_use(struct sim_dev *s, unsigned k, uint32_t len)
 		memset(c->seg[i].p, 0xa5, n);
 		left -= n;
 	}
+	sim_use_as_is(s, k, len);
+}
+
+void sim_use_as_is(struct sim_dev *s, unsigned k, uint32_t len)
+{
+	struct sim_chain *c = &s->pending[k];
 	if (s->packed) {
 		s->busy[c->id] = 0;
 	} else {
