@@ -38,6 +38,9 @@ struct dma_dev {
 	void *owner;
 };
 
+/* For logs: the device's name, once its driver has given it one. */
+static inline const char *dma_dev_name(const struct dma_dev *d) { return d->name ? d->name : "device"; }
+
 /* iommu=off|lazy|strict|pool|floor (docs/iommu.md): lazy batches IOTLB
  * invalidations of unmapped pages; strict invalidates before dma_unmap
  * returns; pool gives each device one window mapped once, and bounces what

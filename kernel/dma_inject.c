@@ -31,8 +31,6 @@ static struct inject *find(const struct dma_dev *d)
 	return NULL;
 }
 
-static const char *name(const struct dma_dev *d) { return d->name ? d->name : "device"; }
-
 static void done_if_idle(struct inject *in)
 {
 	if (in->stale_next || in->nstale)
@@ -55,7 +53,7 @@ static dma_addr_t inj_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma
 	if (in->stale_next && h != DMA_MAPPING_ERROR && in->nstale < DMA_STALE_MAX) {
 		in->stale_next--;
 		record(in, h, len);
-		log_warn("dma: %s: handed out the revoked handle 0x%llx+%zu (iommu test)\n", name(d),
+		log_warn("dma: %s: handed out the revoked handle 0x%llx+%zu (iommu test)\n", dma_dev_name(d),
 			 (unsigned long long)h, len);
 	}
 	return h;
@@ -133,7 +131,7 @@ int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 		return -ENOSPC;
 	}
 	record(in, handle, len);
-	log_warn("dma: %s: revoked the live handle 0x%llx+%zu (iommu test)\n", name(d),
+	log_warn("dma: %s: revoked the live handle 0x%llx+%zu (iommu test)\n", dma_dev_name(d),
 		 (unsigned long long)handle, len);
 	return 0;
 }

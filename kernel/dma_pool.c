@@ -87,8 +87,6 @@ static int take_pages(struct dma_pool *p, unsigned n)
 	return -1;
 }
 
-static const char *name(const struct dma_dev *d) { return d->name ? d->name : "device"; }
-
 static struct dma_pool *pool_get(struct dma_dev *d)
 {
 	if (dma_translated(d) && dma_strict())
@@ -103,8 +101,8 @@ static struct dma_pool *pool_get(struct dma_dev *d)
 		free(p);
 		return NULL;
 	}
-	log_info("dma: %s: buffer pool of %u KiB at handle 0x%llx\n", name(d), (unsigned)(POOL_BYTES / 1024),
-		 (unsigned long long)p->handle);
+	log_info("dma: %s: buffer pool of %u KiB at handle 0x%llx\n", dma_dev_name(d),
+		 (unsigned)(POOL_BYTES / 1024), (unsigned long long)p->handle);
 	return d->pool = p;
 }
 
@@ -160,8 +158,8 @@ void dma_pool_free(struct dma_dev *d, void *p, size_t bytes)
 	}
 	size_t off = (size_t)((uint8_t *)p - d->pool->base);
 	if (off % PAGE_SIZE || bytes == 0 || bytes > POOL_BYTES - off) {
-		log_err("dma: %s: dma_pool_free of %p+%zu that dma_pool_alloc did not give\n", name(d), p,
-			bytes);
+		log_err("dma: %s: dma_pool_free of %p+%zu that dma_pool_alloc did not give\n",
+			dma_dev_name(d), p, bytes);
 		return;
 	}
 	set_bits(d->pool, (unsigned)(off / PAGE_SIZE), npages(bytes), false);
@@ -188,7 +186,8 @@ void *dma_pool_coherent(struct dma_dev *d, size_t size, dma_addr_t *handle)
 	struct dma_pool *p = d->pool;
 	int i = size && size <= POOL_BYTES ? take_pages(p, npages(size)) : -1;
 	if (i < 0) {
-		log_err("dma: %s: window full: no room for %zu bytes of rings or buffers\n", name(d), size);
+		log_err("dma: %s: window full: no room for %zu bytes of rings or buffers\n", dma_dev_name(d),
+			size);
 		return NULL;
 	}
 	uint8_t *c = p->base + (size_t)i * PAGE_SIZE;
@@ -211,7 +210,7 @@ static dma_addr_t bounce_in(struct dma_dev *d, const void *src, size_t len, enum
 		dma_addr_t h = p->handle + POOL_BYTES + (dma_addr_t)p->noutside * 2 * PAGE_SIZE;
 		p->outside[p->noutside] = h;
 		p->outside_len[p->noutside++] = len;
-		log_warn("dma: %s: handed out 0x%llx+%zu, outside the window (iommu test)\n", name(d),
+		log_warn("dma: %s: handed out 0x%llx+%zu, outside the window (iommu test)\n", dma_dev_name(d),
 			 (unsigned long long)h, len);
 		return h;
 	}
