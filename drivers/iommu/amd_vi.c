@@ -729,8 +729,8 @@ static void amd_show(void)
 		       "npcache=%d commands=%llu waits=%llu events=%llu faults=%llu unlogged=%llu "
 		       "vector=%d\n",
 		       i, (unsigned long long)u->iv->base, u->iv->devid >> 8, u->iv->devid >> 3 & 31,
-		       u->iv->devid & 7, u->enabled ? "on" : "off", iommu_mode_name(), LEVELS, u->npcache,
-		       (unsigned long long)u->commands, (unsigned long long)u->waits,
+		       u->iv->devid & 7, u->enabled ? "on" : "off", iommu_mode_name(), (unsigned)LEVELS,
+		       u->npcache, (unsigned long long)u->commands, (unsigned long long)u->waits,
 		       (unsigned long long)u->events, (unsigned long long)u->faults,
 		       (unsigned long long)u->silent, u->vector);
 	}

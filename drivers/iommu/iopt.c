@@ -9,7 +9,10 @@ void iova_init(struct iova_space *s, uint64_t base, uint32_t npages, uint64_t *b
 	*s = (struct iova_space){ .base = base, .npages = npages, .bitmap = bitmap };
 }
 
-static int iova_bit(const struct iova_space *s, uint32_t i) { return (int)(s->bitmap[i / 64] >> (i % 64) & 1); }
+static int iova_bit(const struct iova_space *s, uint32_t i)
+{
+	return (int)(s->bitmap[i / 64] >> (i % 64) & 1);
+}
 static void iova_set(struct iova_space *s, uint32_t i, uint32_t n, int v)
 {
 	for (; n; n--, i++) {
