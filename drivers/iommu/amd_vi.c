@@ -1,6 +1,6 @@
 /* amd_vi.c - AMD-Vi DMA remapping (AMD I/O Virtualization Technology spec 48882): device table, page tables, commands, events. */
+#include "drivers/iommu/iodom.h"
 #include "drivers/iommu/iommu.h"
-#include "drivers/iommu/iopt.h"
 #include "drivers/iommu/ivrs.h"
 #include "drivers/pci/pci.h"
 #include "kernel/acpi.h"
@@ -98,10 +98,7 @@
 #define CAP_NPCACHE    (1u << 26) /* §3.2.1 capability header: not-present entries may be cached */
 
 #define RING_ENTRIES 256
-#define LEVELS       3 /* DTE Mode 3: 39-bit IOVAs */
-#define IOVA_BASE    (64ull << 30)
-#define IOVA_PAGES   65536u
-#define LAZY_DEFER   64
+#define LEVELS       3  /* DTE Mode 3: 39-bit IOVAs */
 #define INV_MAX      16 /* INVALIDATE_IOMMU_PAGES per range; more: the whole domain */
 #define WAIT_NS      100000000ull
 #define MAX_UNITS    IVRS_MAX_UNITS
@@ -123,22 +120,13 @@ struct unit {
 	uint64_t commands, waits, events, faults, lost, silent;
 };
 
-struct range {
-	uint64_t iova;
-	uint32_t n;
-};
-
 struct domain {
 	struct dma_domain dom; /* first: kernel/dma.c reads the ops from here */
 	struct unit *u;
 	struct dma_dev *dev;
 	uint16_t id, devid; /* devid: the requester id the unit sees (an alias, maybe) */
-	struct iopt pt;
-	struct iova_space iova;
-	uint64_t maps, unmaps, faults, last_fault;
-	unsigned last_reason;
-	struct range defer[LAZY_DEFER];
-	int ndefer;
+	struct iodom io;    /* IOVAs, the v1 page table, lazy unmaps (iodom.c) */
+	struct iommu_faultlog flog;
 	struct domain *next;
 };
 
@@ -159,7 +147,6 @@ static void wr64(struct unit *u, unsigned off, uint64_t v) { mmio_write64(u->reg
 #endif
 
 static void *table_page(void) { return page_alloc(1, 1); }
-static void table_page_free(void *p) { page_free(p, 1); }
 
 /* ---- commands: a batch in the ring, one tail write, one COMPLETION_WAIT ---- */
 
@@ -290,11 +277,8 @@ static void event(struct unit *u, uint64_t e0, uint64_t e1)
 	struct domain *dm = domain_by_devid(u, devid);
 	uint64_t page = e1 & ~(IOPT_PAGE - 1);
 	u->faults++;
-	if (dm) {
-		dm->faults++;
-		dm->last_fault = page;
-		dm->last_reason = flags & EVF_PR ? 1 : 0;
-	}
+	if (dm)
+		iommu_fault_note(&dm->flog, page, flags & EVF_PR ? 1 : 0);
 	log_err("iommu: amdvi%d: fault: %s %02x:%02x.%x %s at 0x%llx: %s\n", u->idx,
 		dm && dm->dev->name ? dm->dev->name : "device", devid >> 8, devid >> 3 & 31, devid & 7,
 		flags & EVF_RW ? "write" : "read", (unsigned long long)e1,
@@ -324,7 +308,7 @@ static int silent_fault(struct unit *u, int logged)
 		u->idx);
 	for (struct domain *dm = domains; dm; dm = dm->next)
 		if (dm->u == u) {
-			dm->faults++;
+			iommu_fault_note(&dm->flog, 0, 0);
 			dma_fault_record(dm->dev, DMA_MAPPING_ERROR, true);
 		}
 	return 1;
@@ -504,129 +488,40 @@ int amd_vi_pci_probe(struct pci_dev *d)
 
 /* ---- domains and the dma backend ---- */
 
-static unsigned prot_for(enum dma_dir dir)
-{
-	return dir == DMA_TO_DEVICE ? IOPT_R : dir == DMA_FROM_DEVICE ? IOPT_W : IOPT_R | IOPT_W;
-}
-
-static void drain_deferred(struct domain *dm)
-{
-	if (!dm->ndefer)
-		return;
-	inv_domain(dm->u, dm->id);
-	cmd_commit(dm->u);
-	for (int i = 0; i < dm->ndefer; i++)
-		iova_free(&dm->iova, dm->defer[i].iova, dm->defer[i].n);
-	dm->ndefer = 0;
-}
-
+/* iodom.c's ops: invalidation is by command, a batch ended by one COMPLETION_WAIT. */
+static void op_range(void *unit, uint16_t dom, uint64_t iova, uint64_t n) { inv_range(unit, dom, iova, n); }
+static void op_all(void *unit, uint16_t dom) { inv_domain(unit, dom); }
+static void op_commit(void *unit) { cmd_commit(unit); }
 /* A unit that caches not-present entries (NpCache, as a virtual IOMMU
  * sets it so that its host can shadow the tables) is told of a new
  * mapping like a changed one; otherwise the table write is enough. */
-static void new_mapping(struct domain *dm, uint64_t iova, uint64_t n)
+static void op_mapped(void *unit, uint16_t dom, uint64_t iova, uint64_t n)
 {
-	if (dm->u->npcache) {
-		inv_range(dm->u, dm->id, iova, n);
-		cmd_commit(dm->u);
+	struct unit *u = unit;
+	if (u->npcache) {
+		inv_range(u, dom, iova, n);
+		cmd_commit(u);
 	}
 }
+static const struct iodom_ops amd_iodom = { op_range, op_all, op_commit, op_mapped };
+
+static struct iodom *io(struct dma_dev *d) { return &((struct domain *)d->domain)->io; }
 
 static dma_addr_t amd_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir)
 {
-	struct domain *dm = d->domain;
-	uint64_t off = phys & (IOPT_PAGE - 1), n = iopt_count(phys, len, IOPT_PAGE);
-	if (!len || n > IOVA_PAGES)
-		return DMA_MAPPING_ERROR;
-	uint64_t flags = irq_save();
-	uint64_t iova = iova_alloc(&dm->iova, (uint32_t)n, 1);
-	if (!iova && dm->ndefer) {
-		drain_deferred(dm);
-		iova = iova_alloc(&dm->iova, (uint32_t)n, 1);
-	}
-	int r = iova ? iopt_map(&dm->pt, iova, phys - off, n, prot_for(dir)) : -ENOSPC;
-	if (r) {
-		if (iova)
-			iova_free(&dm->iova, iova, (uint32_t)n);
-		irq_restore(flags);
-		log_err("iommu: %s: cannot map %llu pages (%d)\n", d->name ? d->name : "device",
-			(unsigned long long)n, r);
-		return DMA_MAPPING_ERROR;
-	}
-	new_mapping(dm, iova, n);
-	dm->maps++;
-	irq_restore(flags);
-	return iova + off;
+	return iodom_map(io(d), phys, len, dir);
 }
-
-static void amd_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
+static void amd_unmap(struct dma_dev *d, dma_addr_t h, size_t len, enum dma_dir dir)
 {
-	struct domain *dm = d->domain;
-	uint64_t iova = iopt_first(handle, IOPT_PAGE), n = iopt_count(handle, len, IOPT_PAGE);
-	uint64_t flags = irq_save();
-	if (!len || iova < dm->iova.base || iopt_unmap(&dm->pt, iova, n) != n) {
-		irq_restore(flags);
-		log_err("iommu: %s: unmap of 0x%llx+%zu that was not mapped\n", d->name ? d->name : "device",
-			(unsigned long long)handle, len);
-		return;
-	}
-	dm->unmaps++;
-	if (strict) {
-		inv_range(dm->u, dm->id, iova, n);
-		cmd_commit(dm->u);
-		iova_free(&dm->iova, iova, (uint32_t)n);
-	} else {
-		dm->defer[dm->ndefer++] = (struct range){ iova, (uint32_t)n };
-		if (dm->ndefer == LAZY_DEFER)
-			drain_deferred(dm);
-	}
-	irq_restore(flags);
+	iodom_unmap(io(d), h, len, strict);
 }
-
-static void amd_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
-{
-	struct domain *dm = d->domain;
-	uint64_t iova = iopt_first(handle, IOPT_PAGE), n = iopt_count(handle, len, IOPT_PAGE);
-	uint64_t flags = irq_save();
-	if (iopt_unmap(&dm->pt, iova, n)) {
-		inv_range(dm->u, dm->id, iova, n);
-		cmd_commit(dm->u);
-	}
-	dm->unmaps++;
-	irq_restore(flags);
-}
-
-static void amd_release(struct dma_dev *d, dma_addr_t handle, size_t len)
-{
-	struct domain *dm = d->domain;
-	uint64_t flags = irq_save();
-	iova_free(&dm->iova, iopt_first(handle, IOPT_PAGE), (uint32_t)iopt_count(handle, len, IOPT_PAGE));
-	irq_restore(flags);
-}
-
-static bool amd_lent(struct dma_dev *d, dma_addr_t page)
-{
-	struct domain *dm = d->domain;
-	uint64_t iova = page & ~(IOPT_PAGE - 1);
-	if (!iova_allocated(&dm->iova, iova))
-		return false;
-	for (int i = 0; i < dm->ndefer; i++)
-		if (iova >= dm->defer[i].iova && iova < dm->defer[i].iova + dm->defer[i].n * IOPT_PAGE)
-			return false;
-	return true;
-}
-
+static void amd_revoke(struct dma_dev *d, dma_addr_t h, size_t len) { iodom_revoke(io(d), h, len); }
+static void amd_release(struct dma_dev *d, dma_addr_t h, size_t len) { iodom_release(io(d), h, len); }
+static bool amd_lent(struct dma_dev *d, dma_addr_t page) { return iodom_lent(io(d), page); }
 /* The window or the floor: 2 MiB and 1 GiB leaves (NextLevel 0 at levels 2, 3). */
 static int amd_map_fixed(struct dma_dev *d, dma_addr_t iova, uint64_t phys, uint64_t len)
 {
-	struct domain *dm = d->domain;
-	uint64_t flags = irq_save();
-	int r = iopt_map_large(&dm->pt, iova, phys, len, IOPT_R | IOPT_W, LEVELS);
-	if (!r) {
-		new_mapping(dm, iova, len / IOPT_PAGE);
-		dm->maps++;
-	}
-	irq_restore(flags);
-	return r;
+	return iodom_map_fixed(io(d), iova, phys, len, LEVELS);
 }
 
 static const struct dma_backend amd_backend = { "amd-vi",   amd_map,     amd_unmap,    amd_lent,
@@ -656,12 +551,8 @@ static int amd_attach(struct dma_dev *d, void **domain)
 		return -ENOSPC;
 	}
 	struct domain *dm = calloc(1, sizeof *dm);
-	uint64_t *bitmap = calloc(IOVA_PAGES / 64, sizeof *bitmap);
-	if (!dm || !bitmap || iopt_init(&dm->pt, &iopt_amd, LEVELS, table_page, NULL)) {
-		if (dm && dm->pt.root)
-			iopt_destroy(&dm->pt, table_page_free);
+	if (!dm || iodom_init(&dm->io, d, &amd_iodom, u, next_domain, &iopt_amd, LEVELS, table_page, NULL)) {
 		free(dm);
-		free(bitmap);
 		return -ENOMEM;
 	}
 	dm->dom = (struct dma_domain){ &amd_backend, &amd_vi_driver };
@@ -669,14 +560,13 @@ static int amd_attach(struct dma_dev *d, void **domain)
 	dm->dev = d;
 	dm->id = next_domain++;
 	dm->devid = devid;
-	iova_init(&dm->iova, IOVA_BASE, IOVA_PAGES, bitmap);
 	uint64_t flags = irq_save();
 	uint64_t *dte = &u->devtab[4 * devid];
 	/* §2.2.2.1: the domain id first; then the quadword that names the table
 	 * and grants IR/IW (the entry was valid and blocking until then) */
 	dte[1] = dm->id;
 	dma_wmb();
-	dte[0] = DTE_V | DTE_TV | DTE_MODE(LEVELS) | dm->pt.root | DTE_IR | DTE_IW;
+	dte[0] = DTE_V | DTE_TV | DTE_MODE(LEVELS) | dm->io.pt.root | DTE_IR | DTE_IW;
 	inv_devtab(u, devid);
 	inv_domain(u, dm->id);
 	cmd_commit(u);
@@ -684,8 +574,8 @@ static int amd_attach(struct dma_dev *d, void **domain)
 	domains = dm;
 	irq_restore(flags);
 	log_info("iommu: %02x:%02x.%x: domain %u on amdvi%d (requester %04x), IOVAs 0x%llx-0x%llx\n", d->bus,
-		 d->dev, d->fn, dm->id, u->idx, devid, (unsigned long long)IOVA_BASE,
-		 (unsigned long long)(IOVA_BASE + (uint64_t)IOVA_PAGES * IOPT_PAGE - 1));
+		 d->dev, d->fn, dm->id, u->idx, devid, (unsigned long long)IODOM_IOVA_BASE,
+		 (unsigned long long)(IODOM_IOVA_BASE + (uint64_t)IODOM_IOVA_PAGES * IOPT_PAGE - 1));
 	*domain = dm;
 	return 0;
 }
@@ -699,20 +589,7 @@ static bool amd_is_unit(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 	return false;
 }
 
-static uint64_t amd_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason)
-{
-	for (int i = 0; i < nunits; i++)
-		if (units[i].enabled)
-			event_drain(&units[i]);
-	struct domain *dm = domain_of(d);
-	if (!dm)
-		return 0;
-	if (last_addr)
-		*last_addr = dm->last_fault;
-	if (last_reason)
-		*last_reason = dm->last_reason;
-	return dm->faults;
-}
+static const struct iommu_faultlog *amd_faultlog(const struct dma_dev *d) { return &domain_of(d)->flog; }
 
 static void amd_sync_faults(const struct dma_dev *d)
 {
@@ -739,13 +616,13 @@ static void amd_show(void)
 		       "unmaps=%llu "
 		       "faults=%llu",
 		       dm->id, dm->dev->name ? dm->dev->name : "?", dm->dev->bus, dm->dev->dev, dm->dev->fn,
-		       (unsigned long long)dm->iova.base, (unsigned long long)dm->pt.mapped,
-		       (unsigned long long)dm->pt.tables, (unsigned long long)dm->maps,
-		       (unsigned long long)dm->unmaps, (unsigned long long)dm->faults);
+		       (unsigned long long)dm->io.iova.base, (unsigned long long)dm->io.pt.mapped,
+		       (unsigned long long)dm->io.pt.tables, (unsigned long long)dm->io.maps,
+		       (unsigned long long)dm->io.unmaps, (unsigned long long)dm->flog.count);
 		dma_pool_show(dm->dev);
 		printf("\n");
 	}
 }
 
-const struct iommu_driver amd_vi_driver = { "amd-vi", amd_init,   amd_is_unit,    amd_attach,
-					    amd_show, amd_faults, amd_sync_faults };
+const struct iommu_driver amd_vi_driver = { "amd-vi", amd_init,        amd_is_unit, amd_attach,
+					    amd_show, amd_sync_faults, amd_faultlog };

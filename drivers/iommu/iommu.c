@@ -76,7 +76,15 @@ void iommu_show(void)
 uint64_t iommu_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason)
 {
 	const struct iommu_driver *drv = driver_of(d);
-	return drv ? drv->faults(d, last_addr, last_reason) : 0;
+	if (!drv)
+		return 0;
+	drv->sync_faults(d); /* count what the interrupt has not reported yet */
+	const struct iommu_faultlog *f = drv->faultlog(d);
+	if (last_addr)
+		*last_addr = f->last_addr;
+	if (last_reason)
+		*last_reason = f->last_reason;
+	return f->count;
 }
 
 void iommu_sync_faults(const struct dma_dev *d)

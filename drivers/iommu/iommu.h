@@ -5,6 +5,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A domain's faults, as `iommu` and iommu_faults tell them. */
+struct iommu_faultlog {
+	uint64_t count, last_addr;
+	unsigned last_reason;
+};
+static inline void iommu_fault_note(struct iommu_faultlog *f, uint64_t addr, unsigned reason)
+{
+	f->count++, f->last_addr = addr, f->last_reason = reason;
+}
+
 /*
  * One driver per kind of IOMMU: Intel VT-d (vtd.c), AMD-Vi (amd_vi.c), the
  * paravirtual virtio-iommu (virtio_iommu.c). Each finds its units in its
@@ -22,8 +32,10 @@ struct iommu_driver {
 	/* As iommu_attach below; 0 with *domain NULL when no unit covers d. */
 	int (*attach)(struct dma_dev *d, void **domain);
 	void (*show)(void);
-	uint64_t (*faults)(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason);
+	/* Read the unit's fault records now (each goes to dma_fault_record). */
 	void (*sync_faults)(const struct dma_dev *d);
+	/* The faults of d's domain (one this driver made). */
+	const struct iommu_faultlog *(*faultlog)(const struct dma_dev *d);
 };
 
 extern const struct iommu_driver vtd_driver, amd_vi_driver, virtio_iommu_driver;

@@ -152,8 +152,8 @@ struct domain {
 	struct iova_space iova;
 	struct resv resv[MAX_RESV];
 	int nresv;
-	uint64_t maps, unmaps, mapped, faults, last_fault;
-	unsigned last_reason;
+	uint64_t maps, unmaps, mapped;
+	struct iommu_faultlog flog;
 	struct range defer[LAZY_DEFER];
 	int ndefer;
 	struct domain *next;
@@ -590,11 +590,8 @@ static int drain_events(struct viommu *v, int budget)
 		bool addr = f.flags & FAULT_F_ADDRESS, write = f.flags & FAULT_F_WRITE;
 		uint64_t page = addr ? f.address & ~(IOPT_PAGE - 1) : DMA_MAPPING_ERROR;
 		v->faults++;
-		if (dm) {
-			dm->faults++;
-			dm->last_fault = page;
-			dm->last_reason = f.reason;
-		}
+		if (dm)
+			iommu_fault_note(&dm->flog, page, f.reason);
 		if (f.endpoint == v->last_ep && page == v->last_page) {
 			v->repeats++; /* counted, not printed again */
 		} else {
@@ -766,18 +763,7 @@ static bool vi_is_unit(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 	return viot_iommu_at(&viot, seg, (uint16_t)(bus << 8 | dev << 3 | fn)) >= 0;
 }
 
-static uint64_t vi_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason)
-{
-	struct domain *dm = domain_of(d);
-	if (!dm)
-		return 0;
-	drain_events(dm->v, NEVENTS); /* count what the interrupt has not reported yet */
-	if (last_addr)
-		*last_addr = dm->last_fault;
-	if (last_reason)
-		*last_reason = dm->last_reason;
-	return dm->faults;
-}
+static const struct iommu_faultlog *vi_faultlog(const struct dma_dev *d) { return &domain_of(d)->flog; }
 
 static void vi_sync_faults(const struct dma_dev *d)
 {
@@ -814,11 +800,11 @@ static void vi_show(void)
 		       dm->endpoint, (unsigned long long)dm->iova.base,
 		       (unsigned long long)(dm->mapped * dm->v->gran / IOPT_PAGE),
 		       (unsigned long long)dm->maps, (unsigned long long)dm->unmaps,
-		       (unsigned long long)dm->faults);
+		       (unsigned long long)dm->flog.count);
 		dma_pool_show(dm->dev);
 		printf("\n");
 	}
 }
 
-const struct iommu_driver virtio_iommu_driver = { "virtio-iommu", vi_init,   vi_is_unit,    vi_attach,
-						  vi_show,        vi_faults, vi_sync_faults };
+const struct iommu_driver virtio_iommu_driver = { "virtio-iommu", vi_init,        vi_is_unit, vi_attach,
+						  vi_show,        vi_sync_faults, vi_faultlog };

@@ -1,7 +1,7 @@
 /* vtd.c - Intel VT-d DMA remapping (VT-d 4.1): root and context tables, per-device domains, invalidation, faults. */
 #include "drivers/iommu/dmar.h"
+#include "drivers/iommu/iodom.h"
 #include "drivers/iommu/iommu.h"
-#include "drivers/iommu/iopt.h"
 #include "drivers/pci/pci.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
@@ -111,12 +111,9 @@
 #define INV_WAIT_FN   (1ull << 6)
 #define IQ_ENTRIES    256 /* one 4 KiB page: IQA.QS 0 */
 
-#define IOVA_BASE  (64ull << 30) /* 64 GiB */
-#define IOVA_PAGES 65536u        /* 256 MiB of handles per device */
-#define LAZY_DEFER 64            /* lazy mode: unmaps batched per IOTLB flush */
-#define PSI_MAX    16            /* page-selective invalidations per range; more: the domain */
-#define WAIT_NS    100000000ull  /* a register handshake that takes longer is a broken unit */
-#define MAX_UNITS  DMAR_MAX_UNITS
+#define PSI_MAX   16           /* page-selective invalidations per range; more: the domain */
+#define WAIT_NS   100000000ull /* a register handshake that takes longer is a broken unit */
+#define MAX_UNITS DMAR_MAX_UNITS
 
 struct unit {
 	int idx;
@@ -136,22 +133,13 @@ struct unit {
 	uint64_t faults, lost, invalidations, waits;
 };
 
-struct range {
-	uint64_t iova;
-	uint32_t n;
-};
-
 struct domain {
 	struct dma_domain dom; /* first: kernel/dma.c reads the ops from here */
 	struct unit *u;
 	struct dma_dev *dev;
 	uint16_t did, sid;
-	struct iopt pt;
-	struct iova_space iova;
-	uint64_t maps, unmaps, faults, last_fault;
-	unsigned last_reason;
-	struct range defer[LAZY_DEFER];
-	int ndefer;
+	struct iodom io; /* IOVAs, the second-level table, lazy unmaps (iodom.c) */
+	struct iommu_faultlog flog;
 	struct domain *next;
 };
 
@@ -424,11 +412,8 @@ static int fault_drain(struct unit *u)
 			uint16_t sid = FRCD_SID(hi);
 			unsigned fr = FRCD_FR(hi);
 			struct domain *dm = domain_by_sid(u, sid);
-			if (dm) {
-				dm->faults++;
-				dm->last_fault = lo;
-				dm->last_reason = fr;
-			}
+			if (dm)
+				iommu_fault_note(&dm->flog, lo, fr);
 			u->faults++;
 			n++;
 			log_err("iommu: dmar%d: fault: %s %02x:%02x.%x %s at 0x%llx: reason %u (%s)\n",
@@ -537,7 +522,8 @@ static int unit_caps(struct unit *u, int idx)
 		 (unsigned long long)u->cap, (unsigned long long)u->ecap, u->levels, u->mgaw, u->ndomains,
 		 u->nfr, u->cm, u->coherent, !!(u->cap & CAP_PSI), !!(u->ecap & ECAP_QI),
 		 !!(u->ecap & ECAP_IR), u->large);
-	if (!u->levels || u->mgaw < 37 || IOVA_BASE + (uint64_t)IOVA_PAGES * IOPT_PAGE > 1ull << u->mgaw) {
+	if (!u->levels || u->mgaw < 37 ||
+	    IODOM_IOVA_BASE + (uint64_t)IODOM_IOVA_PAGES * IOPT_PAGE > 1ull << u->mgaw) {
 		log_err("iommu: dmar%d: no address width that reaches the IOVA range (sagaw 0x%x mgaw %u)\n",
 			idx, sagaw, u->mgaw);
 		return -ENOTSUP;
@@ -634,140 +620,51 @@ static int vtd_init(enum dma_iommu_mode mode)
 
 /* ---- domains and the dma backend ---- */
 
-static unsigned prot_for(enum dma_dir dir)
+/* iodom.c's ops: what invalidation VT-d needs, in a batch ended by commit. */
+static void op_range(void *unit, uint16_t did, uint64_t iova, uint64_t n)
 {
-	return dir == DMA_TO_DEVICE ? IOPT_R : dir == DMA_FROM_DEVICE ? IOPT_W : IOPT_R | IOPT_W;
+	write_buffer_flush(unit);
+	inv_iotlb_range(unit, did, iova, n);
 }
-
-static void drain_deferred(struct domain *dm)
+static void op_all(void *unit, uint16_t did)
 {
-	if (!dm->ndefer)
-		return;
-	write_buffer_flush(dm->u);
-	inv_iotlb_all(dm->u, dm->did);
-	inv_commit(dm->u);
-	for (int i = 0; i < dm->ndefer; i++)
-		iova_free(&dm->iova, dm->defer[i].iova, dm->defer[i].n);
-	dm->ndefer = 0;
+	write_buffer_flush(unit);
+	inv_iotlb_all(unit, did);
 }
-
-/* A new mapping: with CAP.CM the unit may cache not-present entries, so it
- * is invalidated like a changed one (§6.1); without CM only the write buffer. */
-static void new_mapping(struct domain *dm, uint64_t iova, uint64_t n)
+static void op_commit(void *unit) { inv_commit(unit); }
+/* CAP.CM: the unit may cache not-present entries, so a new mapping is
+ * invalidated like a changed one (§6.1); without CM only the write buffer. */
+static void op_mapped(void *unit, uint16_t did, uint64_t iova, uint64_t n)
 {
-	if (dm->u->cm) {
-		inv_iotlb_range(dm->u, dm->did, iova, n);
-		inv_commit(dm->u);
+	struct unit *u = unit;
+	if (u->cm) {
+		inv_iotlb_range(u, did, iova, n);
+		inv_commit(u);
 	} else {
-		write_buffer_flush(dm->u);
+		write_buffer_flush(u);
 	}
 }
+static const struct iodom_ops vtd_iodom = { op_range, op_all, op_commit, op_mapped };
+
+static struct iodom *io(struct dma_dev *d) { return &((struct domain *)d->domain)->io; }
 
 static dma_addr_t vtd_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir)
 {
-	struct domain *dm = d->domain;
-	uint64_t off = phys & (IOPT_PAGE - 1), n = iopt_count(phys, len, IOPT_PAGE);
-	if (!len || n > IOVA_PAGES || phys + len > 1ull << dmar.haw)
+	if (phys + len > 1ull << dmar.haw)
 		return DMA_MAPPING_ERROR;
-	uint64_t flags = irq_save();
-	uint64_t iova = iova_alloc(&dm->iova, (uint32_t)n, 1);
-	if (!iova && dm->ndefer) {
-		drain_deferred(dm); /* lazy unmaps still hold the space: settle them */
-		iova = iova_alloc(&dm->iova, (uint32_t)n, 1);
-	}
-	int r = iova ? iopt_map(&dm->pt, iova, phys - off, n, prot_for(dir)) : -ENOSPC;
-	if (r) {
-		if (iova)
-			iova_free(&dm->iova, iova, (uint32_t)n);
-		irq_restore(flags);
-		log_err("iommu: %s: cannot map %llu pages (%d)\n", d->name ? d->name : "device",
-			(unsigned long long)n, r);
-		return DMA_MAPPING_ERROR;
-	}
-	new_mapping(dm, iova, n);
-	dm->maps++;
-	irq_restore(flags);
-	return iova + off; /* the buffer's offset in its first page is the handle's */
+	return iodom_map(io(d), phys, len, dir);
 }
-
-static void vtd_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
+static void vtd_unmap(struct dma_dev *d, dma_addr_t h, size_t len, enum dma_dir dir)
 {
-	struct domain *dm = d->domain;
-	uint64_t iova = iopt_first(handle, IOPT_PAGE), n = iopt_count(handle, len, IOPT_PAGE);
-	uint64_t flags = irq_save();
-	if (!len || iova < dm->iova.base || iopt_unmap(&dm->pt, iova, n) != n) {
-		irq_restore(flags);
-		log_err("iommu: %s: unmap of 0x%llx+%zu that was not mapped\n", d->name ? d->name : "device",
-			(unsigned long long)handle, len);
-		return;
-	}
-	dm->unmaps++;
-	if (strict) {
-		/* the device loses the pages before this returns: a stale handle faults */
-		write_buffer_flush(dm->u);
-		inv_iotlb_range(dm->u, dm->did, iova, n);
-		inv_commit(dm->u);
-		iova_free(&dm->iova, iova, (uint32_t)n);
-	} else {
-		/* lazy: the IOTLB may keep the pages until the batch is flushed; the
-		 * IOVAs stay allocated until then, so nothing new lands on them */
-		dm->defer[dm->ndefer++] = (struct range){ iova, (uint32_t)n };
-		if (dm->ndefer == LAZY_DEFER)
-			drain_deferred(dm);
-	}
-	irq_restore(flags);
+	iodom_unmap(io(d), h, len, strict);
 }
-
-/* Fault injection (dma_inject_stale): the pages go at once, strict or not,
- * while the IOVAs stay allocated until vtd_release. */
-static void vtd_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
-{
-	struct domain *dm = d->domain;
-	uint64_t iova = iopt_first(handle, IOPT_PAGE), n = iopt_count(handle, len, IOPT_PAGE);
-	uint64_t flags = irq_save();
-	if (iopt_unmap(&dm->pt, iova, n)) {
-		write_buffer_flush(dm->u);
-		inv_iotlb_range(dm->u, dm->did, iova, n);
-		inv_commit(dm->u);
-	}
-	dm->unmaps++;
-	irq_restore(flags);
-}
-
-static void vtd_release(struct dma_dev *d, dma_addr_t handle, size_t len)
-{
-	struct domain *dm = d->domain;
-	uint64_t flags = irq_save();
-	iova_free(&dm->iova, iopt_first(handle, IOPT_PAGE), (uint32_t)iopt_count(handle, len, IOPT_PAGE));
-	irq_restore(flags);
-}
-
-/* A page of a mapping vtd_map made and vtd_unmap has not given back: its
- * IOVA is allocated and not waiting in the lazy batch. */
-static bool vtd_lent(struct dma_dev *d, dma_addr_t page)
-{
-	struct domain *dm = d->domain;
-	uint64_t iova = page & ~(IOPT_PAGE - 1);
-	if (!iova_allocated(&dm->iova, iova))
-		return false;
-	for (int i = 0; i < dm->ndefer; i++)
-		if (iova >= dm->defer[i].iova && iova < dm->defer[i].iova + dm->defer[i].n * IOPT_PAGE)
-			return false;
-	return true;
-}
-
-/* The window or the floor: read-write, the largest leaves SLLPS allows. */
+static void vtd_revoke(struct dma_dev *d, dma_addr_t h, size_t len) { iodom_revoke(io(d), h, len); }
+static void vtd_release(struct dma_dev *d, dma_addr_t h, size_t len) { iodom_release(io(d), h, len); }
+static bool vtd_lent(struct dma_dev *d, dma_addr_t page) { return iodom_lent(io(d), page); }
+/* The window or the floor: the largest leaves SLLPS allows. */
 static int vtd_map_fixed(struct dma_dev *d, dma_addr_t iova, uint64_t phys, uint64_t len)
 {
-	struct domain *dm = d->domain;
-	uint64_t flags = irq_save();
-	int r = iopt_map_large(&dm->pt, iova, phys, len, IOPT_R | IOPT_W, dm->u->large);
-	if (!r) {
-		new_mapping(dm, iova, len / IOPT_PAGE);
-		dm->maps++;
-	}
-	irq_restore(flags);
-	return r;
+	return iodom_map_fixed(io(d), iova, phys, len, ((struct domain *)d->domain)->u->large);
 }
 
 static const struct dma_backend vtd_backend = { "vt-d",     vtd_map,     vtd_unmap,    vtd_lent,
@@ -782,7 +679,7 @@ static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 			    !dmar_scope_match(&rm->scopes[j], d->bus, d->dev, d->fn, bridge_bus))
 				continue;
 			uint64_t n = (rm->limit - rm->base + 1) / IOPT_PAGE;
-			int r = iopt_map(&dm->pt, rm->base, rm->base, n, IOPT_R | IOPT_W);
+			int r = iopt_map(&dm->io.pt, rm->base, rm->base, n, IOPT_R | IOPT_W);
 			log_info("iommu: %02x:%02x.%x: RMRR 0x%llx-0x%llx identity mapped (%d)\n", d->bus,
 				 d->dev, d->fn, (unsigned long long)rm->base, (unsigned long long)rm->limit,
 				 r);
@@ -814,18 +711,18 @@ static int vtd_attach(struct dma_dev *d, void **domain)
 		return -ENOSPC;
 	}
 	struct domain *dm = calloc(1, sizeof *dm);
-	uint64_t *bitmap = calloc(IOVA_PAGES / 64, sizeof *bitmap);
-	if (!dm || !bitmap || iopt_init(&dm->pt, &iopt_vtd, u->levels, table_page, cache_flush)) {
+	uint16_t did = (uint16_t)u->next_did;
+	if (!dm ||
+	    iodom_init(&dm->io, d, &vtd_iodom, u, did, &iopt_vtd, u->levels, table_page, cache_flush)) {
 		free(dm);
-		free(bitmap);
 		return -ENOMEM;
 	}
+	u->next_did++;
 	dm->dom = (struct dma_domain){ &vtd_backend, &vtd_driver };
 	dm->u = u;
 	dm->dev = d;
-	dm->did = (uint16_t)u->next_did++;
+	dm->did = did;
 	dm->sid = (uint16_t)(d->bus << 8 | d->dev << 3 | d->fn);
-	iova_init(&dm->iova, IOVA_BASE, IOVA_PAGES, bitmap);
 	identity_map_rmrrs(dm, d);
 
 	uint64_t flags = irq_save();
@@ -833,8 +730,7 @@ static int vtd_attach(struct dma_dev *d, void **domain)
 		uint64_t *ct = page_alloc(1, 1);
 		if (!ct) {
 			irq_restore(flags);
-			iopt_destroy(&dm->pt, table_free);
-			free(bitmap);
+			iodom_destroy(&dm->io, table_free);
 			free(dm);
 			return -ENOMEM;
 		}
@@ -846,7 +742,7 @@ static int vtd_attach(struct dma_dev *d, void **domain)
 	uint64_t *ce = &u->ctx[d->bus][2 * (d->dev << 3 | d->fn)];
 	/* §9.3: high half first (AW, DID), then the low half that makes it present */
 	ce[1] = (uint64_t)(u->levels - 2) | (uint64_t)dm->did << 8;
-	ce[0] = dm->pt.root | 1; /* TT 00: untranslated requests use the second level */
+	ce[0] = dm->io.pt.root | 1; /* TT 00: untranslated requests use the second level */
 	cache_flush(ce, 16);
 	write_buffer_flush(u);
 	/* §6.5.3.1: a context entry made present is invalidated (required with CM,
@@ -859,26 +755,13 @@ static int vtd_attach(struct dma_dev *d, void **domain)
 	domains = dm;
 	irq_restore(flags);
 	log_info("iommu: %02x:%02x.%x: domain %u on dmar%d, IOVAs 0x%llx-0x%llx\n", d->bus, d->dev, d->fn,
-		 dm->did, u->idx, (unsigned long long)IOVA_BASE,
-		 (unsigned long long)(IOVA_BASE + (uint64_t)IOVA_PAGES * IOPT_PAGE - 1));
+		 dm->did, u->idx, (unsigned long long)IODOM_IOVA_BASE,
+		 (unsigned long long)(IODOM_IOVA_BASE + (uint64_t)IODOM_IOVA_PAGES * IOPT_PAGE - 1));
 	*domain = dm;
 	return 0;
 }
 
-static uint64_t vtd_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason)
-{
-	for (int i = 0; i < nunits; i++)
-		if (units[i].enabled)
-			fault_drain(&units[i]); /* count what the interrupt has not reported yet */
-	struct domain *dm = domain_of(d);
-	if (!dm)
-		return 0;
-	if (last_addr)
-		*last_addr = dm->last_fault;
-	if (last_reason)
-		*last_reason = dm->last_reason;
-	return dm->faults;
-}
+static const struct iommu_faultlog *vtd_faultlog(const struct dma_dev *d) { return &domain_of(d)->flog; }
 
 static void vtd_sync_faults(const struct dma_dev *d)
 {
@@ -901,9 +784,9 @@ static void vtd_show(void)
 		printf("  domain %u %s %02x:%02x.%x iova=0x%llx mapped=%llu tables=%llu maps=%llu "
 		       "unmaps=%llu faults=%llu",
 		       dm->did, dm->dev->name ? dm->dev->name : "?", dm->dev->bus, dm->dev->dev, dm->dev->fn,
-		       (unsigned long long)dm->iova.base, (unsigned long long)dm->pt.mapped,
-		       (unsigned long long)dm->pt.tables, (unsigned long long)dm->maps,
-		       (unsigned long long)dm->unmaps, (unsigned long long)dm->faults);
+		       (unsigned long long)dm->io.iova.base, (unsigned long long)dm->io.pt.mapped,
+		       (unsigned long long)dm->io.pt.tables, (unsigned long long)dm->io.maps,
+		       (unsigned long long)dm->io.unmaps, (unsigned long long)dm->flog.count);
 		dma_pool_show(dm->dev);
 		printf("\n");
 	}
@@ -911,5 +794,5 @@ static void vtd_show(void)
 
 static bool vtd_is_unit(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn) { return false; }
 
-const struct iommu_driver vtd_driver = { "vtd",    vtd_init,   vtd_is_unit,    vtd_attach,
-					 vtd_show, vtd_faults, vtd_sync_faults };
+const struct iommu_driver vtd_driver = { "vtd",    vtd_init,        vtd_is_unit, vtd_attach,
+					 vtd_show, vtd_sync_faults, vtd_faultlog };

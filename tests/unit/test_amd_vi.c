@@ -9,6 +9,7 @@
  */
 #define AMD_FAKE_REGS
 #include "drivers/iommu/amd_vi.c"
+#include "drivers/iommu/iodom.c"
 #include "drivers/iommu/iopt.c"
 #include "drivers/iommu/ivrs.c"
 #include <string.h>
@@ -67,6 +68,7 @@ void *page_alloc(size_t n, size_t align)
 	return p;
 }
 void page_free(void *p, size_t n) { free(p), pages_live--; }
+static void test_page_free(void *p) { page_free(p, 1); }
 void poll_register(poll_fn fn, void *arg, const char *name) {}
 int irq_alloc_vector(void) { return 49; }
 int irq_register(int v, irq_handler_t fn, void *arg, const char *owner) { return 0; }
@@ -113,8 +115,7 @@ static void unit_free(void)
 	while (domains) {
 		struct domain *dm = domains;
 		domains = dm->next;
-		iopt_destroy(&dm->pt, table_page_free);
-		free(dm->iova.bitmap);
+		iodom_destroy(&dm->io, test_page_free);
 		free(dm);
 	}
 	for (int i = 0; i < nunits; i++) {
@@ -188,7 +189,7 @@ static void test_device_table(void)
 	unsigned from = nseen;
 	struct domain *dm = attach();
 	const uint64_t *e = &dt[4 * 0x28];
-	CHECK_EQ(e[0], DTE_V | DTE_TV | DTE_MODE(3) | dm->pt.root | DTE_IR | DTE_IW);
+	CHECK_EQ(e[0], DTE_V | DTE_TV | DTE_MODE(3) | dm->io.pt.root | DTE_IR | DTE_IW);
 	CHECK_EQ(e[1], dm->id);
 	CHECK_EQ(dm->devid, 0x28);
 	bool devtab = false;
@@ -213,12 +214,12 @@ static void test_map_unmap(void)
 	CHECK_EQ(nseen, from); /* without NpCache a new mapping needs no command */
 	CHECK_EQ(h & 0xfff, 0x789);
 	for (int k = 0; k < 3; k++)
-		CHECK_EQ(iopt_lookup(&dm->pt, h + (uint64_t)k * 4096, &lv),
+		CHECK_EQ(iopt_lookup(&dm->io.pt, h + (uint64_t)k * 4096, &lv),
 			 (0x3456000 + (uint64_t)k * 4096) | AMD_PR | AMD_IW);
-	CHECK_EQ(iopt_lookup(&dm->pt, h + 3 * 4096, &lv), 0);
+	CHECK_EQ(iopt_lookup(&dm->io.pt, h + 3 * 4096, &lv), 0);
 	/* a second buffer: IOVAs 3..7 of the space, five pages */
 	dma_addr_t h2 = amd_backend.map(&dev, 0x100000, 5 * 4096, DMA_TO_DEVICE);
-	CHECK_EQ(h2, IOVA_BASE + 3 * 4096);
+	CHECK_EQ(h2, IODOM_IOVA_BASE + 3 * 4096);
 	from = nseen;
 	amd_backend.unmap(&dev, h2, 5 * 4096, DMA_TO_DEVICE);
 	uint64_t a[8];
@@ -226,13 +227,13 @@ static void test_map_unmap(void)
 	int n = inv_pages(from, a, s, 8, &waits);
 	/* page 3 alone; pages 4-7 as one block of 4 (address bits 12,13 = 1,0 with S) */
 	CHECK_EQ(n, 2);
-	CHECK_EQ(a[0], IOVA_BASE + 3 * 4096);
+	CHECK_EQ(a[0], IODOM_IOVA_BASE + 3 * 4096);
 	CHECK(!s[0]);
-	CHECK_EQ(a[1], (IOVA_BASE + 4 * 4096) | 1ull << 12);
+	CHECK_EQ(a[1], (IODOM_IOVA_BASE + 4 * 4096) | 1ull << 12);
 	CHECK(s[1]);
 	CHECK_EQ(waits, 1);
-	CHECK_EQ(iopt_lookup(&dm->pt, h2, &lv), 0);
-	CHECK(!iova_allocated(&dm->iova, h2));
+	CHECK_EQ(iopt_lookup(&dm->io.pt, h2, &lv), 0);
+	CHECK(!iova_allocated(&dm->io.iova, h2));
 }
 
 /* NpCache: a new mapping is invalidated too. */
@@ -255,20 +256,20 @@ static void test_lazy_batch(void)
 {
 	unit_with(false, DMA_IOMMU_LAZY);
 	struct domain *dm = attach();
-	dma_addr_t h[LAZY_DEFER];
-	for (int i = 0; i < LAZY_DEFER; i++)
+	dma_addr_t h[IODOM_LAZY_DEFER];
+	for (int i = 0; i < IODOM_LAZY_DEFER; i++)
 		h[i] = amd_backend.map(&dev, 0x200000 + (uint64_t)i * 4096, 512, DMA_TO_DEVICE);
 	unsigned from = nseen, waits;
-	for (int i = 0; i < LAZY_DEFER - 1; i++)
+	for (int i = 0; i < IODOM_LAZY_DEFER - 1; i++)
 		amd_backend.unmap(&dev, h[i], 512, DMA_TO_DEVICE);
 	CHECK_EQ(nseen, from);
-	amd_backend.unmap(&dev, h[LAZY_DEFER - 1], 512, DMA_TO_DEVICE);
+	amd_backend.unmap(&dev, h[IODOM_LAZY_DEFER - 1], 512, DMA_TO_DEVICE);
 	uint64_t a[4];
 	bool s[4];
 	CHECK_EQ(inv_pages(from, a, s, 4, &waits), 1);
 	CHECK_EQ(a[0], INV_ALL_ADDR);
 	CHECK_EQ(seen[from].c0 >> 32 & 0xffff, dm->id);
-	CHECK_EQ(dm->iova.used, 0);
+	CHECK_EQ(dm->io.iova.used, 0);
 }
 
 /* The window: 2 MiB leaves (NextLevel 0 at level 2). */
@@ -279,11 +280,11 @@ static void test_map_fixed(void)
 	uint8_t *w = aligned_alloc(2u << 20, 4u << 20);
 	CHECK_EQ(amd_backend.map_fixed(&dev, 32ull << 30, (uint64_t)(uintptr_t)w, 4u << 20), 0);
 	unsigned lv;
-	CHECK_EQ(iopt_lookup(&dm->pt, (32ull << 30) + (3u << 20), &lv),
+	CHECK_EQ(iopt_lookup(&dm->io.pt, (32ull << 30) + (3u << 20), &lv),
 		 ((uint64_t)(uintptr_t)w + (2u << 20)) | AMD_PR | AMD_IR | AMD_IW);
 	CHECK_EQ(lv, 2);
 	/* past the window: the empty marker, which QEMU 7.2 faults on */
-	const uint64_t *root = (const uint64_t *)(uintptr_t)dm->pt.root;
+	const uint64_t *root = (const uint64_t *)(uintptr_t)dm->io.pt.root;
 	const uint64_t *t2 = (const uint64_t *)(uintptr_t)(root[32] & IOPT_ADDR);
 	CHECK_EQ(t2[2], AMD_EMPTY);
 	free(w);
@@ -296,14 +297,15 @@ static void test_events(void)
 	attach();
 	uint64_t *log = units[0].evtlog;
 	log[0] = 0x28 | (uint64_t)EVF_RW << 48 | (uint64_t)EVT_IO_PAGE_FAULT << 60,
-	log[1] = IOVA_BASE + 0x1234;
+	log[1] = IODOM_IOVA_BASE + 0x1234;
 	log[2] = 0x99 | (uint64_t)EVT_IO_PAGE_FAULT << 60, log[3] = 0x5000; /* a device with no domain */
 	log[4] = (uint64_t)EVT_ILLEGAL_CMD << 60, log[5] = 0;
 	set(EVTLOG_TAIL, 3 << 4);
 	nrec = 0;
-	CHECK_EQ(amd_vi_driver.faults(&dev, NULL, NULL), 1);
+	amd_vi_driver.sync_faults(&dev);
+	CHECK_EQ(amd_vi_driver.faultlog(&dev)->count, 1);
 	CHECK_EQ(nrec, 1);
-	CHECK(rec[0].d == &dev && rec[0].page == IOVA_BASE + 0x1000 && rec[0].write);
+	CHECK(rec[0].d == &dev && rec[0].page == IODOM_IOVA_BASE + 0x1000 && rec[0].write);
 	CHECK_EQ(reg(EVTLOG_HEAD), 3 << 4); /* the space is handed back */
 	/* overflow: every device on the unit hears of a fault nobody can place */
 	set(STATUS, STATUS_EVT_OVF);

@@ -290,9 +290,8 @@ static void test_fault_event(void)
 	CHECK_EQ(nrec, 1);
 	CHECK(rec[0].d == &dev && rec[0].page == 0x1000001000 && rec[0].write);
 	CHECK_EQ(sim_fetch(&evq), 1); /* posted again */
-	uint64_t last;
-	CHECK_EQ(virtio_iommu_driver.faults(&dev, &last, NULL), 1);
-	CHECK_EQ(last, 0x1000001000);
+	CHECK_EQ(virtio_iommu_driver.faultlog(&dev)->count, 1);
+	CHECK_EQ(virtio_iommu_driver.faultlog(&dev)->last_addr, 0x1000001000);
 	/* a short report is not believed */
 	sim_use_as_is(&evq, 0, 8);
 	nrec = 0;

@@ -11,6 +11,7 @@
 #define VTD_FAKE_REGS
 
 #include "drivers/iommu/dmar.c"
+#include "drivers/iommu/iodom.c"
 #include "drivers/iommu/iopt.c"
 #include "drivers/iommu/vtd.c"
 #include <string.h>
@@ -123,8 +124,7 @@ static void unit_free(void)
 	while (domains) {
 		struct domain *dm = domains;
 		domains = dm->next;
-		iopt_destroy(&dm->pt, table_free);
-		free(dm->iova.bitmap);
+		iodom_destroy(&dm->io, table_free);
 		free(dm);
 	}
 	for (int i = 0; i < nunits; i++) {
@@ -210,25 +210,25 @@ static void test_map_unaligned(void)
 	dma_addr_t h = vtd_backend.map(&dev, phys, 0x2000, DMA_FROM_DEVICE);
 	CHECK(h != DMA_MAPPING_ERROR);
 	CHECK_EQ(h & 0xfff, 0x678);
-	CHECK(h >= IOVA_BASE);
+	CHECK(h >= IODOM_IOVA_BASE);
 	unsigned lv;
 	for (int k = 0; k < 3; k++)
-		CHECK_EQ(iopt_lookup(&dm->pt, h + (uint64_t)k * 4096, &lv),
+		CHECK_EQ(iopt_lookup(&dm->io.pt, h + (uint64_t)k * 4096, &lv),
 			 (0x12345000 + (uint64_t)k * 4096) | 2);
-	CHECK_EQ(iopt_lookup(&dm->pt, h + 3 * 4096, &lv), 0);
-	CHECK_EQ(dm->pt.mapped, 3);
+	CHECK_EQ(iopt_lookup(&dm->io.pt, h + 3 * 4096, &lv), 0);
+	CHECK_EQ(dm->io.pt.mapped, 3);
 	/* a buffer exactly one page long at a page boundary takes one page */
 	dma_addr_t h2 = vtd_backend.map(&dev, 0x20000, 4096, DMA_TO_DEVICE);
 	CHECK_EQ(h2 & 0xfff, 0);
-	CHECK_EQ(iopt_lookup(&dm->pt, h2, &lv), 0x20000 | 1);
-	CHECK_EQ(iopt_lookup(&dm->pt, h2 + 4096, &lv), 0);
-	CHECK_EQ(dm->pt.mapped, 4);
+	CHECK_EQ(iopt_lookup(&dm->io.pt, h2, &lv), 0x20000 | 1);
+	CHECK_EQ(iopt_lookup(&dm->io.pt, h2 + 4096, &lv), 0);
+	CHECK_EQ(dm->io.pt.mapped, 4);
 	/* strict unmap: entries cleared, then the exact range invalidated, one wait */
 	unsigned from = nseen, waits;
 	vtd_backend.unmap(&dev, h, 0x2000, DMA_FROM_DEVICE);
-	CHECK_EQ(dm->pt.mapped, 1);
+	CHECK_EQ(dm->io.pt.mapped, 1);
 	for (int k = 0; k < 3; k++)
-		CHECK_EQ(iopt_lookup(&dm->pt, h + (uint64_t)k * 4096, &lv), 0);
+		CHECK_EQ(iopt_lookup(&dm->io.pt, h + (uint64_t)k * 4096, &lv), 0);
 	uint64_t a[8];
 	unsigned am[8];
 	int n = iotlb_psi(from, a, am, 8, &waits);
@@ -239,7 +239,7 @@ static void test_map_unaligned(void)
 	CHECK_EQ(a[1], (h & ~0xfffull) + 2 * 4096);
 	CHECK_EQ(am[1], 0);
 	CHECK_EQ(waits, 1);
-	CHECK(!iova_allocated(&dm->iova, h & ~0xfffull)); /* given back once invalidated */
+	CHECK(!iova_allocated(&dm->io.iova, h & ~0xfffull)); /* given back once invalidated */
 }
 
 /* Caching mode: a new mapping is invalidated too; without it, nothing is sent. */
@@ -270,24 +270,24 @@ static void test_lazy_batch(void)
 {
 	unit_with(false, true, 3);
 	struct domain *dm = attach(DMA_IOMMU_LAZY);
-	dma_addr_t h[LAZY_DEFER];
-	for (int i = 0; i < LAZY_DEFER; i++)
+	dma_addr_t h[IODOM_LAZY_DEFER];
+	for (int i = 0; i < IODOM_LAZY_DEFER; i++)
 		h[i] = vtd_backend.map(&dev, 0x100000 + (uint64_t)i * 4096 + 16, 100, DMA_TO_DEVICE);
 	unsigned from = nseen, waits;
-	for (int i = 0; i < LAZY_DEFER - 1; i++)
+	for (int i = 0; i < IODOM_LAZY_DEFER - 1; i++)
 		vtd_backend.unmap(&dev, h[i], 100, DMA_TO_DEVICE);
 	CHECK_EQ(nseen, from);
-	CHECK(iova_allocated(&dm->iova, h[0] & ~0xfffull)); /* still reserved */
-	CHECK(!vtd_lent(&dev, h[0] & ~0xfffull));           /* but no longer lent */
-	CHECK(vtd_lent(&dev, h[LAZY_DEFER - 1] & ~0xfffull));
-	vtd_backend.unmap(&dev, h[LAZY_DEFER - 1], 100, DMA_TO_DEVICE);
+	CHECK(iova_allocated(&dm->io.iova, h[0] & ~0xfffull)); /* still reserved */
+	CHECK(!vtd_backend.lent(&dev, h[0] & ~0xfffull));      /* but no longer lent */
+	CHECK(vtd_backend.lent(&dev, h[IODOM_LAZY_DEFER - 1] & ~0xfffull));
+	vtd_backend.unmap(&dev, h[IODOM_LAZY_DEFER - 1], 100, DMA_TO_DEVICE);
 	uint64_t a[4];
 	unsigned am[4];
 	CHECK_EQ(iotlb_psi(from, a, am, 4, &waits), 1);
 	CHECK_EQ(am[0], ~0u); /* domain-selective */
 	CHECK_EQ(seen[from].lo >> 16 & 0xffff, dm->did);
 	CHECK_EQ(waits, 1);
-	CHECK_EQ(dm->iova.used, 0);
+	CHECK_EQ(dm->io.iova.used, 0);
 }
 
 /* Register-based invalidation (no QI): the same blocks go through IVA with AM. */
@@ -311,14 +311,15 @@ static void test_map_fixed(void)
 	uint8_t *w = aligned_alloc(2u << 20, 8u << 20);
 	CHECK_EQ(vtd_backend.map_fixed(&dev, 32ull << 30, (uint64_t)(uintptr_t)w, 8u << 20), 0);
 	unsigned lv;
-	CHECK_EQ(iopt_lookup(&dm->pt, (32ull << 30) + (6u << 20) + 5, &lv) & IOPT_ADDR,
+	CHECK_EQ(iopt_lookup(&dm->io.pt, (32ull << 30) + (6u << 20) + 5, &lv) & IOPT_ADDR,
 		 (uint64_t)(uintptr_t)w + (6u << 20));
 	CHECK_EQ(lv, 2);
-	CHECK_EQ(dm->pt.mapped, 2048);
+	CHECK_EQ(dm->io.pt.mapped, 2048);
 	unit_with(false, true, 0);
 	dm = attach(DMA_IOMMU_POOL);
 	CHECK_EQ(vtd_backend.map_fixed(&dev, 32ull << 30, (uint64_t)(uintptr_t)w, 2u << 20), 0);
-	CHECK_EQ(iopt_lookup(&dm->pt, (32ull << 30) + 4096, &lv) & IOPT_ADDR, (uint64_t)(uintptr_t)w + 4096);
+	CHECK_EQ(iopt_lookup(&dm->io.pt, (32ull << 30) + 4096, &lv) & IOPT_ADDR,
+		 (uint64_t)(uintptr_t)w + 4096);
 	CHECK_EQ(lv, 1);
 	free(w);
 }
@@ -329,7 +330,7 @@ static void test_context_entry(void)
 	unit_with(false, true, 3);
 	struct domain *dm = attach(DMA_IOMMU_LAZY);
 	const uint64_t *ce = &units[0].ctx[0][2 * (4 << 3)];
-	CHECK_EQ(ce[0], dm->pt.root | 1);
+	CHECK_EQ(ce[0], dm->io.pt.root | 1);
 	CHECK_EQ(ce[1], (uint64_t)dm->did << 8 | 1); /* AW 1: 3 levels */
 	CHECK(units[0].root[0] & 1);
 }
