@@ -433,7 +433,8 @@ static int fault_drain(struct unit *u)
 			if (dm->u == u)
 				dma_fault_record(dm->dev, DMA_MAPPING_ERROR, true);
 	}
-	wr32(u, FSTS_REG, fsts & FSTS_W1C & ~FSTS_IQE); /* IQE is the invalidation wait's to see */
+	if (fsts & FSTS_W1C & ~FSTS_IQE) /* IQE is the invalidation wait's to see */
+		wr32(u, FSTS_REG, fsts & FSTS_W1C & ~FSTS_IQE);
 	irq_restore(flags);
 	return n;
 }
