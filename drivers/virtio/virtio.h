@@ -90,6 +90,10 @@ struct virtio_driver {
 	/* The device was reset: fail every request in flight (may be NULL). */
 	void (*reset_fail)(struct virtio_dev *vd);
 	const char *(*feature_name)(unsigned bit); /* device-type bits, or NULL */
+	/* Queues (bit q) whose used buffers the driver takes itself, spinning
+	 * for them where it sent the request (virtio-iommu's request queue):
+	 * no interrupts from them, and the core never polls them. */
+	uint32_t self_polled;
 };
 
 #define VIRTIO_MAX_QUEUES     16
