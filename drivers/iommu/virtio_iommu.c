@@ -710,7 +710,8 @@ static int vi_probe(struct virtio_dev *vd)
 	return 0;
 }
 
-/* Requests are answered by the spin that sent them; only faults come here. */
+/* Requests are answered by the spin that sent them (the request queue is
+ * self_polled: no interrupts, never polled by the core); faults come here. */
 static int vi_poll(struct virtio_dev *vd, unsigned q, int budget)
 {
 	struct viommu *v = vd->priv;
@@ -725,6 +726,7 @@ const struct virtio_driver virtio_iommu_vdriver = {
 	.probe = vi_probe,
 	.poll = vi_poll,
 	.feature_name = vi_feature_name,
+	.self_polled = BIT(REQQ), /* answered by the spin that sent each request */
 };
 
 /* ---- the IOMMU driver ---- */
