@@ -667,22 +667,23 @@ static int vi_probe(struct virtio_dev *vd)
 	}
 	/* checked before use: a granule ringside can map buffers with, an input
 	 * range that holds the IOVAs and the window, some domain ids */
+	int r = -EINVAL;
 	if (!v->gran || v->gran > (64u << 10) || v->in_start > 32ull << 30 ||
 	    v->in_end < IOVA_BASE + (uint64_t)IOVA_PAGES * IOPT_PAGE - 1 || v->dom_end < v->next_dom) {
 		log_err("virtio %s: page mask 0x%llx, input range 0x%llx-0x%llx, domains %u-%u: not usable\n",
 			vd->name, (unsigned long long)v->page_mask, (unsigned long long)v->in_start,
 			(unsigned long long)v->in_end, v->dom_start, v->dom_end);
-		return -EINVAL;
+		goto fail;
 	}
-	int r = virtio_setup_queues(vd, 2, 0);
-	if (r)
-		return r;
+	if ((r = virtio_setup_queues(vd, 2, 0)))
+		goto fail;
+	r = -ENOMEM;
 	v->slots = dma_alloc(vd->dma, NSLOTS * SLOT_BYTES, &v->slots_h);
 	v->events = dma_alloc(vd->dma, NEVENTS * EVENT_BYTES, &v->events_h);
 	if (v->probe)
 		v->probe_buf = dma_alloc(vd->dma, PROBE_IN_OFF + v->probe_size + 4, &v->probe_h);
 	if (!v->slots || !v->events || (v->probe && !v->probe_buf))
-		return -ENOMEM;
+		goto fail;
 	for (unsigned i = 0; i < NEVENTS; i++)
 		post_event(v, i); /* published now, noticed by the device when it has a fault to report */
 	v->bypass_config = virtio_has(vd, F_BYPASS_CONFIG);
@@ -708,6 +709,13 @@ static int vi_probe(struct virtio_dev *vd)
 		 vd->name, (unsigned long long)v->page_mask, (unsigned long long)v->in_start,
 		 (unsigned long long)v->in_end, v->dom_start, v->dom_end, v->probe ? v->probe_size : 0);
 	return 0;
+fail: /* the core destroys the queues; the device is marked FAILED and not probed again */
+	dma_free(vd->dma, v->slots, NSLOTS * SLOT_BYTES, v->slots_h);
+	dma_free(vd->dma, v->events, NEVENTS * EVENT_BYTES, v->events_h);
+	dma_free(vd->dma, v->probe_buf, PROBE_IN_OFF + v->probe_size + 4, v->probe_h);
+	free(v);
+	vd->priv = NULL;
+	return r;
 }
 
 /* Requests are answered by the spin that sent them (the request queue is

@@ -310,6 +310,30 @@ static void test_mute_device(void)
 	CHECK_EQ(vi_backend.map(&dev, 0x5000, 100, DMA_TO_DEVICE), DMA_MAPPING_ERROR);
 }
 
+/* What the driver cannot use is refused, and nothing of the attempt is kept. */
+static void test_refused_devices(void)
+{
+	device_with(~0xfffull, DMA_IOMMU_STRICT); /* a unit as the tests have it, to tear down below */
+	static const struct {
+		uint64_t mask, features;
+		int r;
+	} bad[] = {
+		{ 0, 0, -EINVAL },                        /* no page size at all */
+		{ ~0x1ffffull, 0, -EINVAL },              /* a 128 KiB granule */
+		{ ~0xfffull, BIT(F_MAP_UNMAP), -ENODEV }, /* no MAP_UNMAP: nothing to drive */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct virtio_dev other = { .name = "viommu1", .dma = &self };
+		cfg.page_size_mask = bad[i].mask;
+		other.features = (BIT(F_MAP_UNMAP) | BIT(F_INPUT_RANGE)) & ~bad[i].features;
+		CHECK_EQ(virtio_iommu_vdriver.probe(&other), bad[i].r);
+		CHECK(other.priv == NULL);
+		if (other.q[0].vq)
+			sim_detach(&reqq), sim_detach(&evq), vq_destroy(other.q[0].vq),
+				vq_destroy(other.q[1].vq);
+	}
+}
+
 int main(void)
 {
 	RUN(test_map_4k);
@@ -318,5 +342,6 @@ int main(void)
 	RUN(test_map_fixed);
 	RUN(test_fault_event);
 	RUN(test_mute_device);
+	RUN(test_refused_devices);
 	UNIT_DONE();
 }
