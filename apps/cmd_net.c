@@ -16,7 +16,7 @@
 static uint64_t driver_drops(const struct netif *nif)
 {
 	const struct netif_driver_stats *d = &nif->driver_stats;
-	return d->rx_bad_len + d->rx_bad_num_buffers + d->tx_too_long + d->tx_ring_full;
+	return d->rx_bad_len + d->rx_bad_num_buffers + d->rx_bad_header + d->tx_too_long + d->tx_ring_full;
 }
 
 static void show(const struct netif *nif, bool verbose)
@@ -42,11 +42,14 @@ static void show(const struct netif *nif, bool verbose)
 	       (unsigned long long)d->rx_ring_dry, (unsigned long long)d->tx_too_long,
 	       (unsigned long long)d->tx_ring_full);
 	printf("  tftpd requests=%llu reads=%llu writes=%llu blocks_sent=%llu retransmits=%llu "
-	       "errors_sent=%llu bad_packets=%llu late_packets=%llu\n",
+	       "errors_sent=%llu bad_packets=%llu late_packets=%llu refused=%llu\n",
 	       (unsigned long long)tftpd_stats.requests, (unsigned long long)tftpd_stats.reads,
 	       (unsigned long long)tftpd_stats.writes, (unsigned long long)tftpd_stats.blocks_sent,
 	       (unsigned long long)tftpd_stats.retransmits, (unsigned long long)tftpd_stats.errors_sent,
-	       (unsigned long long)tftpd_stats.bad_packets, (unsigned long long)tftpd_stats.late_packets);
+	       (unsigned long long)tftpd_stats.bad_packets, (unsigned long long)tftpd_stats.late_packets,
+	       (unsigned long long)tftpd_stats.refused);
+	printf("  arp evicted_pending=%llu refused_changes=%llu\n",
+	       (unsigned long long)nif->arp.evicted_pending, (unsigned long long)nif->arp.refused_changes);
 	printf("  frags_tx=%llu frags_rx=%llu reassembled=%llu dhcp=%s\n",
 	       (unsigned long long)nif->stats.frags_tx, (unsigned long long)nif->stats.frags_rx,
 	       (unsigned long long)nif->stats.reassembled, dhcp_state_name(nif->dhcp.state));

@@ -69,15 +69,68 @@ __attribute__((noinline)) void crash_page_fault(void)
 __attribute__((noinline)) void crash_invalid_opcode(void);
 __attribute__((noinline)) void crash_invalid_opcode(void) { __asm__ volatile("ud2"); }
 
+/* The protections of kernel/paging.c, each shown failing on purpose. */
+__attribute__((noinline)) void crash_null(void);
+__attribute__((noinline)) void crash_null(void)
+{
+	volatile uint32_t *p = NULL;
+	__asm__ volatile("" : "+r"(p)); /* a NULL the compiler cannot see */
+	(void)*p;
+}
+
+__attribute__((noinline)) void crash_write_code(void);
+__attribute__((noinline)) void crash_write_code(void)
+{
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)crash_write_code;
+	*p = 0xc3;
+}
+
+__attribute__((noinline)) void crash_exec_data(void);
+__attribute__((noinline)) void crash_exec_data(void)
+{
+	static uint8_t ret = 0xc3; /* a `ret`, in .data */
+	void (*volatile f)(void) = (void (*)(void))(uintptr_t)&ret;
+	f();
+}
+
+__attribute__((noinline)) int crash_recurse(volatile int depth);
+__attribute__((noinline)) int crash_recurse(volatile int depth)
+{
+	volatile char frame[512];
+	frame[0] = (char)depth;
+	if (depth > 1 << 20)
+		return 0;                           /* 512 MiB of stack: never reached, the guard page is */
+	return crash_recurse(depth + 1) + frame[0]; /* not a tail call: every frame stays */
+}
+
 int cmd_crash(int argc, char **argv)
 {
+	static const char *const kinds[] = { "pf", "ud", "null", "wx", "nx", "stack" };
 	const char *what = argc > 1 ? argv[1] : "pf";
-	if (argc > 2 || (strcmp(what, "pf") && strcmp(what, "ud")))
-		return shell_usage("crash [pf|ud]");
+	int k = 0;
+	while (k < 6 && strcmp(what, kinds[k]))
+		k++;
+	if (argc > 2 || k == 6)
+		return shell_usage("crash [pf|ud|null|wx|nx|stack]");
 	fflush(stdout);
-	if (!strcmp(what, "ud"))
+	switch (k) {
+	case 1:
 		crash_invalid_opcode();
-	else
+		break;
+	case 2:
+		crash_null();
+		break;
+	case 3:
+		crash_write_code();
+		break;
+	case 4:
+		crash_exec_data();
+		break;
+	case 5:
+		crash_recurse(0);
+		break;
+	default:
 		crash_page_fault();
+	}
 	return 0;
 }

@@ -24,8 +24,9 @@ int cmd_virtio(int argc, char **argv)
 		struct vdev_info in;
 		vdev_info(vd, &in);
 		vdev_features(vd, in.features, feats, sizeof feats);
-		printf("%s %s %s %s queues=%u mode=%s features=%s\n", in.name, in.location, in.transport,
-		       in.packed ? "packed" : "split", in.nqueues, io_mode_name(in.mode), feats);
+		printf("%s %s %s %s queues=%u mode=%s features=%s resets=%u%s\n", in.name, in.location,
+		       in.transport, in.packed ? "packed" : "split", in.nqueues, io_mode_name(in.mode), feats,
+		       in.resets, in.broken ? " FAILED" : "");
 	}
 	return 0;
 }

@@ -5,7 +5,7 @@
 const struct shell_cmd shell_cmds[] = {
 	{ "bench", cmd_bench, "bench blk DEV [rw=] [bs=] [qd=] [secs=] [queue=]: IOPS, MB/s, latency" },
 	{ "blk", cmd_blk, "blk DEV info|sha256 LBA COUNT|fill LBA COUNT BYTE|discard|zero LBA COUNT|flush" },
-	{ "crash", cmd_crash, "crash [pf|ud]: fault on purpose, to see the exception dump" },
+	{ "crash", cmd_crash, "crash [pf|ud|null|wx|nx|stack]: fault on purpose, to see the exception dump" },
 	{ "edu", cmd_edu, "edu [msi|intx] [raise N]: interrupts from QEMU's edu device, counted" },
 	{ "help", cmd_help, "help: this list" },
 	{ "iommu", cmd_iommu,

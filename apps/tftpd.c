@@ -35,12 +35,16 @@
 enum { OP_RRQ = 1, OP_WRQ, OP_DATA, OP_ACK, OP_ERROR, OP_OACK };
 enum { E_UNDEF, E_NOTFOUND, E_ACCESS, E_DISKFULL, E_BADOP, E_BADTID, E_EXISTS, E_NOUSER, E_OPTION };
 
-#define TFTP_PORT    69
-#define MAX_SESSIONS 4
-#define CHUNK        (64u * 1024) /* one block-layer request */
-#define NCHUNKS      4            /* of them in flight at once, each way */
-#define MAX_BLKSIZE  65464        /* RFC 2348: the largest block a UDP datagram carries */
-#define RETRIES      5
+#define TFTP_PORT     69
+#define MAX_SESSIONS  4
+#define PER_CLIENT    2            /* sessions one address may hold at once */
+#define CHUNK         (64u * 1024) /* one block-layer request */
+#define NCHUNKS       4            /* of them in flight at once, each way */
+#define MAX_BLKSIZE   65464        /* RFC 2348: the largest block a UDP datagram carries */
+#define MAX_TIMEOUT   10           /* seconds: a larger timeout option is not taken (RFC 2349 allows 255) */
+#define RETRIES       5            /* retransmissions once the client has answered */
+#define FIRST_RETRIES 1            /* before it has: a spoofed request draws two packets, no more */
+#define LIFETIME_NS   (30ull * 60 * 1000000000) /* a session's whole life */
 
 enum state { S_FREE, S_READING, S_WRITING, S_FINISHING };
 /* A write's end: the last partial sector read and merged, then the flush. */
@@ -66,8 +70,9 @@ struct session {
 	uint32_t blksize, timeout_s;
 	uint64_t size;  /* read: the disk; write: bytes received so far */
 	uint64_t block; /* read: last block sent; write: last block taken (no wrap) */
-	uint64_t deadline;
+	uint64_t deadline, started;
 	int retries;
+	bool answered;     /* the client has sent something that moved the transfer */
 	int error;         /* first block-layer error */
 	unsigned inflight; /* requests with the disk */
 	uint8_t pkt[4 + MAX_BLKSIZE];
@@ -272,12 +277,14 @@ static void on_ack(struct session *s, uint16_t block)
 	if (s->oack_pending) {
 		if (block != 0)
 			return;
+		s->answered = true;
 		s->oack_pending = false;
 		send_next(s);
 		return;
 	}
 	if (block != (uint16_t)(s->block + 1) || s->waiting)
 		return; /* a duplicate or an old ACK: ignore it (RFC 1350; no sorcerer's apprentice) */
+	s->answered = true;
 	s->block++;
 	if (s->block == s->size / s->blksize + 1) {
 		log_info("tftpd: sent %llu bytes in %llu blocks\n", (unsigned long long)s->size,
@@ -416,6 +423,7 @@ static void on_data(struct session *s, uint16_t block, const uint8_t *data, size
 	}
 	if (block != (uint16_t)(s->block + 1) || len > s->blksize)
 		return;
+	s->answered = true;
 	if (s->size + len > s->disk->info.capacity * 512) {
 		fail(s, E_DISKFULL, "disk full: the write runs past the end of the disk");
 		return;
@@ -484,8 +492,12 @@ static int parse_options(struct session *s, const char *p, const char *end, bool
 		} else if (!strcasecmp(name, "timeout")) {
 			if (!num || v < 1 || v > 255) /* RFC 2349 */
 				return -EINVAL;
-			s->timeout_s = (uint32_t)v;
-			*tmo = true;
+			/* RFC 2349 has the server echo the value or leave the option out:
+			 * a client's 255 s would hold a session 25 minutes after it left */
+			if (v <= MAX_TIMEOUT) {
+				s->timeout_s = (uint32_t)v;
+				*tmo = true;
+			}
 		} else if (!strcasecmp(name, "tsize")) {
 			if (!num)
 				return -EINVAL;
@@ -539,10 +551,19 @@ static void request(const struct udp_rx *rx, void *arg)
 		return;
 	}
 	struct session *s = NULL;
-	for (int i = 0; i < MAX_SESSIONS && !s; i++)
-		if (sessions[i].state == S_FREE)
+	int theirs = 0;
+	for (int i = 0; i < MAX_SESSIONS; i++) {
+		if (sessions[i].state == S_FREE && !s)
 			s = &sessions[i];
+		theirs += sessions[i].state != S_FREE && sessions[i].peer == rx->src;
+	}
+	if (theirs >= PER_CLIENT) {
+		tftpd_stats.refused++;
+		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_UNDEF, "too many transfers from you");
+		return;
+	}
 	if (!s) {
+		tftpd_stats.refused++;
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_UNDEF, "server busy");
 		return;
 	}
@@ -553,6 +574,7 @@ static void request(const struct udp_rx *rx, void *arg)
 	s->peer_port = rx->sport;
 	s->blksize = 512;
 	s->timeout_s = 1;
+	s->started = now_ns();
 	s->writing = op == OP_WRQ;
 	bool tsize = false, blk = false, tmo = false;
 	uint64_t tsize_v = 0, capacity = disk->info.capacity * 512;
@@ -630,7 +652,9 @@ static void request(const struct udp_rx *rx, void *arg)
 
 /* Retransmission when the client is silent: only while the next move is
  * the client's (while a session waits for its disk, it has nothing new to
- * say, and the disk's own timeout bounds that wait). */
+ * say, and the disk's own timeout bounds that wait). Before the client has
+ * answered at all, one retransmission: the request's source may be forged.
+ * And no session outlives LIFETIME_NS. */
 static int tftpd_poll(void *arg)
 {
 	(void)arg;
@@ -638,10 +662,15 @@ static int tftpd_poll(void *arg)
 	int work = 0;
 	for (int i = 0; i < MAX_SESSIONS; i++) {
 		struct session *s = &sessions[i];
-		if ((s->state != S_READING && s->state != S_WRITING) || s->waiting || !s->pkt_len ||
-		    now <= s->deadline)
+		if (s->state != S_READING && s->state != S_WRITING)
 			continue;
-		if (++s->retries > RETRIES) {
+		if (now - s->started > LIFETIME_NS) {
+			fail(s, E_UNDEF, "transfer took too long");
+			continue;
+		}
+		if (s->waiting || !s->pkt_len || now <= s->deadline)
+			continue;
+		if (++s->retries > (s->answered ? RETRIES : FIRST_RETRIES)) {
 			fail(s, E_UNDEF, "timed out");
 			continue;
 		}

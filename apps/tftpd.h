@@ -6,6 +6,7 @@
 struct tftpd_stats {
 	uint64_t requests, reads, writes, blocks_sent, retransmits, errors_sent, bad_packets;
 	uint64_t late_packets; /* for a session that has ended but still waits for its disk */
+	uint64_t refused;      /* requests turned away: the server, or that client, had enough */
 };
 extern struct tftpd_stats tftpd_stats;
 

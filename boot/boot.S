@@ -184,5 +184,8 @@ boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
 	.align 16
 	.global boot_stack, boot_stack_top
+	.balign 4096
+	.global boot_stack_guard
+boot_stack_guard:	.skip 4096	/* never mapped (kernel/paging.c): an overflow faults */
 boot_stack:	.skip BOOT_STACK_SIZE
 boot_stack_top:

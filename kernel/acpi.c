@@ -55,7 +55,7 @@ void acpi_init(void)
 		len = (size_t)boot_info_data.rsdp_len;
 	} else {
 		uint16_t seg;
-		memcpy(&seg, (const void *)(uintptr_t)EBDA_PTR, 2);
+		low_memory_read(EBDA_PTR, &seg, 2); /* page 0 is not mapped */
 		uint64_t ebda = (uint64_t)seg << 4;
 		where = "EBDA";
 		if (ebda >= 0x80000 && ebda < 0xa0000) /* a sane EBDA is just below 640 KiB */

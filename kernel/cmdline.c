@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct kconfig kconfig = { .mode = IO_MODE_HYBRID, .dhcp = 1, .shell = 1 };
+struct kconfig kconfig = { .mode = IO_MODE_HYBRID, .dhcp = 1, .shell = 1, .blk_timeout_ms = 30000 };
 
 static const char *const mode_names[] = { "poll", "irq", "hybrid" };
 
@@ -91,6 +91,14 @@ static int parse_key(const char *k, const char *v)
 			if (!strcmp(v, names[i]))
 				return kconfig.iommu = i, 0;
 		return -EINVAL;
+	}
+	if (!strcmp(k, "blk_timeout_ms")) { /* 1 ms to an hour */
+		char *end;
+		unsigned long ms = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end || ms < 1 || ms > 3600000)
+			return -EINVAL;
+		kconfig.blk_timeout_ms = (uint32_t)ms;
+		return 0;
 	}
 	if (!strcmp(k, "crash")) {
 		if (strcmp(v, "pf"))

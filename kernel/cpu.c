@@ -36,7 +36,11 @@ struct desc_ptr {
 static uint64_t gdt[5];
 static struct tss tss;
 static struct idt_gate idt[256];
-static uint8_t ist_stacks[3][IST_SIZE] __attribute__((aligned(16)));
+/* Each IST stack has a guard page below it that kernel/paging.c leaves unmapped. */
+static struct {
+	uint8_t guard[4096];
+	uint8_t stack[IST_SIZE];
+} ist_stacks[3] __attribute__((aligned(4096)));
 extern char isr_stubs[];
 extern char boot_stack_top[];
 
@@ -67,9 +71,9 @@ void cpu_init(void)
 
 	memset(&tss, 0, sizeof tss);
 	tss.rsp[0] = (uint64_t)boot_stack_top;
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0][IST_SIZE];
-	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1][IST_SIZE];
-	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2][IST_SIZE];
+	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0].stack[IST_SIZE];
+	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1].stack[IST_SIZE];
+	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2].stack[IST_SIZE];
 	tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
 
 	struct desc_ptr gp = { sizeof gdt - 1, (uint64_t)gdt };
@@ -101,5 +105,21 @@ int cpu_on_kernel_stack(uint64_t addr)
 	extern char boot_stack[];
 	if (addr >= (uint64_t)boot_stack && addr < (uint64_t)boot_stack_top)
 		return 1;
-	return addr >= (uint64_t)ist_stacks && addr < (uint64_t)ist_stacks + sizeof ist_stacks;
+	for (int i = 0; i < 3; i++)
+		if (addr >= (uint64_t)ist_stacks[i].stack && addr < (uint64_t)&ist_stacks[i].stack[IST_SIZE])
+			return 1;
+	return 0;
+}
+
+const char *cpu_stack_guard(uint64_t addr)
+{
+	static const char *const names[3] = { "the double-fault stack", "the NMI stack",
+					      "the machine-check stack" };
+	extern char boot_stack_guard[];
+	if (addr >= (uint64_t)boot_stack_guard && addr < (uint64_t)boot_stack_guard + 4096)
+		return "the kernel stack";
+	for (int i = 0; i < 3; i++)
+		if (addr >= (uint64_t)ist_stacks[i].guard && addr < (uint64_t)ist_stacks[i].guard + 4096)
+			return names[i];
+	return NULL;
 }

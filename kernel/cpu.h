@@ -11,4 +11,6 @@ void cpu_init(void); /* GDT, TSS, IDT loaded; interrupts still off */
 
 /* Stack bounds, for the backtrace to know a frame pointer when it sees one. */
 int cpu_on_kernel_stack(uint64_t addr);
+/* Which stack's guard page addr is in (the page below it, never mapped), or NULL. */
+const char *cpu_stack_guard(uint64_t addr);
 #endif

@@ -29,6 +29,7 @@ void kmain(uint32_t magic, uint32_t info)
 		boot_info_data.loader);
 	time_init();
 	mm_init();
+	paging_protect();
 	setvbuf(stdout, NULL, _IONBF, 0); /* the console is the only output */
 	kprintf("time: TSC %llu kHz (%s)\n", (unsigned long long)(tsc_hz() / 1000), time_source());
 	kprintf("cmdline: %s\n", boot_info_data.cmdline);

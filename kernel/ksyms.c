@@ -14,9 +14,12 @@ extern const char ksyms_names[];
 
 const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 {
+	extern char __text_start[], __text_end[];
 	uint64_t lo = 0, hi = ksyms_count;
 
-	while (lo < hi) { /* the last symbol at or below addr */
+	if (addr < (uint64_t)__text_start || addr >= (uint64_t)__text_end)
+		return NULL; /* not code: no function's name fits */
+	while (lo < hi) {    /* the last symbol at or below addr */
 		uint64_t mid = lo + (hi - lo) / 2;
 		if (ksyms[mid].addr <= addr)
 			lo = mid + 1;

@@ -18,6 +18,12 @@ size_t page_free_count(void);
  * kernel/dma.c and the page tables, never for drivers. */
 static inline uint64_t virt_to_phys(const void *p) { return (uint64_t)(uintptr_t)p; }
 
+/* After mm_init: page 0 and the stack guard pages unmapped, code
+ * read-only, data not executable (kernel/paging.c). */
+void paging_protect(void);
+/* Read low memory (the BIOS data area in page 0, too). */
+void low_memory_read(uint64_t phys, void *dst, size_t len);
+
 /* Make [phys, phys+len) reachable as uncached device memory, returns the
  * pointer; below 4 GiB the boot map already covers it. NULL on failure. */
 void *mmio_map(uint64_t phys, uint64_t len);

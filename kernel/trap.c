@@ -6,6 +6,7 @@
 #include "kernel/log.h"
 #include "kernel/poll.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const char *const exception_names[32] = {
@@ -132,7 +133,10 @@ static void trap_backtrace(const struct trapframe *tf)
 	uint64_t off, leaf_ret = 0;
 	const uint64_t *sp = (const uint64_t *)tf->rsp;
 
-	if (ksym_lookup(tf->rip, &off) && cpu_on_kernel_stack(tf->rsp) && cpu_on_kernel_stack(tf->rsp + 15)) {
+	bool code = ksym_lookup(tf->rip, &off) != NULL;
+	if (!code && cpu_on_kernel_stack(tf->rsp) && cpu_on_kernel_stack(tf->rsp + 15)) {
+		leaf_ret = sp[0]; /* a call or jump to something that is not code: its return address */
+	} else if (code && cpu_on_kernel_stack(tf->rsp) && cpu_on_kernel_stack(tf->rsp + 15)) {
 		const uint8_t *fn = (const uint8_t *)(tf->rip - off);
 		int framed = !memcmp(fn, prologue, sizeof prologue);
 		if (!framed || off == 0)
@@ -141,6 +145,23 @@ static void trap_backtrace(const struct trapframe *tf)
 			leaf_ret = sp[1]; /* %rbp pushed, not yet moved */
 	}
 	backtrace_from(tf->rbp, tf->rip, leaf_ret);
+}
+
+/* What a page fault (or the double fault one can turn into) was about. */
+static void explain_fault(const struct trapframe *tf)
+{
+	uint64_t cr2 = read_cr2();
+	const char *guard = cpu_stack_guard(cr2);
+	if (tf->vector != 14 && tf->vector != 8)
+		return;
+	if (guard)
+		kprintf("stack overflow: CR2 is in the guard page below %s\n", guard);
+	else if (tf->vector == 14 && cr2 < 4096)
+		kprintf("a NULL pointer: page 0 is not mapped\n");
+	else if (tf->vector == 14 && (tf->error & 0x10))
+		kprintf("an instruction fetch from a page that is not executable\n");
+	else if (tf->vector == 14 && (tf->error & 0x3) == 0x3)
+		kprintf("a write to a read-only page\n");
 }
 
 __attribute__((noreturn)) static void exception(struct trapframe *tf)
@@ -164,6 +185,7 @@ __attribute__((noreturn)) static void exception(struct trapframe *tf)
 	kprintf("R13=%016llx R14=%016llx R15=%016llx CR3=%016llx\n", (unsigned long long)tf->r13,
 		(unsigned long long)tf->r14, (unsigned long long)tf->r15, (unsigned long long)read_cr3());
 	kprintf("CS=%04llx SS=%04llx\n", (unsigned long long)tf->cs, (unsigned long long)tf->ss);
+	explain_fault(tf);
 	trap_backtrace(tf);
 	kprintf("halted.\n");
 	for (;;)

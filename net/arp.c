@@ -35,24 +35,67 @@ const struct arp_entry *arp_lookup(const struct netif *nif, uint32_t ip)
 	return e && e->state == ARP_VALID ? e : 0;
 }
 
-/* A free entry, or else the resolved one closest to expiry: pending ones hold queued frames. */
-static struct arp_entry *arp_alloc(struct netif *nif, uint32_t ip)
+static void arp_release(struct netif *nif, uint32_t ip, const uint8_t *mac);
+
+static int count(const struct netif *nif, uint8_t state)
 {
-	struct arp_entry *victim = 0;
+	int n = 0;
+	for (int i = 0; i < ARP_ENTRIES; i++)
+		n += nif->arp.e[i].state == state;
+	return n;
+}
+
+/*
+ * Slots: at most ARP_PENDING_MAX resolutions at once, and the rest for
+ * resolved entries. So unanswered requests never push out a resolved entry:
+ * a new resolution takes a free slot or the oldest pending one (whose
+ * queued frames are dropped). A resolved entry beyond its share pushes out
+ * the one closest to expiry, never the gateway's.
+ */
+#define ARP_VALID_MAX (ARP_ENTRIES - ARP_PENDING_MAX)
+
+static struct arp_entry *oldest(struct netif *nif, uint8_t state, const struct arp_entry *skip)
+{
+	struct arp_entry *o = 0;
+	for (int i = 0; i < ARP_ENTRIES; i++) {
+		struct arp_entry *e = &nif->arp.e[i];
+		if (e->state != state || (skip && e == skip) || (state == ARP_VALID && e->ip == nif->gw))
+			continue;
+		/* pending: the first asked for; resolved: the closest to expiry */
+		if (!o || (state == ARP_PENDING ? (int32_t)(e->seq - o->seq) < 0 : e->deadline < o->deadline))
+			o = e;
+	}
+	return o;
+}
+
+static void evict(struct netif *nif, struct arp_entry *e)
+{
+	if (e->state == ARP_PENDING) {
+		nif->arp.evicted_pending++;
+		arp_release(nif, e->ip, 0);
+	}
+	e->state = ARP_FREE;
+}
+
+static struct arp_entry *arp_alloc(struct netif *nif, uint32_t ip, uint8_t state)
+{
+	int max = state == ARP_PENDING ? ARP_PENDING_MAX : ARP_VALID_MAX;
+	if (count(nif, state) >= max) {
+		struct arp_entry *o = oldest(nif, state, 0);
+		if (!o)
+			return 0; /* every resolved slot is the gateway's: cannot happen with more than one */
+		evict(nif, o);
+	}
 	for (int i = 0; i < ARP_ENTRIES; i++) {
 		struct arp_entry *e = &nif->arp.e[i];
 		if (e->state == ARP_FREE) {
-			victim = e;
-			break;
+			memset(e, 0, sizeof *e);
+			e->ip = ip;
+			e->seq = nif->arp.seq++;
+			return e;
 		}
-		if (e->state == ARP_VALID && (!victim || e->deadline < victim->deadline))
-			victim = e;
 	}
-	if (victim) {
-		memset(victim, 0, sizeof *victim);
-		victim->ip = ip;
-	}
-	return victim;
+	return 0; /* not reached: the two shares add up to the slots */
 }
 
 static int arp_send(struct netif *nif, uint16_t op, const uint8_t *tha, uint32_t tpa, uint32_t spa)
@@ -89,7 +132,7 @@ static struct arp_entry *arp_resolve(struct netif *nif, uint32_t ip)
 	struct arp_entry *e = arp_find(nif, ip);
 	if (e)
 		return e;
-	e = arp_alloc(nif, ip);
+	e = arp_alloc(nif, ip, ARP_PENDING);
 	if (e) {
 		e->state = ARP_PENDING;
 		e->tries = 1;
@@ -129,6 +172,13 @@ static void arp_release(struct netif *nif, uint32_t ip, const uint8_t *mac)
 
 static void arp_learn(struct netif *nif, struct arp_entry *e, const uint8_t *mac)
 {
+	if (e->state == ARP_PENDING && count(nif, ARP_VALID) >= ARP_VALID_MAX) {
+		struct arp_entry *o = oldest(nif, ARP_VALID, e);
+		if (o)
+			evict(nif, o); /* resolved: it joins the resolved share */
+	}
+	if (e->state != ARP_VALID || memcmp(e->mac, mac, ETH_ALEN))
+		e->changed = now_ns();
 	memcpy(e->mac, mac, ETH_ALEN);
 	e->state = ARP_VALID;
 	e->tries = 0;
@@ -149,21 +199,26 @@ static enum net_drop arp_process(struct netif *nif, const struct arp_pkt *a, siz
 	else
 		nif->stats.arp_replies_rx++;
 
-	/* RFC 826 "Packet Reception": update the sender's entry if we have one
-	 * (the merge flag); add it if the packet is for us. A probe (sender 0),
-	 * a broadcast or our own address is never learnt. */
+	/* RFC 826 "Packet Reception" would update the sender's entry from any
+	 * packet (the merge flag). On a shared link that lets anyone rewrite our
+	 * entries, so, as Linux does: only ARP addressed to us teaches us, and
+	 * an entry's MAC changes at most once per ARP_LOCK_NS (its locktime).
+	 * A probe (sender 0), a broadcast or our own address is never learnt. */
 	uint32_t spa = get_be32(a->spa), tpa = get_be32(a->tpa);
 	int for_us = nif->ip && tpa == nif->ip;
 	struct arp_entry *e = arp_find(nif, spa);
 	int learnable = spa && spa != nif->ip && !ip_is_bcast(nif, spa) && (spa >> 28) != 14;
-	if (learnable && (e || for_us)) {
+	if (!for_us)
+		return NET_DROP_ARP_NOT_US;
+	if (learnable && e && e->state == ARP_VALID && memcmp(e->mac, a->sha, ETH_ALEN) &&
+	    now_ns() - e->changed < ARP_LOCK_NS) {
+		nif->arp.refused_changes++; /* a second answer with another MAC, too soon */
+	} else if (learnable) {
 		if (!e)
-			e = arp_alloc(nif, spa);
+			e = arp_alloc(nif, spa, ARP_VALID);
 		if (e)
 			arp_learn(nif, e, a->sha);
 	}
-	if (!for_us)
-		return e && learnable ? NET_DROP_NONE : NET_DROP_ARP_NOT_US;
 	if (op == ARP_OP_REQUEST)
 		arp_send(nif, ARP_OP_REPLY, a->sha, spa, nif->ip);
 	return NET_DROP_NONE;

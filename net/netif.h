@@ -86,7 +86,7 @@ struct netif_stats {
 /* The driver's own counters: frames it refused before the stack saw them,
  * and ring events. A driver counts what applies to it. */
 struct netif_driver_stats {
-	uint64_t rx_bad_len, rx_bad_num_buffers, rx_ring_dry, rx_repost_failed;
+	uint64_t rx_bad_len, rx_bad_num_buffers, rx_bad_header, rx_ring_dry, rx_repost_failed;
 	uint64_t tx_too_long, tx_ring_full;
 };
 

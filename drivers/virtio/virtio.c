@@ -4,6 +4,7 @@
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/poll.h"
+#include "kernel/time.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -251,22 +252,57 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 }
 
 static int virtio_reinit(struct virtio_dev *vd);
+static void give_up(struct virtio_dev *vd);
 
-/* A fault on anything but a request's buffer: nothing more the device
- * reports is believed (a completion it announces may lack its data); the
- * reset fails everything it holds (kernel/dma_fault.c). */
-static bool fault_reset(struct virtio_dev *vd)
+void virtio_request_reset(struct virtio_dev *vd, const char *why)
 {
-	if (!vd->dma->fault_reset)
-		return false;
-	log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
-		(unsigned long long)vd->dma->fault_last);
-	log_err("virtio %s: resetting the device after an IOMMU fault\n", vd->name);
+	if (!vd->reset_why)
+		vd->reset_why = why;
+	poll_kick();
+}
+
+/*
+ * Every recovery goes through here: DEVICE_NEEDS_RESET, a ring the device
+ * broke, an IOMMU fault on nothing a request holds, config that will not
+ * settle, a request never completed. A storm of them is slowed down (one
+ * reset per RESET_GAP_NS), and a device that keeps breaking
+ * (RESETS_PER_WINDOW within RESET_WINDOW_NS) is given up and marked FAILED.
+ * Returns true when the device was reset or given up.
+ */
+static bool recover(struct virtio_dev *vd)
+{
+	uint64_t now = now_ns();
+	unsigned n = sizeof vd->reset_at / sizeof vd->reset_at[0];
+	if (vd->resets && now - vd->reset_at[(vd->resets - 1) % n] < RESET_GAP_NS)
+		return false; /* the last one was just now: later (the device is not polled meanwhile) */
+	if (vd->resets >= n && now - vd->reset_at[vd->resets % n] < RESET_WINDOW_NS) {
+		give_up(vd);
+		return true;
+	}
+	log_err("virtio %s: resetting the device: %s\n", vd->name, vd->reset_why);
+	vd->reset_at[vd->resets % n] = now; /* virtio_reinit counts it in resets */
 	virtio_reinit(vd);
 	return true;
 }
 
-/* The device's turn in the main loop: config changes and resets, then each queue. */
+/* What the device says about itself after a configuration interrupt. */
+static const char *check_status(struct virtio_dev *vd)
+{
+	uint8_t st = vd->ops->get_status(vd);
+	if (st & VIRTIO_STATUS_NEEDS_RESET) {
+		log_err("virtio %s: device needs reset; failing what is in flight and starting again\n",
+			vd->name);
+		return "DEVICE_NEEDS_RESET";
+	}
+	if (!(st & VIRTIO_STATUS_DRIVER_OK) || (!vd->ops->legacy && !(st & VIRTIO_STATUS_FEATURES_OK))) {
+		log_err("virtio %s: the device dropped DRIVER_OK or FEATURES_OK (status 0x%x)\n", vd->name,
+			st);
+		return "it dropped DRIVER_OK or FEATURES_OK";
+	}
+	return NULL;
+}
+
+/* The device's turn in the main loop: deadlines, config changes and resets, then each queue. */
 static int device_poll(void *arg)
 {
 	struct virtio_dev *vd = arg;
@@ -274,31 +310,38 @@ static int device_poll(void *arg)
 
 	if (vd->broken)
 		return 0;
-	if (fault_reset(vd))
-		return 1;
-	if (vd->config_pending) {
+	if (vd->drv->tick) {
+		uint64_t now = now_ns();
+		if (now >= vd->next_tick) {
+			vd->next_tick = now + VIRTIO_TICK_NS;
+			vd->drv->tick(vd, now);
+		}
+	}
+	if (vd->dma->fault_reset && !vd->reset_why) {
+		/* nothing more the device reports is believed (a completion it
+		 * announces may lack its data): kernel/dma_fault.c */
+		log_err("virtio %s: IOMMU fault at 0x%llx matches no request in flight\n", vd->name,
+			(unsigned long long)vd->dma->fault_last);
+		vd->reset_why = "an IOMMU fault matched no request in flight";
+	}
+	if (vd->config_pending && !vd->reset_why) {
 		vd->config_pending = false;
-		if (vd->ops->get_status(vd) & VIRTIO_STATUS_NEEDS_RESET) {
-			log_err("virtio %s: device needs reset; failing what is in flight and starting "
-				"again\n",
-				vd->name);
-			virtio_reinit(vd);
-			return 1;
-		}
-		if (vd->drv->config_changed)
+		const char *why = check_status(vd);
+		if (!why && vd->drv->config_changed)
 			vd->drv->config_changed(vd);
-		if (vd->transport_error) {
-			log_err("virtio %s: resetting the device after its config would not settle\n",
-				vd->name);
-			virtio_reinit(vd);
-			return 1;
-		}
+		if (!why && vd->transport_error)
+			why = "its config would not settle";
+		if (why)
+			vd->reset_why = why;
 		work++;
 	}
-	for (unsigned q = 0; q < vd->nqueues; q++)
+	if (vd->reset_why)
+		return recover(vd) ? 1 : 0;
+	for (unsigned q = 0; q < vd->nqueues; q++) {
 		work += virtio_poll_queue(vd, q);
-	if (fault_reset(vd))
-		work++;
+		if (vq_broken(vd->q[q].vq))
+			virtio_request_reset(vd, "it broke the rules of a ring");
+	}
 	return work;
 }
 
@@ -356,6 +399,25 @@ static int handshake(struct virtio_dev *vd)
 	return 0;
 }
 
+/* §3.1.1: a step went wrong; the driver sets FAILED (adding it: no status bit is
+ * cleared, §2.1.2). Queues the probe set up may be live in the device: it lets go of
+ * them (a reset) before they are freed, and one that will not keeps them. */
+static void init_failed(struct virtio_dev *vd)
+{
+	bool live = false;
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
+		live |= vd->q[q].vq != NULL;
+	if (!live || vd->ops->reset(vd) == 0) {
+		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+			vq_destroy(vd->q[q].vq);
+			vd->q[q].vq = NULL;
+		}
+	}
+	vd->ops->free_irqs(vd);
+	vd->nqueues = 0;
+	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED);
+}
+
 static int bring_up(struct virtio_dev *vd)
 {
 	int r = handshake(vd);
@@ -364,18 +426,15 @@ static int bring_up(struct virtio_dev *vd)
 	if (!r && vd->transport_error)
 		r = vd->transport_error; /* config that never settled: nothing read from it holds */
 	if (r) {
-		vd->ops->free_irqs(vd);
-		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
-			if (vd->q[q].vq)
-				vq_destroy(vd->q[q].vq);
-			vd->q[q].vq = NULL;
-		}
-		vd->nqueues = 0;
-		vd->ops->set_status(vd, VIRTIO_STATUS_FAILED);
+		init_failed(vd);
 		log_err("virtio %s: initialisation failed (%d); device marked FAILED\n", vd->name, r);
 		return r;
 	}
 	set_status(vd, VIRTIO_STATUS_DRIVER_OK, "DRIVER_OK"); /* 8: live */
+	/* what the probe posted (a receive ring filled) is announced now: no notification
+	 * goes to the device before DRIVER_OK (§3.1.1) */
+	for (unsigned q = 0; q < vd->nqueues; q++)
+		vq_kick(vd->q[q].vq);
 	return 0;
 }
 
@@ -388,6 +447,8 @@ static int teardown_queues(struct virtio_dev *vd)
 			"is given up\n",
 			vd->name);
 		vd->broken = true;
+		if (vd->drv->reset_fail)
+			vd->drv->reset_fail(vd); /* its callers hear of it (docs/hardening.md) */
 		return -ETIMEDOUT;
 	}
 	if (vd->drv->reset_fail)
@@ -411,6 +472,7 @@ static int virtio_reinit(struct virtio_dev *vd)
 		return r;
 	dma_fault_clear(vd->dma); /* what the old queues faulted on went with them */
 	vd->transport_error = 0;
+	vd->reset_why = NULL;
 	r = bring_up(vd);
 	if (r) {
 		vd->broken = true;
@@ -421,6 +483,23 @@ static int virtio_reinit(struct virtio_dev *vd)
 	vd->resets++;
 	log_info("virtio %s: reset and running again (%u resets)\n", vd->name, vd->resets);
 	return 0;
+}
+
+/* A device that keeps breaking: everything in flight fails, and it is
+ * left FAILED (virtio 1.2 §2.1: the driver has given up on the device). */
+static void give_up(struct virtio_dev *vd)
+{
+	unsigned n = sizeof vd->reset_at / sizeof vd->reset_at[0];
+	log_err("virtio %s: the device keeps breaking (%u resets in %llu ms; %s): given up, marked "
+		"FAILED\n",
+		vd->name, n, (unsigned long long)((now_ns() - vd->reset_at[vd->resets % n]) / 1000000),
+		vd->reset_why);
+	enum io_mode mode = vd->mode;
+	teardown_queues(vd);
+	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED); /* §2.1.2: add it */
+	vd->broken = true;
+	if (mode == IO_MODE_POLL)
+		poll_busy_put();
 }
 
 int virtio_probe(struct virtio_dev *vd, uint16_t device_id)

@@ -80,7 +80,8 @@ struct virtio_driver {
 	const char *prefix; /* devices are named prefix0, prefix1, ... */
 	uint16_t device_id;
 	uint64_t features; /* device-type features it understands */
-	/* After FEATURES_OK: read config, create queues; DRIVER_OK follows.
+	/* After FEATURES_OK: read config, create queues, post buffers (the core
+	 * kicks them once DRIVER_OK is set: no notification may go before).
 	 * Also after a reset, with vd->priv as the last probe left it. */
 	int (*probe)(struct virtio_dev *vd);
 	/* Take up to budget used buffers from queue q; returns how many. Runs
@@ -89,6 +90,8 @@ struct virtio_driver {
 	void (*config_changed)(struct virtio_dev *vd); /* may be NULL */
 	/* The device was reset: fail every request in flight (may be NULL). */
 	void (*reset_fail)(struct virtio_dev *vd);
+	/* Every VIRTIO_TICK_NS or so, from the device's poller: deadlines (may be NULL). */
+	void (*tick)(struct virtio_dev *vd, uint64_t now_ns);
 	const char *(*feature_name)(unsigned bit); /* device-type bits, or NULL */
 	/* Queues (bit q) whose used buffers the driver takes itself, spinning
 	 * for them where it sent the request (virtio-iommu's request queue):
@@ -102,6 +105,12 @@ struct virtio_driver {
  * many tries, and the device is given up (FAILED) or reset. */
 #define VIRTIO_DEVICE_WAIT_NS 100000000ull /* 100 ms */
 #define VIRTIO_CONFIG_TRIES   64
+#define VIRTIO_TICK_NS        10000000ull /* 10 ms */
+/* Resets: at most one per RESET_GAP_NS; RESETS_PER_WINDOW of them within
+ * RESET_WINDOW_NS and the device is given up (FAILED). */
+#define RESET_GAP_NS          100000000ull   /* 100 ms */
+#define RESET_WINDOW_NS       10000000000ull /* 10 s */
+#define RESETS_PER_WINDOW     5
 
 struct virtio_queue {
 	struct virtqueue *vq;
@@ -122,8 +131,11 @@ struct virtio_dev {
 	enum io_mode mode;
 	volatile bool config_pending; /* config interrupt came */
 	bool broken;
-	unsigned resets;     /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
-	int transport_error; /* a wait on the device hit its bound (the transport sets it) */
+	unsigned resets;                      /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
+	int transport_error;                  /* a wait on the device hit its bound (the transport sets it) */
+	const char *reset_why;                /* virtio_request_reset: device_poll resets the device */
+	uint64_t reset_at[RESETS_PER_WINDOW]; /* when the last resets were, by resets % N */
+	uint64_t next_tick;
 	struct virtio_dev *next;
 };
 
@@ -140,6 +152,11 @@ static inline bool virtio_has(const struct virtio_dev *vd, unsigned bit) { retur
 /* Config fields by offset (use offsetof on the device's config struct). */
 uint64_t virtio_config_read(struct virtio_dev *vd, unsigned off, int width);
 void virtio_config_write(struct virtio_dev *vd, unsigned off, int width, uint64_t v);
+
+/* For drivers: the device cannot be trusted with what it holds (a request
+ * it never completes): the device's poller resets it, failing everything
+ * in flight, on its next turn. */
+void virtio_request_reset(struct virtio_dev *vd, const char *why);
 
 /* One turn of queue q, as its mode says (the device's poller runs it). */
 int virtio_poll_queue(struct virtio_dev *vd, unsigned q);

@@ -3,6 +3,7 @@
 #include "drivers/virtio/virtio.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include "kernel/time.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -94,6 +95,8 @@ struct io {
 	int data, ndata;  /* where the data segments are in sg, and how many */
 	enum dma_dir dir;
 	uint32_t fault_mark; /* kernel/dma_fault.c: did the device fault meanwhile? */
+	uint64_t deadline;   /* now_ns() by which the device must have completed it */
+	bool timed_out;
 };
 
 struct blk_queue {
@@ -111,6 +114,8 @@ struct vblk {
 	unsigned max_segs;  /* data segments per virtio request */
 	uint32_t seg_bytes; /* bytes per segment at most */
 	struct blk_queue q[VIRTIO_MAX_QUEUES];
+	uint64_t timeouts;   /* requests the device never completed */
+	uint64_t short_used; /* completions whose used length did not cover data and status */
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_blk_config, field), width)
@@ -250,6 +255,10 @@ static int blk_probe(struct virtio_dev *vd)
 		 "request%s\n",
 		 vd->name, (unsigned long long)b->bd.info.capacity, b->bd.info.block_size, vd->nqueues, ring,
 		 b->max_segs, b->seg_bytes, b->bd.info.ro ? ", read-only" : "");
+	/* config that never settled fails the probe, and the transport frees vd: no blkdev
+	 * may be left pointing at it */
+	if ((r = vd->transport_error))
+		goto fail;
 	snprintf(b->bd.name, sizeof b->bd.name, "%s", vd->name);
 	b->bd.ops = &vblk_ops;
 	b->bd.dma = vd->dma;
@@ -374,6 +383,8 @@ static int add_piece(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 	io->nout = io->dir == DMA_TO_DEVICE ? last : io->data;
 	io->nin = last + 1 - io->nout;
 	io->fault_mark = dma_fault_mark(vd->dma);
+	io->deadline = now_ns() + (uint64_t)kconfig.blk_timeout_ms * 1000000;
+	io->timed_out = false;
 	int rc = vq_add(vd->q[qi].vq, io->sg, io->nout, io->sg + io->nout, io->nin, io);
 	if (rc) {
 		unmap_data(vd, io);
@@ -420,15 +431,32 @@ static void dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi)
 		vq_kick(vd->q[qi].vq);
 }
 
-static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct io *io, uint32_t len)
+/* A request comes back: from the used ring with the length the device
+ * wrote, or failed by a reset (reset: nothing the device wrote counts). */
+static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct io *io, uint32_t len,
+		     bool reset)
 {
 	struct blk_queue *q = &b->q[qi];
 	struct blk_req *r = io->req;
 	const struct io_shared *sh = &q->shared[io - q->ios];
 	uint8_t status = sh->status; /* one read: the device may still write it */
+	/* §5.2.6: a read's data, then the status byte, are what the device
+	 * writes; a shorter used length means some of it never came */
+	uint32_t need = 1;
+	if (io->dir == DMA_FROM_DEVICE)
+		for (int i = io->data; i < io->data + io->ndata; i++)
+			need += io->sg[i].len;
 	unmap_data(vd, io);
-	int err = len < 1 ? -EIO : status_to_errno(vd, status);
-	if (dma_faulted_since(vd->dma, io->fault_mark)) {
+	int err = reset ? -EIO : status_to_errno(vd, status);
+	if (!reset && len < need) {
+		b->short_used++;
+		log_err("virtio %s: request at sector %llu: the device wrote %u bytes, not the %u it must\n",
+			vd->name, (unsigned long long)sh->hdr.sector, len, need);
+		err = -EIO;
+	}
+	if (io->timed_out)
+		err = -ETIMEDOUT; /* failed by the reset it caused, whatever else happened */
+	else if (dma_faulted_since(vd->dma, io->fault_mark)) {
 		/* whatever status the device gave: the data may not all have got through */
 		log_err("virtio %s: request at sector %llu failed: its device faulted on a request's "
 			"buffer while it was in flight\n",
@@ -450,13 +478,11 @@ static int blk_poll(struct virtio_dev *vd, unsigned qi, int budget)
 	uint32_t len;
 	int n = 0;
 	while (n < budget && (io = vq_get(vd->q[qi].vq, &len))) {
-		complete(vd, b, qi, io, len);
+		complete(vd, b, qi, io, len, false);
 		n++;
 	}
-	if (vq_broken(vd->q[qi].vq)) { /* the ring was broken by the device: fail all it held */
-		while ((io = vq_detach_unused(vd->q[qi].vq)))
-			complete(vd, b, qi, io, 0);
-	}
+	/* a ring the device broke: the core resets the device, and only then,
+	 * when it can write nothing more, are its requests failed (blk_reset_fail) */
 	dispatch(vd, b, qi);
 	return n;
 }
@@ -467,7 +493,7 @@ static void blk_reset_fail(struct virtio_dev *vd)
 	struct io *io;
 	for (unsigned qi = 0; qi < vd->nqueues; qi++) {
 		while ((io = vq_detach_unused(vd->q[qi].vq)))
-			complete(vd, b, qi, io, 0);
+			complete(vd, b, qi, io, 0, true);
 		struct blk_req *r;
 		while ((r = b->q[qi].wait_head)) {
 			b->q[qi].wait_head = r->next;
@@ -475,6 +501,34 @@ static void blk_reset_fail(struct virtio_dev *vd)
 		}
 		b->q[qi].wait_tail = &b->q[qi].wait_head;
 	}
+}
+
+/* A request the device never completes fails with ETIMEDOUT after
+ * blk_timeout_ms: the device is reset, which fails everything else in
+ * flight (EIO) and starts it afresh. */
+static void blk_tick(struct virtio_dev *vd, uint64_t now)
+{
+	struct vblk *b = vd->priv;
+	struct io *late = NULL;
+	for (unsigned qi = 0; qi < vd->nqueues; qi++)
+		for (unsigned i = 0; i < b->q[qi].nslots; i++) {
+			struct io *io = &b->q[qi].ios[i];
+			if (io->req && !io->timed_out && now >= io->deadline) {
+				io->timed_out = true;
+				if (!late)
+					late = io;
+			}
+		}
+	if (!late)
+		return;
+	const struct blk_queue *q = &b->q[0];
+	for (unsigned qi = 0; qi < vd->nqueues; qi++)
+		if (late >= b->q[qi].ios && late < b->q[qi].ios + b->q[qi].nslots)
+			q = &b->q[qi];
+	log_err("virtio %s: request at sector %llu not completed in %u ms\n", vd->name,
+		(unsigned long long)q->shared[late - q->ios].hdr.sector, kconfig.blk_timeout_ms);
+	b->timeouts++;
+	virtio_request_reset(vd, "a request timed out");
 }
 
 static void blk_config_changed(struct virtio_dev *vd)
@@ -521,5 +575,6 @@ const struct virtio_driver virtio_blk_driver = {
 	.poll = blk_poll,
 	.config_changed = blk_config_changed,
 	.reset_fail = blk_reset_fail,
+	.tick = blk_tick,
 	.feature_name = blk_feature_name,
 };

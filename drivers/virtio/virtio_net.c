@@ -55,7 +55,7 @@ struct vnet {
 	unsigned nrx, ntx;
 	uint16_t *tx_free;
 	unsigned ntx_free;
-	uint8_t *merge; /* a frame spread over several receive buffers is copied here */
+	uint8_t *merge; /* every received frame is copied here, out of the device's reach */
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_net_config, field), width)
@@ -128,7 +128,7 @@ static int net_probe(struct virtio_dev *vd)
 	/* §5.1.6: the header carries num_buffers with VERSION_1 or MRG_RXBUF */
 	n->hdr_len = virtio_has(vd, VIRTIO_F_VERSION_1) || virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF) ? 12 : 10;
 	if ((r = virtio_setup_queues(vd, 2, 256)))
-		return r;
+		goto fail;
 	unsigned nrx = vq_size(vd->q[RXQ].vq), ntx = vq_size(vd->q[TXQ].vq);
 	if (!again) {
 		size_buffers(vd, n);
@@ -137,19 +137,20 @@ static int net_probe(struct virtio_dev *vd)
 		n->tx = dma_alloc(vd->dma, (size_t)ntx * n->tx_size, &n->tx_h);
 		n->tx_free = calloc(ntx, sizeof *n->tx_free);
 		n->merge = malloc(MAX_FRAME);
-		if (!n->rx || !n->tx || !n->tx_free || !n->merge)
-			return -ENOMEM;
+		if (!n->rx || !n->tx || !n->tx_free || !n->merge) {
+			r = -ENOMEM;
+			goto fail;
+		}
 	} else if (nrx != n->nrx || ntx != n->ntx) {
 		return -EPROTO; /* a reset device must come back as it was */
 	}
 	n->ntx_free = 0;
 	for (unsigned i = 0; i < ntx; i++)
 		n->tx_free[n->ntx_free++] = (uint16_t)i;
-	/* §5.1.6.3: fill the receive queue before DRIVER_OK */
+	/* §5.1.6.3: fill the receive queue before DRIVER_OK (the core kicks it after) */
 	for (unsigned i = 0; i < nrx; i++)
 		if ((r = post_rx(vd, n, i)))
-			return r;
-	vq_kick(vd->q[RXQ].vq);
+			goto fail;
 
 	struct netif *nif = &n->nif;
 	if (!again) {
@@ -167,12 +168,26 @@ static int net_probe(struct virtio_dev *vd)
 		nif->xmit = xmit;
 		nif->driver = vd;
 		read_link(vd, n);
+		/* config that never settled fails the probe, and the transport frees vd: the
+		 * stack must not be left holding an interface that points at it */
+		if ((r = vd->transport_error))
+			goto fail;
 		netif_add(nif);
 	}
 	log_info("virtio %s: mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u, %u receive buffers of %u bytes\n",
 		 vd->name, nif->mac[0], nif->mac[1], nif->mac[2], nif->mac[3], nif->mac[4], nif->mac[5],
 		 nif->mtu, nrx, n->rx_size);
 	return 0;
+fail: /* the core resets the device and destroys the queues; nothing was used before DRIVER_OK */
+	if (again)
+		return r; /* the interface stays, with what it holds; the device is given up */
+	dma_free(vd->dma, n->rx, (size_t)n->nrx * n->rx_size, n->rx_h);
+	dma_free(vd->dma, n->tx, (size_t)n->ntx * n->tx_size, n->tx_h);
+	free(n->tx_free);
+	free(n->merge);
+	free(n);
+	vd->priv = NULL; /* the transport frees vd: nothing of the first probe may stay */
+	return r;
 }
 
 /* -- transmit ------------------------------------------------------------------ */
@@ -196,6 +211,8 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 	struct virtio_dev *vd = nif->driver;
 	struct vnet *n = vd->priv;
 	size_t len = n->hdr_len + tx->hdr_len + tx->payload_len;
+	if (vd->broken || !vd->nqueues)
+		return -EIO; /* given up: a reset did not bring it back; its queues are gone or the device's */
 	if (len > n->tx_size) {
 		n->nif.driver_stats.tx_too_long++;
 		return -EMSGSIZE;
@@ -233,61 +250,74 @@ static int xmit(struct netif *nif, const struct net_tx *tx)
 
 static unsigned rx_slot(void *tok) { return (unsigned)((uintptr_t)tok - 1); }
 
-/* One frame: its first buffer is slot, of len bytes. With MRG_RXBUF it may
- * continue in num_buffers - 1 more (§5.1.6.4); every one goes back to the
- * device after. */
+/* The header a device may write to a received frame (§5.1.6.4): with
+ * GUEST_CSUM, DATA_VALID or NEEDS_CSUM; nothing else, since ringside
+ * negotiates no receive offload. */
+static bool header_ok(struct virtio_dev *vd, const struct virtio_net_hdr *h)
+{
+	uint8_t allowed = virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM)
+				  ? VIRTIO_NET_HDR_F_DATA_VALID | VIRTIO_NET_HDR_F_NEEDS_CSUM
+				  : 0;
+	return !(h->flags & ~allowed) && h->gso_type == VIRTIO_NET_HDR_GSO_NONE;
+}
+
+/*
+ * One frame: its first buffer is slot, of len bytes. With MRG_RXBUF it may
+ * continue in num_buffers - 1 more (§5.1.6.4). The header and the frame are
+ * copied out of the buffers first: they are memory the device can still
+ * write, and the stack reads some fields twice (a length, then the bytes
+ * it covers). Every buffer goes back to the device after.
+ */
 static void receive(struct virtio_dev *vd, struct vnet *n, unsigned slot, uint32_t len)
 {
-	uint8_t *buf = n->rx + (size_t)slot * n->rx_size;
+	const uint8_t *buf = n->rx + (size_t)slot * n->rx_size;
+	struct netif_driver_stats *st = &n->nif.driver_stats;
 	struct virtio_net_hdr h = { 0 };
 	unsigned more = 0;
-	const uint8_t *frame = buf + n->hdr_len;
 	size_t flen;
 
 	if (len < n->hdr_len + ETH_MIN_FRAME || len > n->rx_size) {
-		n->nif.driver_stats.rx_bad_len++;
+		st->rx_bad_len++;
 		goto repost;
 	}
 	memcpy(&h, buf, n->hdr_len);
-	flen = len - n->hdr_len;
 	if (virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF)) {
 		if (h.num_buffers == 0 || h.num_buffers > (MAX_FRAME + MRG_BUF_SIZE - 1) / MRG_BUF_SIZE) {
-			n->nif.driver_stats.rx_bad_num_buffers++;
+			st->rx_bad_num_buffers++;
 			goto repost; /* the rest of the frame is drained as it comes, as frames of its own */
 		}
 		more = h.num_buffers - 1u;
 	}
-	if (more) {
-		memcpy(n->merge, frame, flen);
-		for (; more; more--) {
-			uint32_t l;
-			void *tok = vq_get(vd->q[RXQ].vq, &l);
-			if (!tok) { /* the device said more buffers than it used */
-				n->nif.driver_stats.rx_bad_num_buffers++;
-				goto repost;
-			}
-			unsigned s = rx_slot(tok);
-			if (flen + l > MAX_FRAME || l > n->rx_size) {
-				n->nif.driver_stats.rx_bad_len++;
-				post_rx(vd, n, s);
-				while (--more && (tok = vq_get(vd->q[RXQ].vq, &l)))
-					post_rx(vd, n, rx_slot(tok));
-				goto repost;
-			}
-			memcpy(n->merge + flen, n->rx + (size_t)s * n->rx_size, l);
-			flen += l;
-			post_rx(vd, n, s);
+	flen = len - n->hdr_len;
+	memcpy(n->merge, buf + n->hdr_len, flen);
+	for (; more; more--) {
+		uint32_t l;
+		void *tok = vq_get(vd->q[RXQ].vq, &l);
+		if (!tok) { /* the device said more buffers than it used */
+			st->rx_bad_num_buffers++;
+			goto repost;
 		}
-		frame = n->merge;
+		unsigned s = rx_slot(tok);
+		if (flen + l > MAX_FRAME || l > n->rx_size) {
+			st->rx_bad_len++;
+			post_rx(vd, n, s);
+			while (--more && (tok = vq_get(vd->q[RXQ].vq, &l)))
+				post_rx(vd, n, rx_slot(tok));
+			goto repost;
+		}
+		memcpy(n->merge + flen, n->rx + (size_t)s * n->rx_size, l);
+		flen += l;
+		post_rx(vd, n, s);
 	}
-	int flags = h.flags & (VIRTIO_NET_HDR_F_DATA_VALID | VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-				    virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM)
-			    ? NET_RX_CSUM_OK
-			    : 0;
-	net_input_flags(&n->nif, frame, flen, flags);
+	if (!header_ok(vd, &h)) {
+		st->rx_bad_header++;
+		goto repost;
+	}
+	int flags = h.flags ? NET_RX_CSUM_OK : 0; /* DATA_VALID, or NEEDS_CSUM: no checksum to check yet */
+	net_input_flags(&n->nif, n->merge, flen, flags);
 repost:
 	if (post_rx(vd, n, slot))
-		n->nif.driver_stats.rx_repost_failed++;
+		st->rx_repost_failed++;
 }
 
 static int net_poll_queue(struct virtio_dev *vd, unsigned q, int budget)

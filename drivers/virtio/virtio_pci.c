@@ -302,12 +302,15 @@ static void l_write_config(struct virtio_dev *vd, unsigned off, int width, uint6
 	if (off + (unsigned)width > l_config_size(vd))
 		return;
 	uint16_t base = (uint16_t)(vp->io + LEGACY_CONFIG(vp->msix) + off);
-	if (width == 1)
+	if (width == 1) {
 		outb(base, (uint8_t)v);
-	else if (width == 2)
+	} else if (width == 2) {
 		outw(base, (uint16_t)v);
-	else
+	} else {
 		outl(base, (uint32_t)v);
+		if (width == 8) /* as l_read_once reads it: low half first */
+			outl((uint16_t)(base + 4), (uint32_t)(v >> 32));
+	}
 }
 
 static unsigned l_max_queues(struct virtio_dev *vd)

@@ -20,6 +20,8 @@ struct rng {
 static int rng_probe(struct virtio_dev *vd)
 {
 	struct rng *rng = vd->priv;
+	bool again = rng != NULL;
+	int r = -ENOMEM;
 	if (!rng) {
 		if (!(rng = calloc(1, sizeof *rng)))
 			return -ENOMEM;
@@ -29,11 +31,16 @@ static int rng_probe(struct virtio_dev *vd)
 	 * old one (a fault, a reset it asked for) stays with the old mapping */
 	dma_free(vd->dma, rng->buf, RNG_BUF, rng->handle);
 	rng->buf = NULL;
-	if (!(rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle)))
-		return -ENOMEM;
 	rng->busy = false;
 	/* §5.4.2: a single queue, requestq; no configuration space. */
-	return virtio_setup_queues(vd, 1, 0);
+	if ((rng->buf = dma_alloc(vd->dma, RNG_BUF, &rng->handle)) && !(r = virtio_setup_queues(vd, 1, 0)))
+		return 0;
+	if (!again) { /* the first probe failed: the transport frees vd, and nothing may stay */
+		dma_free(vd->dma, rng->buf, RNG_BUF, rng->handle);
+		free(rng);
+		vd->priv = NULL;
+	}
+	return r;
 }
 
 /* The used ring gives back the token we posted and how many bytes the device wrote. */
@@ -62,7 +69,14 @@ static void rng_reset_fail(struct virtio_dev *vd)
 	}
 }
 
-static bool rng_done(void *arg) { return ((struct rng *)arg)->done; }
+/* The wait ends when the request comes back, or when it never will: the device broke
+ * the queue's rules, or was given up. Its buffer stays the device's then. */
+static bool rng_done(void *arg)
+{
+	struct virtio_dev *vd = arg;
+	struct rng *rng = vd->priv;
+	return rng->done || vd->broken || !vd->nqueues || vq_broken(vd->q[0].vq);
+}
 
 int virtio_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 {
@@ -71,8 +85,8 @@ int virtio_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 
 	if (n == 0)
 		return -EINVAL;
-	if (vd->broken || !vd->nqueues || !rng->buf)
-		return -EIO; /* a reset that did not bring it back */
+	if (vd->broken || !vd->nqueues || !rng->buf || vq_broken(vq))
+		return -EIO; /* a reset that did not bring it back, or a queue the device broke */
 	if (rng->busy)
 		return -EBUSY; /* an earlier request timed out and is still the device's */
 	if (n > RNG_BUF)
@@ -85,10 +99,10 @@ int virtio_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 		return r;
 	rng->busy = true;
 	vq_kick(vq);
-	if (!kwait(rng_done, rng, 5000000000ull)) /* the top level's wait: see virtio_rng.h */
+	if (!kwait(rng_done, vd, 5000000000ull)) /* the top level's wait: see virtio_rng.h */
 		return -ETIMEDOUT;
-	if (rng->failed)
-		return -EIO; /* the device was reset with the request in flight */
+	if (rng->failed || !rng->done)
+		return -EIO; /* reset with the request in flight, or the device broke the rules */
 	if (rng->len > n)
 		return -EIO; /* the ring checks this too */
 	memcpy(buf, rng->buf, rng->len);

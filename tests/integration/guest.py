@@ -130,8 +130,13 @@ class Guest:
         cmd, argv = QEMU_SH, args
         if netns:  # QEMU inside a network namespace of the test's own
             cmd, argv = "ip", ["netns", "exec", netns, QEMU_SH, *args]
-        self.child = pexpect.spawn(cmd, argv, encoding="utf-8", codec_errors="replace",
-                                   timeout=timeout, echo=False)
+        # QEMU's own messages (stderr) go to a file beside the log: on the
+        # console they would land in the middle of a line, even a prompt.
+        self.stderr_path = os.path.join(LOGDIR, re.sub(r"[^\w.-]", "_", name) + ".qemu-stderr.log")
+        env = dict(os.environ, RINGSIDE_QEMU_STDERR=self.stderr_path)
+        self.child = pexpect.spawn("/bin/sh", ["-c", 'exec "$0" "$@" 2>"$RINGSIDE_QEMU_STDERR"', cmd, *argv],
+                                   env=env, encoding="utf-8", codec_errors="replace", timeout=timeout,
+                                   echo=False)
         self.tee = _Tee(self.log)
         self.child.logfile_read = self.tee
         self._qmp = None
@@ -171,6 +176,12 @@ class Guest:
         self.child.expect(pexpect.EOF, timeout=timeout)
         self.child.close()
         return self.child.exitstatus
+
+    @property
+    def qemu_stderr(self):
+        """What QEMU itself printed (its warnings and errors), not the guest."""
+        with open(self.stderr_path, errors="replace") as f:
+            return f.read()
 
     @property
     def output(self):

@@ -222,3 +222,26 @@ def test_several_disks_in_pci_order(boot, tmp_path):
         data = p.read_bytes()
         assert f"capacity={(i + 1) * 1024} " in g.cmd(f"blk blk{i} info")
         assert g.cmd(f"blk blk{i} sha256 0 {(i + 1) * 1024}").strip() == hashlib.sha256(data).hexdigest()
+
+
+def test_request_timeout_resets_the_device(boot, image):
+    """A request the device holds past blk_timeout_ms fails with ETIMEDOUT, the
+    device is reset, and the disk, the shell and the network work afterwards.
+    QEMU's disk is throttled to 256 KiB/s: the shell reads 2 MiB as two 1 MiB
+    requests, and QEMU holds the second about 4 s. (A request
+    held indefinitely cannot be tested: QEMU's virtio-blk reset waits for every
+    request in flight, holding the vCPU in the reset's register write.)"""
+    path, data = image
+    g = blk_guest(boot, path, qmp=True, net="user", append="blk_timeout_ms=1000")
+    g.qmp.execute("block_set_io_throttle", id=g.qmp.execute("query-block")[0]["qdev"], bps=262144, bps_rd=0,
+                  bps_wr=0, iops=0, iops_rd=0, iops_wr=0)
+    out = g.cmd("blk blk0 sha256 0 4096", timeout=60)
+    assert "error: blk0: ETIMEDOUT: I/O failed" in out, out
+    log = g.output
+    assert re.search(r"virtio blk0: request at sector \d+ not completed in 1000 ms", log), log
+    assert "virtio blk0: resetting the device: a request timed out" in log
+    assert "virtio blk0: reset and running again (1 resets)" in log
+    g.qmp.execute("block_set_io_throttle", id=g.qmp.execute("query-block")[0]["qdev"], bps=0, bps_rd=0,
+                  bps_wr=0, iops=0, iops_rd=0, iops_wr=0)
+    assert g.cmd("blk blk0 sha256 0 4096").strip() == sha(data, 0, 4096)
+    assert "1 received" in g.cmd("ping 10.0.2.2 1")

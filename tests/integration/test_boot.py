@@ -77,6 +77,32 @@ def test_crash_dump_names_faulting_function(boot):
     g.expect("halted.")
 
 
+@pytest.mark.parametrize("kind,function,why", [
+    ("null", "crash_null", r"a NULL pointer: page 0 is not mapped"),
+    ("wx", "crash_write_code", r"a write to a read-only page"),
+    ("nx", r"\?", r"an instruction fetch from a page that is not executable"),
+])
+def test_memory_protection_faults(boot, kind, function, why):
+    """Page 0 is not mapped, code is read-only, data is not executable: each
+    broken rule is an exception dump, not a silent read or write."""
+    g = boot()
+    assert "paging: page 0 unmapped, stack guard pages, code read-only, data not executable" in g.output
+    g.send(f"crash {kind}\r")
+    m = g.expect(r"panic: exception 14 \(#PF page fault\) error=0x(\w+) at rip=0x\w+ in ([\w?]+)")
+    assert re.fullmatch(function, m.group(2)), m.group(0)
+    g.expect(why)
+    g.expect(r"#\d+ 0x\w+ cmd_crash\+0x")
+    g.expect("halted.")
+
+
+def test_stack_overflow_hits_the_guard_page(boot):
+    g = boot()
+    g.send("crash stack\r")
+    g.expect(r"panic: exception 8 \(#DF double fault\).* in crash_recurse\+0x")
+    g.expect("stack overflow: CR2 is in the guard page below the kernel stack")
+    g.expect("halted.", timeout=30)
+
+
 def test_crash_from_cmdline(boot):
     g = boot(append="crash=pf", wait_ready=False)
     g.expect(r"panic: exception 14 \(#PF page fault\).* in crash_page_fault\+0x")

@@ -1,5 +1,6 @@
 """test_crafted.py - hostile frames built with scapy, fed to virtio-net over -netdev dgram (no
 privileges): each is dropped and counted, and the guest still answers ping afterwards."""
+import os
 import re
 import socket
 import time
@@ -158,3 +159,45 @@ def test_ip_options_and_fragments_reassemble(wire):
             continue
         got[f[IP].frag * 8:f[IP].frag * 8 + len(raw(f[IP].payload))] = raw(f[IP].payload)
     assert bytes(got[8:]) == payload
+
+
+def test_arp_reply_for_another_host_changes_nothing(wire):
+    """RFC 826's merge rule would let any reply that names a known sender
+    rewrite its entry; only ARP addressed to the guest may."""
+    w, g = wire
+    evil = "02:00:00:00:0e:71"
+    w.send(Ether(src=evil, dst=w.guest_mac) /
+           ARP(op=2, hwsrc=evil, psrc=PEER_IP, hwdst="02:00:00:00:00:77", pdst="10.1.0.77"))
+    w.send(to_guest(w) / ICMP(type=8, id=0x77, seq=9) / Raw(b"ringside"))
+    r = w.recv_until(lambda f: ICMP in f and f[ICMP].type == 0 and f[ICMP].seq == 9)
+    assert r is not None and r[Ether].dst == PEER_MAC, r
+    assert "drop arp_not_us=" in g.cmd("net net0 -v")
+
+
+def test_spoofed_tftp_request_draws_two_packets(boot, tmp_path):
+    """A read request from a forged source: the address it names never
+    answers, so it gets the first DATA and one retransmission, then an
+    ERROR, and nothing more (it used to get six)."""
+    from guest import blk_args
+    disk = tmp_path / "d.img"
+    disk.write_bytes(os.urandom(64 * 1024))
+    w = Wire()
+    g = boot(net=w.netdev(), append=f"ip={GUEST_IP}/24 gw={PEER_IP}", extra=blk_args(str(disk)))
+    w.resolve()
+    victim, victim_mac = "10.1.0.99", "02:00:00:00:00:99"
+    w.send(Ether(src=victim_mac, dst=w.guest_mac) / IP(src=victim, dst=GUEST_IP) /
+           UDP(sport=40000, dport=69) / Raw(b"\x00\x01disk\x00octet\x00"))
+    ops = []
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:
+        f = w.recv_until(lambda f: (ARP in f and f[ARP].pdst == victim) or
+                         (UDP in f and f[IP].dst == victim), timeout=0.5)
+        if f is None:
+            continue
+        if ARP in f:  # the victim's address resolves: the worst case
+            w.send(Ether(src=victim_mac, dst=w.guest_mac) /
+                   ARP(op=2, hwsrc=victim_mac, psrc=victim, hwdst=w.guest_mac, pdst=GUEST_IP))
+        else:
+            ops.append(raw(f[UDP].payload)[1])
+    assert ops == [3, 3, 5], ops  # DATA, DATA again, ERROR
+    w.sock.close()

@@ -63,6 +63,25 @@ def test_dhcp_and_ping_gateway(boot):
     assert "3 sent, 3 received" in out
 
 
+@pytest.mark.parametrize("queue", [0, 1], ids=["rx", "tx"])
+def test_broken_ring_resets_the_interface(boot, queue):
+    """An impossible avail index: QEMU's receive path refuses it and asks for
+    a reset (DEVICE_NEEDS_RESET) when the next frame comes; its transmit path
+    takes it and answers with a used index that breaks the ring's rules.
+    Either way virtio-net is reset, comes back with its address, and the
+    recovery is counted."""
+    g = boot(net="user")
+    before = g.cmd("net").strip()
+    g.cmd(f"vq net0 {queue} inject-reset")
+    g.cmd("ping 10.0.2.2 1", timeout=60)  # a frame each way (its reply may be lost)
+    why = "DEVICE_NEEDS_RESET" if queue == 0 else "it broke the rules of a ring"
+    assert f"virtio net0: resetting the device: {why}" in g.output
+    assert "virtio net0: reset and running again (1 resets)" in g.output
+    line = g.cmd("net").strip()
+    assert re.match(r"net0 mac=52:54:00:12:34:56 link=up ip=10\.0\.2\.15/24 gw=10\.0\.2\.2 ", line), line
+    assert line.split(" rx=")[0] == before.split(" rx=")[0]
+    assert re.search(r"^net0 .* resets=1$", g.cmd("virtio"), re.M)
+    assert "2 sent, 2 received" in g.cmd("ping 10.0.2.2 2", timeout=60)
 
 
 def test_no_dhcp_answer(boot, tap, image):

@@ -155,6 +155,7 @@ def test_device_needs_reset_is_recovered(boot, mode):
     g.cmd("vq rng0 0 inject-reset")
     g.expect(r"virtio rng0: device needs reset")
     g.expect(r"virtio rng0: reset and running again \(1 resets\)")
+    assert "Guest moved" in g.qemu_stderr  # QEMU saw the impossible index
     random_bytes(g)
     assert f"mode={mode}" in virtio_line(g, "rng0")
 
@@ -168,3 +169,19 @@ def test_stats_per_request(boot):
     assert m, out
     assert float(m[2]) == 0.0 and float(m[3]) >= 1.0, out  # poll mode: no interrupts, a poll or more each
     assert g.cmd("stats rng0 -x").startswith("error:")
+
+
+def test_device_that_keeps_breaking_is_given_up(boot):
+    """Resets are rate-limited, and the sixth DEVICE_NEEDS_RESET within 10 s
+    gives the device up (FAILED); the rest of the kernel goes on."""
+    g = rng_guest(boot, append="mode=irq")
+    for k in range(1, 6):
+        g.cmd("vq rng0 0 inject-reset")
+        g.expect(rf"virtio rng0: reset and running again \({k} resets\)")
+        random_bytes(g)
+    g.cmd("vq rng0 0 inject-reset")
+    g.expect(r"virtio rng0: the device keeps breaking \(5 resets in \d+ ms; DEVICE_NEEDS_RESET\): given up, "
+             r"marked FAILED")
+    assert g.cmd("rng rng0 16").startswith("error: rng0: EIO")
+    assert g.cmd("mode rng0 poll").startswith("error: rng0: EIO")
+    assert g.cmd("version").startswith("ringside ")

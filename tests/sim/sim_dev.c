@@ -18,10 +18,10 @@ __attribute__((format(printf, 2, 3))) static int sim_fail(struct sim_dev *s, con
 
 void sim_notify(struct virtqueue *vq, void *priv) { ((struct sim_dev *)priv)->kicks++; }
 
-int sim_attach(struct sim_dev *s, struct virtqueue *vq, unsigned flags)
+int sim_attach_ring(struct sim_dev *s, unsigned num, unsigned flags, dma_addr_t desc, dma_addr_t driver,
+		    dma_addr_t device)
 {
-	unsigned n = vq_size(vq);
-	s->vq = vq;
+	unsigned n = num;
 	s->num = n;
 	s->flags = flags;
 	s->packed = flags & VQ_F_PACKED;
@@ -32,21 +32,28 @@ int sim_attach(struct sim_dev *s, struct virtqueue *vq, unsigned flags)
 	s->pending = calloc(n, sizeof *s->pending);
 	s->busy = calloc(n, 1);
 	if (s->packed) {
-		s->pdesc = sim_dma_ptr(vq_desc_addr(vq), VRING_DESC_SIZE(n));
-		s->driver = sim_dma_ptr(vq_driver_addr(vq), sizeof *s->driver);
-		s->device = sim_dma_ptr(vq_device_addr(vq), sizeof *s->device);
+		s->pdesc = sim_dma_ptr(desc, VRING_DESC_SIZE(n));
+		s->driver = sim_dma_ptr(driver, sizeof *s->driver);
+		s->device = sim_dma_ptr(device, sizeof *s->device);
 		if (!s->pdesc || !s->driver || !s->device)
 			return sim_fail(s, "ring handles do not resolve");
 	} else {
-		s->desc = sim_dma_ptr(vq_desc_addr(vq), VRING_DESC_SIZE(n));
-		s->avail = sim_dma_ptr(vq_driver_addr(vq), VRING_AVAIL_SIZE(n));
-		s->used = sim_dma_ptr(vq_device_addr(vq), VRING_USED_SIZE(n));
+		s->desc = sim_dma_ptr(desc, VRING_DESC_SIZE(n));
+		s->avail = sim_dma_ptr(driver, VRING_AVAIL_SIZE(n));
+		s->used = sim_dma_ptr(device, VRING_USED_SIZE(n));
 		if (!s->desc || !s->avail || !s->used)
 			return sim_fail(s, "ring handles do not resolve");
-		if ((vq_desc_addr(vq) & 15) || (vq_driver_addr(vq) & 1) || (vq_device_addr(vq) & 3))
+		if ((desc & 15) || (driver & 1) || (device & 3))
 			return sim_fail(s, "ring parts misaligned (§2.7)");
 	}
 	return 0;
+}
+
+int sim_attach(struct sim_dev *s, struct virtqueue *vq, unsigned flags)
+{
+	s->vq = vq;
+	return sim_attach_ring(s, vq_size(vq), flags, vq_desc_addr(vq), vq_driver_addr(vq),
+			       vq_device_addr(vq));
 }
 
 void sim_detach(struct sim_dev *s)
@@ -259,6 +266,8 @@ static bool need_irq(const struct sim_dev *s, uint16_t old, uint16_t new_idx)
 	return !(s->avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
 }
 
+bool sim_irq_wanted(const struct sim_dev *s) { return need_irq(s, s->used_idx, (uint16_t)(s->used_idx + 1)); }
+
 /* Write one used element and raise the interrupt the driver asked for. */
 static void put_used(struct sim_dev *s, uint32_t id, uint32_t len, unsigned skip, bool write)
 {
@@ -286,19 +295,30 @@ static void put_used(struct sim_dev *s, uint32_t id, uint32_t len, unsigned skip
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* our index before the driver's suppression state */
 	if (need_irq(s, old, s->used_idx)) {
 		s->irqs++;
-		vq_irq(s->vq);
+		if (s->irq)
+			s->irq(s); /* through a transport */
+		else
+			vq_irq(s->vq);
 	}
 }
 
-void sim_use(struct sim_dev *s, unsigned k, uint32_t len)
+void sim_use(struct sim_dev *s, unsigned k, uint32_t len) { sim_use_data(s, k, NULL, len); }
+
+void sim_use_data(struct sim_dev *s, unsigned k, const void *data, uint32_t len)
 {
 	struct sim_chain *c = &s->pending[k];
 	uint32_t left = len < c->in_len ? len : c->in_len;
+	const unsigned char *from = data;
 	for (unsigned i = 0; i < c->nseg && left; i++) {
 		if (!c->seg[i].write)
 			continue;
 		uint32_t n = left < c->seg[i].len ? left : c->seg[i].len;
-		memset(c->seg[i].p, 0xa5, n);
+		if (from) {
+			memcpy(c->seg[i].p, from, n);
+			from += n;
+		} else {
+			memset(c->seg[i].p, 0xa5, n);
+		}
 		left -= n;
 	}
 	sim_use_as_is(s, k, len);

@@ -39,6 +39,16 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max)
 	return 0;
 }
 
+static uint64_t clock_ns;
+uint64_t now_ns(void) { return clock_ns; }
+struct kconfig kconfig = { .blk_timeout_ms = 30000 };
+static const char *reset_asked;
+void virtio_request_reset(struct virtio_dev *vd, const char *why)
+{
+	(void)vd;
+	reset_asked = why;
+}
+
 bool kwait(bool (*done)(void *), void *arg, uint64_t timeout_ns)
 {
 	(void)done, (void)arg, (void)timeout_ns;
@@ -382,6 +392,76 @@ static void test_one_failed_piece_fails_the_request(void)
 	}
 }
 
+/* A request the device never completes: after blk_timeout_ms the driver
+ * asks for a reset, and the reset fails it with ETIMEDOUT (the others in
+ * flight with EIO). */
+static void test_request_timeout(void)
+{
+	cfg = (struct virtio_blk_config){ .capacity = 4096 };
+	struct virtio_dev *vd = open_blk(0, 0);
+	CHECK(vd != NULL);
+	static unsigned char buf[8192];
+	static int st[2];
+	kconfig.blk_timeout_ms = 500;
+	clock_ns = 1000000000;
+	struct blk_req r = { .op = BLK_READ, .count = 8, .buf = buf, .done = status_of, .arg = &st[0] };
+	struct blk_req r2 = {
+		.op = BLK_READ, .sector = 8, .count = 8, .buf = buf + 4096, .done = status_of, .arg = &st[1]
+	};
+	st[0] = st[1] = 1;
+	reset_asked = NULL;
+	CHECK_EQ(blk_submit(bd(vd), &r), 0);
+	clock_ns += 400000000;
+	CHECK_EQ(blk_submit(bd(vd), &r2), 0);
+	blk_tick(vd, clock_ns);
+	CHECK(reset_asked == NULL); /* 400 ms: not yet */
+	clock_ns += 100000000;
+	blk_tick(vd, clock_ns);
+	CHECK(reset_asked != NULL); /* the first, at 500 ms */
+	CHECK_EQ(((struct vblk *)vd->priv)->timeouts, 1);
+	blk_reset_fail(vd); /* what the core's reset does */
+	CHECK_EQ(st[0], -ETIMEDOUT);
+	CHECK_EQ(st[1], -EIO);
+	kconfig.blk_timeout_ms = 30000;
+	close_blk(vd);
+}
+
+/* A used length short of the data and status a request has the device
+ * write is an error, whatever the status says: the rest never came. */
+static void test_short_used_length(void)
+{
+	cfg = (struct virtio_blk_config){ .capacity = 4096 };
+	struct virtio_dev *vd = open_blk(0, 0);
+	CHECK(vd != NULL);
+	static unsigned char buf[4096];
+	static int st;
+	static const struct {
+		enum blk_op op;
+		uint32_t count, len, need;
+	} cases[] = { { BLK_READ, 8, 4096, 4097 },   /* the status missing */
+		      { BLK_READ, 8, 100, 4097 },    /* most of the data missing */
+		      { BLK_GET_ID, 0, 5, 21 },      /* a short id */
+		      { BLK_WRITE, 8, 0, 1 },        /* not even the status */
+		      { BLK_READ, 8, 4097, 4097 } }; /* all there: fine */
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct blk_req r = {
+			.op = cases[i].op, .count = cases[i].count, .buf = buf, .done = status_of, .arg = &st
+		};
+		uint64_t before = ((struct vblk *)vd->priv)->short_used;
+		st = 1;
+		CHECK_EQ(blk_submit(bd(vd), &r), 0);
+		CHECK_EQ(sim_fetch(&sim), 1);
+		unsigned char *status = sim.pending[0].seg[sim.pending[0].nseg - 1].p;
+		sim_use(&sim, 0, cases[i].len);
+		*status = VIRTIO_BLK_S_OK;
+		blk_poll(vd, 0, 64);
+		bool ok = cases[i].len >= cases[i].need;
+		CHECK_EQ(st, ok ? 0 : -EIO);
+		CHECK_EQ(((struct vblk *)vd->priv)->short_used - before, ok ? 0 : 1);
+	}
+	close_blk(vd);
+}
+
 int main(void)
 {
 	RUN(test_size_max_and_seg_max_split_requests);
@@ -390,6 +470,8 @@ int main(void)
 	RUN(test_bad_config_refused);
 	RUN(test_pool_buffers_need_no_mapping);
 	RUN(test_dma_fault_fails_its_request);
+	RUN(test_request_timeout);
+	RUN(test_short_used_length);
 	RUN(test_status_reaches_the_caller);
 	RUN(test_one_failed_piece_fails_the_request);
 	UNIT_DONE();

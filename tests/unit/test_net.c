@@ -107,10 +107,63 @@ static void test_arp_queue_is_bounded(void)
 		CHECK_EQ(udp_send(&nif, 1000, IP4(10, 0, 2, 5), 2000, "x", 1), 0);
 	CHECK_EQ(udp_send(&nif, 1000, IP4(10, 0, 2, 5), 2000, "x", 1), -ENOBUFS);
 	CHECK_EQ(nif.stats.drops[NET_DROP_ARP_QUEUE_FULL], 1);
-	/* Every entry pending: no room to resolve yet another address. */
+	/* More resolutions than there are slots for: the oldest pending ones
+	 * make room, and their queued frames are dropped, not kept forever. */
 	for (int i = 0; i < ARP_ENTRIES; i++)
 		arp_output(&nif, IP4(10, 0, 3, i), &(struct net_tx){ .hdr_len = 14 });
-	CHECK_EQ(nif.arp.queued, ARP_QUEUE_MAX);
+	CHECK_EQ(nif.arp.queued, ARP_PENDING_MAX); /* one each for the newest */
+	CHECK(nif.arp.evicted_pending >= ARP_ENTRIES - ARP_PENDING_MAX);
+	CHECK(nif.stats.drops[NET_DROP_ARP_UNRESOLVED] >= ARP_QUEUE_MAX); /* 10.0.2.5's, for one */
+}
+
+/* Issue: 16 pings to unused on-link addresses pushed the gateway out of the
+ * cache, and every send then failed with ENOBUFS. Unanswered resolutions now
+ * only ever replace each other. */
+static void test_arp_resolutions_never_push_out_resolved_entries(void)
+{
+	net_setup(1);
+	learn_peer(peer_ip); /* the gateway */
+	uint32_t host = IP4(10, 0, 2, 9);
+	uint8_t f[64];
+	net_input(&nif, f, build_arp(f, 2, peer_mac, host, our_ip)); /* another resolved host */
+	for (int i = 0; i < 4 * ARP_ENTRIES; i++)
+		CHECK_EQ(udp_send(&nif, 1000, IP4(10, 0, 2, 100 + i), 2000, "x", 1), 0);
+	CHECK(arp_lookup(&nif, peer_ip) != 0);
+	CHECK(arp_lookup(&nif, host) != 0);
+	ncap = 0;
+	CHECK_EQ(udp_send(&nif, 1000, IP4(8, 8, 8, 8), 53, "q", 1), 0); /* via the gateway: straight out */
+	CHECK_EQ(ncap, 1);
+	CHECK(!memcmp(cap_eth(0)->dst, peer_mac, 6));
+	/* resolved entries beyond their share push out the one closest to
+	 * expiry, never the gateway's */
+	for (int i = 0; i < 2 * ARP_ENTRIES; i++) {
+		fake_now += MS_NS;
+		net_input(&nif, f, build_arp(f, 1, peer_mac, IP4(10, 0, 2, 200 + i), our_ip));
+	}
+	CHECK(arp_lookup(&nif, peer_ip) != 0);
+	CHECK(arp_lookup(&nif, IP4(10, 0, 2, 200 + 2 * ARP_ENTRIES - 1)) != 0);
+}
+
+/* Issue: an unsolicited reply addressed to another host rewrote an existing
+ * entry. Only ARP for us teaches us, and a MAC changes at most once a second. */
+static void test_arp_entries_change_only_for_us_and_slowly(void)
+{
+	static const uint8_t evil[6] = { 0x02, 0xee, 0xee, 0xee, 0xee, 0xee };
+	uint8_t f[64];
+	net_setup(1);
+	learn_peer(peer_ip);
+	size_t n = build_arp(f, 2, evil, peer_ip,
+			     IP4(10, 0, 2, 77)); /* "10.0.2.2 is at evil", to someone else */
+	net_input(&nif, f, n);
+	CHECK(!memcmp(arp_lookup(&nif, peer_ip)->mac, peer_mac, 6));
+	CHECK_EQ(nif.stats.drops[NET_DROP_ARP_NOT_US], 1);
+	n = build_arp(f, 2, evil, peer_ip, our_ip); /* to us, but within a second of the last answer */
+	net_input(&nif, f, n);
+	CHECK(!memcmp(arp_lookup(&nif, peer_ip)->mac, peer_mac, 6));
+	CHECK_EQ(nif.arp.refused_changes, 1);
+	fake_now += ARP_LOCK_NS;
+	net_input(&nif, f, n); /* a second later: the host may really have moved */
+	CHECK(!memcmp(arp_lookup(&nif, peer_ip)->mac, evil, 6));
 }
 
 static void test_arp_cache_timeout(void)
@@ -600,6 +653,8 @@ int main(void)
 	RUN(test_arp_resolves_and_queues);
 	RUN(test_arp_retries_then_gives_up);
 	RUN(test_arp_queue_is_bounded);
+	RUN(test_arp_resolutions_never_push_out_resolved_entries);
+	RUN(test_arp_entries_change_only_for_us_and_slowly);
 	RUN(test_arp_cache_timeout);
 	RUN(test_gateway);
 	RUN(test_eth_rejects);

@@ -1,5 +1,6 @@
 /* test_tftpd.c - the TFTP server over the real net stack and main loop, with a disk that completes later:
  * sessions that end with requests in flight, reassembled packets, timeouts while the disk works. */
+#define _GNU_SOURCE /* memmem */
 #include "test_net.h"
 
 #include "apps/tftpd.c"
@@ -270,7 +271,8 @@ static void test_silent_client_times_out(void)
 {
 	setup();
 	uint16_t port = start(OP_RRQ, 512);
-	(void)port;
+	ack(port, 0);
+	sim_disk_complete(&disk, 0, 0); /* DATA 1 goes, then the client says nothing more */
 	for (int i = 0; i < 10; i++) {
 		fake_now += 2 * SEC_NS;
 		poll_run_once();
@@ -281,6 +283,100 @@ static void test_silent_client_times_out(void)
 	CHECK(!all_free()); /* its read-ahead is still with the disk */
 	sim_disk_complete_all(&disk);
 	CHECK(all_free());
+}
+
+/* A request from a forged source: nobody answers the first DATA, which is
+ * sent again once, not five times; then the session ends. */
+static void test_spoofed_request_draws_two_packets(void)
+{
+	setup();
+	uint16_t port = start(OP_RRQ, 512);
+	(void)port;
+	sim_disk_complete_all(&disk);
+	int packets = 0;
+	for (int i = 0; i < 20; i++) {
+		int before = ncap;
+		fake_now += SEC_NS;
+		poll_run_once();
+		learn_peer(peer_ip);
+		for (int k = before; k < ncap; k++)
+			packets += cap_ip(k)->proto == IP_PROTO_UDP;
+	}
+	CHECK_EQ(tftpd_stats.retransmits, 1);
+	CHECK_EQ(packets, 2); /* the retransmitted OACK, and the ERROR that ends it */
+	CHECK(all_free());
+}
+
+/* RFC 2349 lets a client ask for 255 s; the server leaves out what it does
+ * not take, and retransmits on its own 1 s. */
+static void test_timeout_option_capped(void)
+{
+	setup();
+	char req[64];
+	int n = snprintf(req + 2, sizeof req - 2, "disk%coctet%ctimeout%c255%cblksize%c512", 0, 0, 0, 0, 0);
+	req[0] = 0, req[1] = OP_RRQ;
+	client_send(69, req, (size_t)n + 3);
+	size_t len;
+	const uint8_t *p = reply(&len, NULL);
+	CHECK_EQ(op_of(p), OP_OACK);
+	CHECK(p && !memmem(p, len, "timeout", 7));
+	CHECK(p && memmem(p, len, "blksize", 7));
+	fake_now += 1100 * MS_NS;
+	poll_run_once();
+	CHECK_EQ(tftpd_stats.retransmits, 1); /* after 1 s, not 255 */
+	for (int i = 0; i < 5; i++) {
+		fake_now += 2 * SEC_NS;
+		poll_run_once();
+	}
+	sim_disk_complete_all(&disk);
+	CHECK(all_free());
+}
+
+/* One address holds at most two sessions: a third is refused with an ERROR,
+ * and another client still gets one. */
+static void test_sessions_per_client(void)
+{
+	setup();
+	start(OP_RRQ, 512);
+	start(OP_RRQ, 512);
+	char req[32];
+	int n = snprintf(req + 2, sizeof req - 2, "disk%coctet", 0);
+	req[0] = 0, req[1] = OP_RRQ;
+	client_send(69, req, (size_t)n + 3);
+	size_t len;
+	const uint8_t *p = reply(&len, NULL);
+	CHECK_EQ(op_of(p), OP_ERROR);
+	CHECK_EQ(tftpd_stats.refused, 1);
+	int used = 0;
+	for (int i = 0; i < MAX_SESSIONS; i++)
+		used += sessions[i].state != S_FREE;
+	CHECK_EQ(used, PER_CLIENT);
+	for (int i = 0; i < 10; i++) { /* the client goes: its sessions time out */
+		fake_now += 2 * SEC_NS;
+		poll_run_once();
+	}
+	sim_disk_complete_all(&disk);
+	CHECK(all_free());
+}
+
+/* A client that keeps a read alive forever, one ACK at a time, is cut off. */
+static void test_session_lifetime_bounded(void)
+{
+	setup();
+	uint16_t port = start(OP_RRQ, 8);
+	ack(port, 0);
+	int b = 0;
+	while (!all_free() && b < 5000) {
+		sim_disk_complete_all(&disk);
+		fake_now += 900 * MS_NS; /* just inside the timeout, every time */
+		poll_run_once();
+		learn_peer(peer_ip);
+		ncap = 0;
+		ack(port, (uint16_t)++b);
+	}
+	sim_disk_complete_all(&disk);
+	CHECK(all_free());
+	CHECK(b > 1900 && b < 2100); /* 30 minutes of 0.9 s */
 }
 
 /* A whole read, the disk completing in reverse order. */
@@ -365,6 +461,10 @@ int main(void)
 	RUN(test_reassembled_data_outlives_the_timer);
 	RUN(test_no_timeout_while_the_disk_works);
 	RUN(test_silent_client_times_out);
+	RUN(test_spoofed_request_draws_two_packets);
+	RUN(test_timeout_option_capped);
+	RUN(test_sessions_per_client);
+	RUN(test_session_lifetime_bounded);
 	RUN(test_read_out_of_order);
 	RUN(test_kwait_in_a_completion_panics);
 	UNIT_DONE();
