@@ -15,6 +15,7 @@ static const struct virtio_driver *const drivers[] = {
 	&virtio_rng_driver,
 	&virtio_blk_driver,
 	&virtio_net_driver,
+	&virtio_iommu_vdriver,
 };
 
 struct virtio_dev *virtio_devices;
@@ -85,7 +86,7 @@ static void set_status(struct virtio_dev *vd, uint8_t bit, const char *step)
 static void apply_mode(struct virtio_dev *vd, unsigned q, enum io_mode mode)
 {
 	struct virtio_queue *vq = &vd->q[q];
-	if (mode == IO_MODE_POLL) {
+	if (mode == IO_MODE_POLL || vd->drv->self_polled & BIT(q)) {
 		vq_disable_cb(vq->vq);
 		vq->irq_on = false;
 		if (vd->ops->mask_queue_irq)
@@ -219,6 +220,8 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 	struct virtio_queue *vq = &vd->q[q];
 	int n, total = 0;
 
+	if (vd->drv->self_polled & BIT(q))
+		return 0; /* the driver takes these itself */
 	if (vd->mode != IO_MODE_POLL && !vq->pending)
 		return 0;
 	vq->pending = false;

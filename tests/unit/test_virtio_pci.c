@@ -68,6 +68,8 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 }
 const struct virtio_driver virtio_blk_driver = { .prefix = "blk" };
 const struct virtio_driver virtio_net_driver = { .prefix = "net" };
+const struct virtio_driver virtio_iommu_vdriver = { .prefix = "viommu" };
+bool dma_is_iommu(uint16_t segment, uint8_t bus, uint8_t dev, uint8_t fn) { return false; } /* no IOMMU */
 const struct pci_driver pci_drivers[] = { { "none", 0, 0, 0, 0, NULL } };
 const int pci_ndrivers = 0;
 
