@@ -35,14 +35,6 @@ def in_ns(ns, *args, timeout=120, **kw):
     return subprocess.run(["ip", "netns", "exec", ns, *args], capture_output=True, timeout=timeout, **kw)
 
 
-@pytest.fixture
-def image(tmp_path):
-    path = tmp_path / "disk.img"
-    data = os.urandom(SECTORS * 512)
-    path.write_bytes(data)
-    return path, data
-
-
 def tap_guest(boot, ns, path, drive="", append="", props="", **kw):
     """props go to both virtio devices; kw (machine, extra) to the guest."""
     extra = ["-drive", f"file={path},if=none,id=d0,format=raw,cache=unsafe{drive}",
