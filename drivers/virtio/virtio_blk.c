@@ -116,6 +116,7 @@ struct vblk {
 	struct blk_queue q[VIRTIO_MAX_QUEUES];
 	uint64_t timeouts;   /* requests the device never completed */
 	uint64_t short_used; /* completions whose used length did not cover data and status */
+	uint64_t bad_status; /* completions whose status byte is none the spec defines (or unwritten) */
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_blk_config, field), width)
@@ -283,7 +284,7 @@ static uint32_t type_of(enum blk_op op)
 	return t[op];
 }
 
-static int status_to_errno(struct virtio_dev *vd, uint8_t s)
+static int status_to_errno(struct virtio_dev *vd, struct vblk *b, uint8_t s)
 {
 	switch (s) {
 	case VIRTIO_BLK_S_OK:
@@ -293,6 +294,7 @@ static int status_to_errno(struct virtio_dev *vd, uint8_t s)
 	case VIRTIO_BLK_S_UNSUPP:
 		return -EOPNOTSUPP;
 	default:
+		b->bad_status++;
 		log_err("virtio %s: request status %u is not one the spec defines\n", vd->name, s);
 		return -EIO;
 	}
@@ -447,7 +449,7 @@ static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 		for (int i = io->data; i < io->data + io->ndata; i++)
 			need += io->sg[i].len;
 	unmap_data(vd, io);
-	int err = reset ? -EIO : status_to_errno(vd, status);
+	int err = reset ? -EIO : status_to_errno(vd, b, status);
 	if (!reset && len < need) {
 		b->short_used++;
 		log_err("virtio %s: request at sector %llu: the device wrote %u bytes, not the %u it must\n",
