@@ -139,6 +139,13 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size)
 			return -ENODEV;
 		if (max_size && size > max_size && !(flags & VQ_F_LEGACY))
 			size = max_size; /* a legacy device's size is fixed */
+		if ((flags & VQ_F_LEGACY) && (size & (size - 1))) {
+			/* §2.7 legacy: the device lays the ring out for its own size, which
+			 * no smaller ring of ours would match */
+			log_err("virtio %s: legacy queue %u of size %u, not a power of two\n", vd->name, q,
+				size);
+			return -ENODEV;
+		}
 		if (!(flags & VQ_F_PACKED))
 			while (size & (size - 1))
 				size &= size - 1; /* split rings: a power of two */
