@@ -83,7 +83,7 @@ const int pci_ndrivers = 0;
 #define NOTIFY_MULT 4
 #define MSIX_AT     0x40 /* capabilities in config space */
 
-static uint8_t space[256];
+static uint8_t space[4096]; /* ECAM: the capabilities' 256 bytes, then extended space */
 static uint8_t bar4[0x4000] __attribute__((aligned(4096)));
 static uint32_t bar1[0x1000 / 4] __attribute__((aligned(4096)));
 static struct pci_dev pdev;

@@ -191,6 +191,40 @@ static void test_capability_loop(void)
 	CHECK(dev_ok());
 }
 
+/* A capability list that runs past the end: a pointer into the header ends it; a capability
+ * whose structure runs past the 256 bytes where capabilities live is skipped (its fields would
+ * come from extended config space, whatever the device put there). */
+static void test_capability_past_the_end(void)
+{
+	lay = modern;
+	fresh(0x1044, 0, V1);
+	space[MSIX_AT + 12 + 3 * 20 + 1] = 0x10; /* the last points into the header */
+	CHECK_EQ(virtio_pci_probe(&pdev), 0);
+	CHECK_EQ(rng_read(8), 8);
+	CHECK(dev_ok());
+
+	lay = modern;
+	lay.ncaps = 3; /* the device capability moved to the end, where it does not fit */
+	struct pci_dev *d = fresh(0x1044, 0, V1);
+	dev.config_size = 16;
+	space[MSIX_AT + 12 + 2 * 20 + 1] = 0xf8;
+	vcap(0xf8, 0, VIRTIO_PCI_CAP_DEVICE_CFG, 4, DEVICE_AT, 0x100, 16); /* fields up to 0x107 */
+	CHECK_EQ(virtio_pci_probe(d), 0);
+	CHECK(vp_of() && vp_of()->device == NULL);
+	CHECK_EQ(virtio_devices->ops->config_size(virtio_devices), 0);
+	CHECK_EQ(rng_read(8), 8);
+	CHECK(dev_ok());
+
+	lay = modern; /* the common one there: a modern device has none left, and is refused */
+	d = fresh(0x1044, 0, V1);
+	space[MSIX_AT + 12 + 3 * 20 + 1] = 0xf8;
+	vcap(0xf8, 0, VIRTIO_PCI_CAP_COMMON_CFG, 4, COMMON_AT, 0x38, 16);
+	space[MSIX_AT + 12 + 0 * 20 + 3] = 0x7f; /* the good common one gone */
+	CHECK_EQ(virtio_pci_probe(d), -ENODEV);
+	CHECK(virtio_devices == NULL);
+	CHECK(dev_ok());
+}
+
 /* Transitional ids carry the type in the subsystem id, modern ones in the device id
  * (§4.1.2); a type without a driver, or an id outside both ranges, is not taken. */
 static void test_device_ids(void)
@@ -317,6 +351,7 @@ int main(void)
 	RUN(test_legacy);
 	RUN(test_capabilities_checked);
 	RUN(test_capability_loop);
+	RUN(test_capability_past_the_end);
 	RUN(test_device_ids);
 	RUN(test_notify_offset_outside);
 	RUN(test_vectors_refused);
