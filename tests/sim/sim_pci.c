@@ -360,6 +360,8 @@ static void common_write(unsigned off, uint64_t v)
 	case CC(device_status):
 		if (!v && !(dev.bad & SIM_BAD(SIM_RESET_STUCK)))
 			reg_reset();
+		if (!v && pdev.device < 0x1040)
+			dev.legacy = false; /* a transitional device: the interface reset is the one driven */
 		sim_vdev_set_status(&dev, (uint8_t)v);
 		break;
 	case CC(queue_select):
@@ -489,6 +491,8 @@ static void port_out(uint16_t port, int width, uint32_t v)
 	case LEGACY_STATUS:
 		if (!v)
 			reg_reset();
+		if (!v && pdev.device < 0x1040)
+			dev.legacy = true;
 		sim_vdev_set_status(&dev, (uint8_t)v);
 		break;
 	case LEGACY_CONFIG_VECTOR:
@@ -554,7 +558,7 @@ static struct pci_dev *fresh(uint16_t device, uint16_t subsys, uint64_t offered)
 	return d;
 }
 
-static bool dev_ok(void)
+static __attribute__((unused)) bool dev_ok(void)
 {
 	const char *e = sim_vdev_error(&dev);
 	if (e)
@@ -562,7 +566,10 @@ static bool dev_ok(void)
 	return !e && !reg.wrong_doorbell;
 }
 
-static struct vp *vp_of(void) { return virtio_devices ? virtio_devices->transport : NULL; }
+static __attribute__((unused)) struct vp *vp_of(void)
+{
+	return virtio_devices ? virtio_devices->transport : NULL;
+}
 
 /* Read n bytes through the whole path: the device runs beside the driver in the main loop. */
 static int rng_read(size_t n)
