@@ -142,7 +142,7 @@ static const char *blk_feature_name(unsigned bit)
 /* Capacity and the limits, from config space; every value is checked. */
 static int read_config(struct virtio_dev *vd, struct vblk *b)
 {
-	struct blk_info *in = &b->bd.info;
+	struct blk_info info = b->bd.info, *in = &info; /* kept only if every read settled */
 	in->capacity = CFG(capacity, 8);
 	if (in->capacity > (UINT64_MAX >> 9)) { /* bytes must fit in 64 bits */
 		log_err("virtio %s: capacity %llu sectors overflows\n", vd->name,
@@ -166,6 +166,9 @@ static int read_config(struct virtio_dev *vd, struct vblk *b)
 	in->discard = virtio_has(vd, VIRTIO_BLK_F_DISCARD);
 	in->write_zeroes = virtio_has(vd, VIRTIO_BLK_F_WRITE_ZEROES);
 	in->wce = virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE) && CFG(writeback, 1);
+	if (vd->transport_error)
+		return vd->transport_error; /* after a reset: the disk callers hold keeps what it had */
+	b->bd.info = info;
 	return 0;
 }
 
@@ -537,13 +540,15 @@ static void blk_config_changed(struct virtio_dev *vd)
 {
 	struct vblk *b = vd->priv;
 	uint64_t cap = CFG(capacity, 8);
+	bool wce = virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE) ? CFG(writeback, 1) : b->bd.info.wce;
+	if (vd->transport_error)
+		return; /* a read that never settled: none of it holds (the core resets the device) */
 	if (cap != b->bd.info.capacity && cap <= (UINT64_MAX >> 9)) {
 		log_info("virtio %s: capacity now %llu sectors (was %llu)\n", vd->name,
 			 (unsigned long long)cap, (unsigned long long)b->bd.info.capacity);
 		b->bd.info.capacity = cap;
 	}
-	if (virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE))
-		b->bd.info.wce = CFG(writeback, 1);
+	b->bd.info.wce = wce;
 }
 
 /* The block layer has checked r against bd->info. */

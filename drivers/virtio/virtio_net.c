@@ -92,6 +92,8 @@ static int post_rx(struct virtio_dev *vd, struct vnet *n, unsigned i)
 static void read_link(struct virtio_dev *vd, struct vnet *n)
 {
 	bool up = !virtio_has(vd, VIRTIO_NET_F_STATUS) || (CFG(status, 2) & VIRTIO_NET_S_LINK_UP);
+	if (vd->transport_error)
+		return; /* a read that never settled: not believed (the core resets the device) */
 	if (up != n->nif.link_up)
 		log_info("virtio %s: link %s\n", vd->name, up ? "up" : "down");
 	n->nif.link_up = up;

@@ -510,6 +510,36 @@ static void test_config_generation_churn_at_probe(void)
 	CHECK(vdev_ok());
 }
 
+static void test_config_generation_churn_at_run_time(void)
+{
+	CHECK_EQ(blk_up(0), 0);
+	read_req(0);
+	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+	uint64_t cap = 8192;
+	sim_vdev_config_change(&t.dev, 0, &cap, 8);
+	turn();
+	CHECK(said());
+	CHECK(vd->broken); /* the reset's probe read it again, and failed: given up */
+	CHECK(t.dev.status & VIRTIO_STATUS_FAILED);
+	CHECK_EQ(st[0], -EIO);
+	CHECK_EQ(hbd()->info.capacity, 4096); /* nothing read from it was believed */
+	CHECK(refused());
+	CHECK(good_serves());
+	CHECK(vdev_ok());
+
+	fresh(VIRTIO_ID_NET, NET_BASE, IO_MODE_HYBRID); /* net: the link it says is down is not believed */
+	CHECK_EQ(sim_virtio_probe(&t), 0);
+	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
+	uint16_t down = 0;
+	sim_vdev_config_change(&t.dev, offsetof(struct virtio_net_config, status), &down, 2);
+	turn();
+	CHECK(said());
+	CHECK_EQ(vd->resets, 1); /* its probe after the reset reads no config: it comes back */
+	CHECK(((struct vnet *)vd->priv)->nif.link_up);
+	CHECK(good_serves());
+	CHECK(vdev_ok());
+}
+
 static void test_reset_never_reads_zero_at_probe(void)
 {
 	fresh(VIRTIO_ID_BLK, V1, IO_MODE_HYBRID);
@@ -1170,6 +1200,7 @@ int main(void)
 	RUN(test_packed_used_bit_not_flipped);
 	RUN(test_packed_skip_disagrees);
 	RUN(test_config_generation_churn_at_probe);
+	RUN(test_config_generation_churn_at_run_time);
 	RUN(test_reset_never_reads_zero_at_probe);
 	RUN(test_reset_never_reads_zero_at_run_time);
 	RUN(test_device_drops_status_bits);
