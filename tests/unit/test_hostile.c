@@ -499,7 +499,6 @@ static void test_packed_skip_disagrees(void)
 
 static void test_config_generation_churn_at_probe(void)
 {
-	CHECK_EQ(blk_up(0) == 0, 1);
 	fresh(VIRTIO_ID_BLK, V1, IO_MODE_HYBRID);
 	t.dev.bad = SIM_BAD(SIM_GENERATION_CHURN);
 	CHECK(sim_virtio_probe(&t) < 0);
