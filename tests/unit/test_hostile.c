@@ -1168,6 +1168,37 @@ static void test_net_tx_never_completed(void)
 	CHECK(net_recovers());
 }
 
+/* A MAC address in config that no interface may have as its own (broadcast, multicast, zero):
+ * said, and a locally administered unicast one used instead; the interface works. */
+static void test_net_mac_not_unicast(void)
+{
+	static const uint8_t macs[3][6] = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+					    { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },
+					    { 0 } };
+	for (unsigned i = 0; i < 3; i++) {
+		fresh(VIRTIO_ID_NET, NET_BASE, IO_MODE_HYBRID);
+		net_config(&t, macs[i]);
+		CHECK_EQ(sim_virtio_probe(&t), 0);
+		hn = vd->priv;
+		CHECK(said());
+		CHECK_EQ(hn->nif.mac[0] & 3, 2);
+		CHECK(memcmp(hn->nif.mac, macs[i], 6));
+		netif_set_addr(&hn->nif, hostile_ip, 24, 0);
+		CHECK_EQ(udp_bind(5000, got_udp, NULL), 0);
+		memset(&got, 0, sizeof got);
+		turn();
+		sim_vdev_run(&t.dev);
+		size_t l = udp_frame(64);
+		memcpy(frame, hn->nif.mac, 6); /* to the address it took */
+		struct virtio_net_hdr h = { .num_buffers = 1 };
+		deliver_hdr(&h, l, TRUE_LEN);
+		turn();
+		CHECK_EQ(got.count, 1);
+		CHECK(good_serves());
+		CHECK(vdev_ok());
+	}
+}
+
 /* Queue sizes that change across a reset: the interface cannot come back as it was; the device
  * is given up, sends fail, the stack and the good device go on. */
 static void test_net_queue_size_changes_across_reset(void)
@@ -1229,6 +1260,7 @@ int main(void)
 	RUN(test_net_tx_used_length);
 	RUN(test_net_tx_never_completed);
 	RUN(test_net_queue_size_changes_across_reset);
+	RUN(test_net_mac_not_unicast);
 	unplug_sim(&t);
 	unplug_sim(&g);
 	UNIT_DONE();
