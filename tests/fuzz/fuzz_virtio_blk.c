@@ -58,8 +58,8 @@ static void answer(struct input *in)
 	unsigned k = byte(in) % s->npending, how = byte(in);
 	struct sim_chain *c = &s->pending[k];
 	uint32_t len = c->in_len;
-	if (how & 1)
-		len = how & 2 ? (uint32_t)byte(in) : c->in_len - 1u - byte(in) % c->in_len;
+	if (how & 1) /* short; a chain the device misread (made-up elements) may have nothing writable */
+		len = how & 2 || !c->in_len ? (uint32_t)byte(in) : c->in_len - 1u - byte(in) % c->in_len;
 	unsigned st = how & 4 ? byte(in) : VIRTIO_BLK_S_OK;
 	bool write_status = !(how & 8 && how & 16);
 	struct sim_seg *last = &c->seg[c->nseg - 1];
