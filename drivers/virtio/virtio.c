@@ -416,6 +416,9 @@ static void init_failed(struct virtio_dev *vd)
 			vq_destroy(vd->q[q].vq);
 			vd->q[q].vq = NULL;
 		}
+	} else {
+		log_err("virtio %s: the device does not finish its reset; its rings stay its own\n",
+			vd->name);
 	}
 	vd->ops->free_irqs(vd);
 	vd->nqueues = 0;
