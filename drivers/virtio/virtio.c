@@ -140,6 +140,13 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size)
 			return -ENODEV;
 		if (max_size && size > max_size && (!(flags & VQ_F_LEGACY) || vd->ops->legacy_sized))
 			size = max_size; /* a legacy PCI device's size is fixed */
+		if ((flags & VQ_F_LEGACY) && !vd->ops->legacy_sized && (size & (size - 1))) {
+			/* §2.7 legacy: the device lays the ring out for its own size, which
+			 * no smaller ring of ours would match */
+			log_err("virtio %s: legacy queue %u of size %u, not a power of two\n", vd->name, q,
+				size);
+			return -ENODEV;
+		}
 		if (!(flags & VQ_F_PACKED))
 			while (size & (size - 1))
 				size &= size - 1; /* split rings: a power of two */
@@ -412,6 +419,9 @@ static void init_failed(struct virtio_dev *vd)
 			vq_destroy(vd->q[q].vq);
 			vd->q[q].vq = NULL;
 		}
+	} else {
+		log_err("virtio %s: the device does not finish its reset; its rings stay its own\n",
+			vd->name);
 	}
 	vd->ops->free_irqs(vd);
 	vd->nqueues = 0;

@@ -116,6 +116,7 @@ struct vblk {
 	struct blk_queue q[VIRTIO_MAX_QUEUES];
 	uint64_t timeouts;   /* requests the device never completed */
 	uint64_t short_used; /* completions whose used length did not cover data and status */
+	uint64_t bad_status; /* completions whose status byte is none the spec defines (or unwritten) */
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_blk_config, field), width)
@@ -141,7 +142,7 @@ static const char *blk_feature_name(unsigned bit)
 /* Capacity and the limits, from config space; every value is checked. */
 static int read_config(struct virtio_dev *vd, struct vblk *b)
 {
-	struct blk_info *in = &b->bd.info;
+	struct blk_info info = b->bd.info, *in = &info; /* kept only if every read settled */
 	in->capacity = CFG(capacity, 8);
 	if (in->capacity > (UINT64_MAX >> 9)) { /* bytes must fit in 64 bits */
 		log_err("virtio %s: capacity %llu sectors overflows\n", vd->name,
@@ -165,6 +166,9 @@ static int read_config(struct virtio_dev *vd, struct vblk *b)
 	in->discard = virtio_has(vd, VIRTIO_BLK_F_DISCARD);
 	in->write_zeroes = virtio_has(vd, VIRTIO_BLK_F_WRITE_ZEROES);
 	in->wce = virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE) && CFG(writeback, 1);
+	if (virtio_config_error(vd))
+		return virtio_config_error(vd); /* after a reset: the disk callers hold keeps what it had */
+	b->bd.info = info;
 	return 0;
 }
 
@@ -283,7 +287,7 @@ static uint32_t type_of(enum blk_op op)
 	return t[op];
 }
 
-static int status_to_errno(struct virtio_dev *vd, uint8_t s)
+static int status_to_errno(struct virtio_dev *vd, struct vblk *b, uint8_t s)
 {
 	switch (s) {
 	case VIRTIO_BLK_S_OK:
@@ -293,6 +297,7 @@ static int status_to_errno(struct virtio_dev *vd, uint8_t s)
 	case VIRTIO_BLK_S_UNSUPP:
 		return -EOPNOTSUPP;
 	default:
+		b->bad_status++;
 		log_err("virtio %s: request status %u is not one the spec defines\n", vd->name, s);
 		return -EIO;
 	}
@@ -447,7 +452,7 @@ static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 		for (int i = io->data; i < io->data + io->ndata; i++)
 			need += io->sg[i].len;
 	unmap_data(vd, io);
-	int err = reset ? -EIO : status_to_errno(vd, status);
+	int err = reset ? -EIO : status_to_errno(vd, b, status);
 	if (!reset && len < need) {
 		b->short_used++;
 		log_err("virtio %s: request at sector %llu: the device wrote %u bytes, not the %u it must\n",
@@ -535,13 +540,15 @@ static void blk_config_changed(struct virtio_dev *vd)
 {
 	struct vblk *b = vd->priv;
 	uint64_t cap = CFG(capacity, 8);
+	bool wce = virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE) ? CFG(writeback, 1) : b->bd.info.wce;
+	if (virtio_config_error(vd))
+		return; /* a read that never settled: none of it holds (the core resets the device) */
 	if (cap != b->bd.info.capacity && cap <= (UINT64_MAX >> 9)) {
 		log_info("virtio %s: capacity now %llu sectors (was %llu)\n", vd->name,
 			 (unsigned long long)cap, (unsigned long long)b->bd.info.capacity);
 		b->bd.info.capacity = cap;
 	}
-	if (virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE))
-		b->bd.info.wce = CFG(writeback, 1);
+	b->bd.info.wce = wce;
 }
 
 /* The block layer has checked r against bd->info. */

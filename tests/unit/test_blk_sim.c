@@ -354,6 +354,7 @@ static void test_status_reaches_the_caller(void)
 			sv = (struct seen){ .status = { cases[i].status } };
 			st = 1;
 			int logs = unit_log_lines;
+			uint64_t bad = ((struct vblk *)vd->priv)->bad_status;
 			CHECK_EQ(blk_submit(bd(vd), &r), 0);
 			serve(vd, &sv);
 			CHECK_EQ(sv.chains, 1);
@@ -363,6 +364,8 @@ static void test_status_reaches_the_caller(void)
 				CHECK(0);
 			}
 			CHECK_EQ(unit_log_lines - logs, cases[i].err == -EIO && cases[i].status > 2);
+			/* counted too: a device that never writes its status is seen in the numbers */
+			CHECK_EQ(((struct vblk *)vd->priv)->bad_status - bad, cases[i].status > 2);
 		}
 	}
 	CHECK(!sim.err[0]);
