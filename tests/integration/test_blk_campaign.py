@@ -1,12 +1,12 @@
-"""test_blk_campaign.py - a seeded blkdebug campaign: EIO and ENOSPC on reads, writes and flushes at random
-sectors, driven from the shell and over TFTP, against a model of what the disk must hold.
+"""test_blk_campaign.py - a seeded blkdebug campaign: EIO and ENOSPC on reads, writes, write-zeroes and
+flushes at random sectors, driven from the shell and over TFTP, against a model of what the disk must hold.
 
-A seed picks the faults (QEMU's blkdebug, below the raw format: the format node raises read_aio,
-write_aio and flush_to_disk on it) and a sequence of operations: shell reads, fills, flushes and
-zeroes; TFTP reads and writes with curl (several block sizes) or tftp-hpa; TFTP writes while the
-shell reads elsewhere on the disk. Each operation is checked on its own, once nothing of it is with
-the disk any more (operations that overlap fail different kinds of request, so each failure still
-has one caller):
+A seed picks the faults (QEMU's blkdebug, below the raw format, which raises read_aio, write_aio and
+flush_to_disk on it; the block layer raises pwritev_zero for a write-zeroes) and a sequence of
+operations: shell reads, fills, flushes and zeroes; TFTP reads and writes with curl (several block
+sizes) or tftp-hpa; TFTP writes while the shell reads elsewhere on the disk. Each operation is
+checked on its own, once nothing of it is with the disk any more (operations that overlap fail
+different kinds of request, so each failure still has one caller):
 
 - QEMU's own count of failed requests (query-blockstats; one BLOCK_IO_ERROR event each) moved during
   the operation if and only if its caller saw an error: `error: blk0: EIO: I/O failed` in the shell,
@@ -33,7 +33,9 @@ from test_net import GUEST_IP, in_ns, tap  # noqa: F401 (tap is a fixture)
 
 SECTORS = 4096  # a 2 MiB disk
 EIO, ENOSPC = 5, 28
-EVENT = {"read": "read_aio", "write": "write_aio", "flush": "flush_to_disk"}
+# the event that makes each kind of rule active, and the request type it fails (blkdebug's iotype)
+EVENT = {"read": "read_aio", "write": "write_aio", "zero": "pwritev_zero", "flush": "flush_to_disk"}
+IOTYPE = {"read": "read", "write": "write", "zero": "write-zeroes", "flush": "flush"}
 FULL = os.environ.get("RINGSIDE_FULL") == "1"
 SHELL_EIO = "error: blk0: EIO: I/O failed"
 
@@ -42,9 +44,10 @@ SHELL_EIO = "error: blk0: EIO: I/O failed"
 
 def plan_faults(rng, scale=1):
     """Read faults fire once each (a TFTP read passes every sector: a lasting one would fail them all);
-    one write fault is a bad sector that fails every write over it, the others fire once; flush faults
-    fire once each, at the first flushes that reach blkdebug (QEMU passes a flush down only when
-    something was written since the last one that succeeded). Each kind gets both errnos."""
+    one write fault is a bad sector that fails every write over it, the others fire once; a zero fault
+    is a bad sector for write-zeroes (`blk zero`); flush faults fire once each, at the first flushes
+    that reach blkdebug (QEMU passes a flush down only when something was written since the last one
+    that succeeded). Each kind but zero gets both errnos."""
     def errnos(n):
         e = [EIO, ENOSPC] + [rng.choice((EIO, ENOSPC)) for _ in range(n - 2)]
         rng.shuffle(e)
@@ -55,6 +58,7 @@ def plan_faults(rng, scale=1):
     # the bad sector past the first quarter: TFTP writes shorter than that can succeed
     faults.append(dict(kind="write", errno=we[0], sector=rng.randrange(SECTORS // 4, SECTORS), once=False))
     faults += [dict(kind="write", errno=e, sector=rng.randrange(SECTORS), once=True) for e in we[1:]]
+    faults.append(dict(kind="zero", errno=rng.choice((EIO, ENOSPC)), sector=rng.randrange(SECTORS), once=False))
     faults += [dict(kind="flush", errno=e, sector=None, once=True) for e in errnos(2 * scale)]
     return faults
 
@@ -64,7 +68,7 @@ def blkdebug_conf(faults):
     event that has rules, and without iotype a read rule would also fail the writes that follow."""
     out = []
     for f in faults:
-        lines = ["[inject-error]", f'event = "{EVENT[f["kind"]]}"', f'iotype = "{f["kind"]}"',
+        lines = ["[inject-error]", f'event = "{EVENT[f["kind"]]}"', f'iotype = "{IOTYPE[f["kind"]]}"',
                  f'errno = "{f["errno"]}"']
         if f["sector"] is not None:
             lines.append(f'sector = "{f["sector"]}"')
@@ -81,11 +85,10 @@ def plan_ops(rng, faults, n):
     ops = []
     for _ in range(n):
         kind = rng.choices(["read", "fill", "zero", "flush", "tftp_read", "tftp_write", "tftp_write_reading"],
-                           [5, 5, 1, 2, 3, 3, 1])[0]
+                           [5, 5, 2, 2, 3, 3, 1])[0]
         if kind in ("read", "fill", "zero"):
             count = min(SECTORS, rng.randint(1, rng.choice((8, 128, 1024, 3000))))
-            # (a zero is a write-zeroes below: the write rules leave it alone, it only moves the data)
-            targets = [f["sector"] for f in faults if f["kind"] == ("read" if kind == "read" else "write")]
+            targets = [f["sector"] for f in faults if f["kind"] == {"fill": "write"}.get(kind, kind)]
             if rng.random() < 0.5:
                 s = rng.choice(targets)
                 lba = rng.randint(max(0, s - count + 1), min(s, SECTORS - count))
