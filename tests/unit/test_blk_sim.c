@@ -6,6 +6,7 @@
 #include "drivers/virtio/virtio_blk.c"
 #include "drivers/virtio/virtqueue.c"
 #include "kernel/dma_fault.c"
+#include "lib/errname.c" /* the power-off flush names its errors */
 #include "tests/sim/sim_dev.c"
 #include "tests/sim/sim_dma.c"
 #include <errno.h>
