@@ -4,9 +4,10 @@ flushes at random sectors, driven from the shell and over TFTP, against a model 
 A seed picks the faults (QEMU's blkdebug, below the raw format, which raises read_aio, write_aio and
 flush_to_disk on it; the block layer raises pwritev_zero for a write-zeroes) and a sequence of
 operations: shell reads, fills, flushes and zeroes; TFTP reads and writes with curl (several block
-sizes) or tftp-hpa; TFTP writes while the shell reads elsewhere on the disk. Each operation is
-checked on its own, once nothing of it is with the disk any more (operations that overlap fail
-different kinds of request, so each failure still has one caller):
+sizes) or tftp-hpa; TFTP writes while the shell reads elsewhere on the disk, or while another
+session reads the whole disk. Each operation is checked on its own, once nothing of it is with the
+disk any more (operations that overlap fail different kinds of request, so each failure still has
+one caller):
 
 - QEMU's own count of failed requests (query-blockstats; one BLOCK_IO_ERROR event each) moved during
   the operation if and only if its caller saw an error: `error: blk0: EIO: I/O failed` in the shell,
@@ -84,8 +85,8 @@ def plan_ops(rng, faults, n):
     bad = next(f["sector"] for f in faults if f["kind"] == "write" and not f["once"])
     ops = []
     for _ in range(n):
-        kind = rng.choices(["read", "fill", "zero", "flush", "tftp_read", "tftp_write", "tftp_write_reading"],
-                           [5, 5, 2, 2, 3, 3, 1])[0]
+        kind = rng.choices(["read", "fill", "zero", "flush", "tftp_read", "tftp_write", "tftp_write_reading",
+                            "tftp_two_sessions"], [5, 5, 2, 2, 3, 3, 1, 1])[0]
         if kind in ("read", "fill", "zero"):
             count = min(SECTORS, rng.randint(1, rng.choice((8, 128, 1024, 3000))))
             targets = [f["sector"] for f in faults if f["kind"] == {"fill": "write"}.get(kind, kind)]
@@ -106,6 +107,9 @@ def plan_ops(rng, faults, n):
             limit = bad * 512 if rng.random() < 0.5 else SECTORS * 512 * 3 // 4
             if kind == "tftp_write":
                 op["data"] = rng.randbytes(rng.randint(1, limit))
+            elif kind == "tftp_two_sessions":  # whole sectors, and a whole-disk read
+                op["data"] = rng.randbytes(rng.randint(1, limit // 512) * 512)
+                op["read_blksize"] = rng.choice((512, 1468, 8192, 65464))
             elif kind == "tftp_write_reading":  # whole sectors, and reads above them
                 top = rng.randint(1, limit // 512)
                 op["data"] = rng.randbytes(top * 512)
@@ -333,6 +337,24 @@ class Campaign:
         delta = self.account(op["kind"])
         assert delta["rd"] == 0, delta
         failed = self.tftp_check(t, ok, said, {k: theirs[k] + delta[k] for k in theirs})
+        self.model.write(0, self.model.tftp_sectors(op["data"]), acked=not failed)
+
+    def op_tftp_two_sessions(self, op):
+        """A TFTP read of the whole disk and a TFTP write of whole sectors at once: two sessions on one
+        disk. The read fails only reads, the write only writes and flushes. What the read got where
+        the write goes may be either (or, within a sector, both), so only the rest is checked."""
+        w = self.tftp_start(op, put=True)
+        r = self.tftp_start(dict(kind="tftp_read", client="curl", blksize=op["read_blksize"]), put=False)
+        ok_r, said_r = self.tftp_finish(r)
+        ok_w, said_w = self.tftp_finish(w)
+        self.settle()
+        delta = self.account(op["kind"])
+        failed = self.tftp_check(w, ok_w, said_w, dict(delta, rd=0))
+        if not self.tftp_check(r, ok_r, said_r, dict(delta, wr=0, flush=0)):
+            disk, top = (self.tmp / "got").read_bytes(), len(op["data"]) // 512
+            assert len(disk) == SECTORS * 512
+            wrong = [s for s in range(top, SECTORS) if disk[s * 512:(s + 1) * 512] not in self.model.may[s]]
+            assert not wrong, f"{len(wrong)} sectors read over TFTP are not what was written, from {wrong[:8]}"
         self.model.write(0, self.model.tftp_sectors(op["data"]), acked=not failed)
 
     def run(self, i, op):
