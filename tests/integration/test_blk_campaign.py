@@ -203,8 +203,14 @@ class Campaign:
         return delta
 
     # shell ----------------------------------------------------------------------
+    def cmd(self, line):
+        """A shell command's answer. While it waits for the disk the main loop serves TFTP, and what
+        tftpd logs meanwhile comes between the command and its answer."""
+        out = self.g.cmd(line)
+        return "\n".join(x for x in out.splitlines() if not x.startswith("tftpd: ")).strip()
+
     def shell(self, line, delta_kinds):
-        out = self.g.cmd(line).strip()
+        out = self.cmd(line)
         delta = self.account(line)
         assert all(delta[k] == 0 for k in delta if k not in delta_kinds), (line, delta)
         failed = sum(delta.values()) > 0
@@ -325,9 +331,7 @@ class Campaign:
         for lba, count in op["reads"]:
             if t[1].poll() is not None:
                 break
-            out = self.g.cmd(f"blk blk0 sha256 {lba} {count}")
-            # what tftpd logs meanwhile comes between the command and its answer
-            out = "\n".join(line for line in out.splitlines() if not line.startswith("tftpd: ")).strip()
+            out = self.cmd(f"blk blk0 sha256 {lba} {count}")
             delta = self.account("read during a TFTP write")
             self.totals["reads_during_tftp"] += 1
             theirs = {k: theirs[k] + (delta[k] if k != "rd" else 0) for k in theirs}
