@@ -408,11 +408,17 @@ static bool waiting(const struct blk_req *r)
 	return (r->op == BLK_READ || r->op == BLK_WRITE) && r->dispatched < r->count;
 }
 
-/* Move waiting requests onto the ring while there is room; one kick at the end. */
-static void dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi)
+/* Move waiting requests onto the ring while there is room; one kick at the end.
+ * A request none of which can go on the ring fails: through done when this
+ * runs in the poller (a completion), and through the return value when it
+ * is `mine`, the request blk_submit is queueing: done never runs inside
+ * blk_submit (block/blkdev.h), whose callers count their requests in flight
+ * once it returns. */
+static int dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct blk_req *mine)
 {
 	struct blk_queue *q = &b->q[qi];
 	bool added = false;
+	int refused = 0;
 	while (q->wait_head) {
 		struct blk_req *r = q->wait_head;
 		int rc = add_piece(vd, b, qi, r);
@@ -429,11 +435,14 @@ static void dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi)
 		q->wait_head = r->next;
 		if (!q->wait_head)
 			q->wait_tail = &q->wait_head;
-		if (r->pieces == 0) /* nothing reached the ring */
+		if (r->pieces == 0 && r == mine) /* nothing reached the ring */
+			refused = r->error;
+		else if (r->pieces == 0)
 			r->done(r, r->error);
 	}
 	if (added)
 		vq_kick(vd->q[qi].vq);
+	return refused;
 }
 
 /* A request comes back: from the used ring with the length the device
@@ -488,7 +497,7 @@ static int blk_poll(struct virtio_dev *vd, unsigned qi, int budget)
 	}
 	/* a ring the device broke: the core resets the device, and only then,
 	 * when it can write nothing more, are its requests failed (blk_reset_fail) */
-	dispatch(vd, b, qi);
+	dispatch(vd, b, qi, NULL);
 	return n;
 }
 
@@ -559,14 +568,18 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
 	if (vd->broken || !vd->nqueues)
 		return -EIO; /* a reset that did not bring it back */
 	unsigned qi = r->queue % vd->nqueues;
+	struct blk_queue *q = &b->q[qi];
+	/* Requests wait only when the ring was full; the poller moves them on
+	 * as room comes. Behind them this one waits too, and so dispatch never
+	 * handles another caller's request (nor runs its done) from here. */
+	bool behind = q->wait_head != NULL;
 	r->dispatched = 0;
 	r->pieces = 0;
 	r->error = 0;
 	r->next = NULL;
-	*b->q[qi].wait_tail = r;
-	b->q[qi].wait_tail = &r->next;
-	dispatch(vd, b, qi);
-	return 0;
+	*q->wait_tail = r;
+	q->wait_tail = &r->next;
+	return behind ? 0 : dispatch(vd, b, qi, r);
 }
 
 static const struct blkdev_ops vblk_ops = { .submit = vblk_submit };
