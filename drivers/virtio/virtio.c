@@ -76,9 +76,20 @@ void virtio_config_write(struct virtio_dev *vd, unsigned off, int width, uint64_
 	vd->ops->write_config(vd, off, width, v);
 }
 
+/* A reset that completed leaves the status 0: so does the driver's record of
+ * it. One that did not leaves whatever the device shows, and FAILED is
+ * later added to that, so that no bit is cleared (§2.1.2). */
+static int reset_device(struct virtio_dev *vd)
+{
+	int r = vd->ops->reset(vd);
+	vd->status = r ? vd->ops->get_status(vd) : 0;
+	return r;
+}
+
 static void set_status(struct virtio_dev *vd, uint8_t bit, const char *step)
 {
-	vd->ops->set_status(vd, vd->ops->get_status(vd) | bit);
+	vd->status |= bit; /* our own record: nothing the device reports is written back */
+	vd->ops->set_status(vd, vd->status);
 	log_info("virtio %s: %s\n", vd->name, step);
 }
 
@@ -372,7 +383,7 @@ static int handshake(struct virtio_dev *vd)
 {
 	bool modern = !vd->ops->legacy;
 
-	int r = vd->ops->reset(vd); /* 1: reset */
+	int r = reset_device(vd); /* 1: reset */
 	if (r) {
 		log_err("virtio %s: the device does not finish its reset (status never reads 0)\n", vd->name);
 		return r;
@@ -414,7 +425,7 @@ static void init_failed(struct virtio_dev *vd)
 	bool live = false;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		live |= vd->q[q].vq != NULL;
-	if (!live || vd->ops->reset(vd) == 0) {
+	if (!live || reset_device(vd) == 0) {
 		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 			vq_destroy(vd->q[q].vq);
 			vd->q[q].vq = NULL;
@@ -425,7 +436,8 @@ static void init_failed(struct virtio_dev *vd)
 	}
 	vd->ops->free_irqs(vd);
 	vd->nqueues = 0;
-	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED);
+	vd->status |= VIRTIO_STATUS_FAILED; /* added, no bit cleared (§2.1.2) */
+	vd->ops->set_status(vd, vd->status);
 }
 
 static int bring_up(struct virtio_dev *vd)
@@ -452,7 +464,7 @@ static int bring_up(struct virtio_dev *vd)
  * them, so they are not freed (nor ever used again): the device is broken. */
 static int teardown_queues(struct virtio_dev *vd)
 {
-	if (vd->ops->reset(vd)) {
+	if (reset_device(vd)) {
 		log_err("virtio %s: the device does not finish its reset; its rings stay its own, and it "
 			"is given up\n",
 			vd->name);
@@ -506,7 +518,8 @@ static void give_up(struct virtio_dev *vd)
 		vd->reset_why);
 	enum io_mode mode = vd->mode;
 	teardown_queues(vd);
-	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED); /* §2.1.2: add it */
+	vd->status |= VIRTIO_STATUS_FAILED; /* §2.1.2: add it */
+	vd->ops->set_status(vd, vd->status);
 	vd->broken = true;
 	if (mode == IO_MODE_POLL)
 		poll_busy_put();

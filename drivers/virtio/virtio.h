@@ -133,6 +133,7 @@ struct virtio_dev {
 	struct virtio_queue q[VIRTIO_MAX_QUEUES];
 	enum io_mode mode;
 	volatile bool config_pending; /* config interrupt came */
+	uint8_t status;               /* what the driver has written to device status, bit by bit */
 	bool broken;
 	unsigned resets;                      /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
 	int config_error;                     /* a wait on the device hit its bound (the transport sets it) */
