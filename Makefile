@@ -166,6 +166,12 @@ fuzz-net: $(BUILD)/fuzz/net_input_fuzz
 		> $(BUILD)/fuzz/net_input.log 2>&1 || { tail -40 $(BUILD)/fuzz/net_input.log; exit 1; }
 	$(Q)echo "fuzz: net_input: $$(grep -o 'Done [0-9]* runs' $(BUILD)/fuzz/net_input.log), no crash"
 
+# `make fuzz` runs the frame target as long as the others (FUZZ_TIME, tests/fuzz/fuzz.mk).
+fuzz: fuzz-net-long
+fuzz-net-long:
+	$(Q)$(MAKE) --no-print-directory fuzz-net FUZZ_SECS=$(FUZZ_TIME)
+.PHONY: fuzz-net-long
+
 # Every test: unit tests, the fuzz runs, then the QEMU tests (pytest prints the summary last).
 test: test-unit fuzz-net test-integration
 

@@ -37,7 +37,9 @@ static int range_args(char **argv, uint64_t *lba, uint64_t *count)
 
 static int do_sha256(struct blkdev *bd, const struct blk_info *in, uint64_t lba, uint64_t count)
 {
-	uint8_t *buf = malloc(CHUNK_SECTORS * 512), digest[32];
+	/* from the device's buffer pool: used in place, mapped once (under
+	 * iommu=pool, in its window, so nothing is bounced) */
+	uint8_t *buf = blk_buf_alloc(bd, CHUNK_SECTORS * 512), digest[32];
 	struct sha256 s;
 	if (!buf)
 		return shell_err(bd->name, -ENOMEM, "no memory for the buffer");
@@ -46,13 +48,13 @@ static int do_sha256(struct blkdev *bd, const struct blk_info *in, uint64_t lba,
 		uint32_t n = count - done < CHUNK_SECTORS ? (uint32_t)(count - done) : CHUNK_SECTORS;
 		int r = blk_io(bd, BLK_READ, lba + done, n, buf);
 		if (r) {
-			free(buf);
+			blk_buf_free(bd, buf, CHUNK_SECTORS * 512);
 			return refuse(bd->name, in, r, lba, count);
 		}
 		sha256_update(&s, buf, (size_t)n * 512);
 		done += n;
 	}
-	free(buf);
+	blk_buf_free(bd, buf, CHUNK_SECTORS * 512);
 	sha256_final(&s, digest);
 	for (int i = 0; i < 32; i++)
 		printf("%02x", digest[i]);
@@ -63,7 +65,7 @@ static int do_sha256(struct blkdev *bd, const struct blk_info *in, uint64_t lba,
 static int do_fill(struct blkdev *bd, const struct blk_info *in, uint64_t lba, uint64_t count, uint8_t byte)
 {
 	uint32_t chunk = count < CHUNK_SECTORS ? (uint32_t)count : CHUNK_SECTORS;
-	uint8_t *buf = malloc((size_t)chunk * 512);
+	uint8_t *buf = blk_buf_alloc(bd, (size_t)chunk * 512);
 	int r = 0;
 	if (!buf)
 		return shell_err(bd->name, -ENOMEM, "no memory for the buffer");
@@ -78,7 +80,7 @@ static int do_fill(struct blkdev *bd, const struct blk_info *in, uint64_t lba, u
 		r = blk_io(bd, BLK_WRITE, lba + done, n, buf);
 		done += n;
 	}
-	free(buf);
+	blk_buf_free(bd, buf, (size_t)chunk * 512);
 	if (!r && in->flush)
 		r = blk_io(bd, BLK_FLUSH, 0, 0, NULL);
 	if (r)

@@ -1,14 +1,17 @@
 /* blkdev.c - the block layer: devices by name, requests checked once for every driver, the waiting helper. */
 #include "block/blkdev.h"
 #include "kernel/dma.h"
+#include "kernel/log.h"
 #include "kernel/poll.h"
 #include "kernel/power.h"
+#include "lib/errname.h"
 #include <errno.h>
 #include <string.h>
 
 static struct blkdev *devices, **tail = &devices;
 
-/* poweroff flushes every disk that has a write cache to flush */
+/* poweroff flushes every disk that has a write cache to flush; one that
+ * fails is named, as the shell names a disk in its errors */
 static int flush_all(void *arg)
 {
 	(void)arg;
@@ -16,6 +19,8 @@ static int flush_all(void *arg)
 	for (struct blkdev *bd = devices; bd; bd = bd->next)
 		if (bd->info.flush) {
 			int r = blk_io(bd, BLK_FLUSH, 0, 0, NULL);
+			if (r)
+				log_err("%s: %s: flush before power-off failed\n", bd->name, errno_name(r));
 			if (r && !first)
 				first = r;
 		}

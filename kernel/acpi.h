@@ -1,4 +1,4 @@
-/* acpi.h - what the kernel takes from the ACPI tables (MADT, MCFG, FADT, HPET, DMAR). */
+/* acpi.h - what the kernel takes from the ACPI tables (MADT, MCFG, FADT, HPET, and the IOMMUs' DMAR, IVRS, VIOT). */
 #ifndef KERNEL_ACPI_H
 #define KERNEL_ACPI_H
 #include <stddef.h>
@@ -83,7 +83,11 @@ struct acpi_info {
 	struct acpi_mcfg mcfg[ACPI_MAX_MCFG];
 	const void *dmar; /* the DMAR table, checksum verified, for drivers/iommu/ */
 	uint32_t dmar_len;
-	int ndrhd; /* DMAR hardware units */
+	int ndrhd;        /* DMAR hardware units */
+	const void *ivrs; /* AMD-Vi's IVRS (AMD IOMMU spec 48882 §5), checksum verified */
+	uint32_t ivrs_len;
+	const void *viot; /* the VIOT (ACPI 6.5 §5.2.32): virtio-iommu topology, checksum verified */
+	uint32_t viot_len;
 	int have_fadt;
 	struct acpi_fadt_info fadt;
 	const void *dsdt; /* checksum verified */

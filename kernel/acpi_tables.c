@@ -1,4 +1,4 @@
-/* acpi_tables.c - RSDP, XSDT/RSDT, MADT, MCFG, FADT, HPET, DMAR and \_S5: checked, then parsed. */
+/* acpi_tables.c - RSDP, XSDT/RSDT, MADT, MCFG, FADT, HPET, DMAR, IVRS, VIOT and \_S5: checked, then parsed. */
 #include "kernel/acpi.h"
 #include "kernel/log.h"
 #include <errno.h>
@@ -323,6 +323,19 @@ static void parse_dmar(const struct sdt_header *h)
 	log_info("acpi: DMAR found, %d DRHD units\n", ndrhd);
 }
 
+/* IVRS and VIOT are parsed by their IOMMU drivers (drivers/iommu/ivrs.c,
+ * viot.c); here they are only found and kept. */
+static void keep_iommu_table(const struct sdt_header *h, const void **table, uint32_t *len)
+{
+	if (*table) {
+		log_warn("acpi: a second %.4s; the first is used\n", h->signature);
+		return;
+	}
+	*table = h;
+	*len = h->length;
+	log_info("acpi: %.4s found, %u bytes\n", h->signature, h->length);
+}
+
 /* A PM block's port: the 32-bit field, else the X_ field if it is in I/O space. */
 static uint32_t pm_port(uint32_t legacy, const struct gas *x, int have_x)
 {
@@ -403,6 +416,10 @@ static void parse_table(uint64_t phys)
 		parse_mcfg(h);
 	else if (!memcmp(h->signature, "DMAR", 4))
 		parse_dmar(h);
+	else if (!memcmp(h->signature, "IVRS", 4))
+		keep_iommu_table(h, &acpi.ivrs, &acpi.ivrs_len);
+	else if (!memcmp(h->signature, "VIOT", 4))
+		keep_iommu_table(h, &acpi.viot, &acpi.viot_len);
 	else if (!memcmp(h->signature, "FACP", 4))
 		parse_fadt(h);
 	else if (!memcmp(h->signature, "HPET", 4))

@@ -130,8 +130,9 @@ static int parse_key(const char *k, const char *v)
 	if (!strcmp(k, "trace")) /* on: console lines (1), ring: replayable records (2) */
 		return !strcmp(v, "ring") ? (kconfig.trace = 2, 0) : on_off(v, &kconfig.trace);
 	if (!strcmp(k, "iommu")) {
-		static const char *const names[] = { "lazy", "strict", "off" }; /* enum dma_iommu_mode */
-		for (int i = 0; i < 3; i++)
+		static const char *const names[] = { "lazy", "strict", "off", "pool",
+						     "floor" }; /* enum dma_iommu_mode */
+		for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
 			if (!strcmp(v, names[i]))
 				return kconfig.iommu = i, 0;
 		return -EINVAL;

@@ -14,7 +14,7 @@ struct kconfig {
 	int prefix;
 	int shell;               /* shell=on|off */
 	int trace;               /* trace=on|ring|off: 1, 2 (VQ_TRACE_LINES, VQ_TRACE_RING), 0 */
-	int iommu;               /* iommu=lazy|strict|off: an enum dma_iommu_mode (kernel/dma.h) */
+	int iommu;               /* iommu=lazy|strict|off|pool|floor: an enum dma_iommu_mode (kernel/dma.h) */
 	char crash[8];           /* crash=pf: fault right after boot, to test the dump */
 	uint32_t blk_timeout_ms; /* blk_timeout_ms=N: a block request's deadline on the device */
 	int quiet;               /* quiet (or quiet=on): no narration until the ready line */

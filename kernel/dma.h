@@ -38,11 +38,19 @@ struct dma_dev {
 	void *owner;
 };
 
-/* iommu=off|lazy|strict (docs/iommu.md): lazy batches IOTLB invalidations
- * of unmapped pages; strict invalidates before dma_unmap returns. */
-enum dma_iommu_mode { DMA_IOMMU_LAZY, DMA_IOMMU_STRICT, DMA_IOMMU_OFF };
+/* For logs: the device's name, once its driver has given it one. */
+static inline const char *dma_dev_name(const struct dma_dev *d) { return d->name ? d->name : "device"; }
+
+/* iommu=off|lazy|strict|pool|floor (docs/iommu.md): lazy batches IOTLB
+ * invalidations of unmapped pages; strict invalidates before dma_unmap
+ * returns; pool gives each device one window mapped once, and bounces what
+ * is not in it; floor (a measurement) maps all of RAM once, identity. */
+enum dma_iommu_mode { DMA_IOMMU_LAZY, DMA_IOMMU_STRICT, DMA_IOMMU_OFF, DMA_IOMMU_POOL, DMA_IOMMU_FLOOR };
 /* After the interrupt controller: finds the IOMMU units and turns them on. */
 void dma_init(enum dma_iommu_mode mode);
+/* The PCI function is an IOMMU (a virtio-iommu): probe it before the
+ * devices it translates for. */
+bool dma_is_iommu(uint16_t segment, uint8_t bus, uint8_t dev, uint8_t fn);
 /* Before the device's first dma_alloc: translated says whether its DMA goes
  * through the platform's translation (virtio: ACCESS_PLATFORM negotiated).
  * Such a device behind an IOMMU unit gets a domain of its own; any other
@@ -51,6 +59,7 @@ void dma_init(enum dma_iommu_mode mode);
 int dma_attach(struct dma_dev *d, bool translated);
 bool dma_translated(const struct dma_dev *d); /* its handles are IOVAs */
 bool dma_strict(void);                        /* iommu=strict, and a unit translating */
+bool dma_window_mode(void);                   /* iommu=pool, and a unit translating */
 void dma_show(void);                          /* the `iommu` command */
 /* IOMMU faults recorded for the device, with the last address and reason. */
 uint64_t dma_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason);
@@ -69,15 +78,29 @@ void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir di
 /* ---- the buffer pool (kernel/dma_pool.c) ---- */
 
 /* Page-aligned I/O buffers from a region mapped for the device once (on
- * first use, 8 MiB), so requests into them need no mapping; from the heap
- * (mapped per request) when the pool is full, or under iommu=strict, where
- * a handle must die with its request. dma_pool_free takes either. */
+ * first use, 8 MiB; under iommu=pool, the device's window), so requests
+ * into them need no mapping; from the heap (mapped, or bounced, per
+ * request) when the pool is full, or under iommu=strict, where a handle
+ * must die with its request. dma_pool_free takes either. */
 void *dma_pool_alloc(struct dma_dev *d, size_t bytes);
 void dma_pool_free(struct dma_dev *d, void *p, size_t bytes);
 bool dma_pool_has(const struct dma_dev *d, const void *p); /* from the pool */
 /* The pool's handle for [p, p+len), or DMA_MAPPING_ERROR when it is not all in the pool. */
 dma_addr_t dma_pool_handle(const struct dma_dev *d, const void *p, size_t len);
 bool dma_pool_owns_handle(const struct dma_dev *d, dma_addr_t h);
+/* The rest is kernel/dma.c's: the pool mode window. */
+int dma_pool_window(struct dma_dev *d); /* made and mapped once at attach */
+bool dma_pool_is_window(const struct dma_dev *d);
+void *dma_pool_coherent(struct dma_dev *d, size_t size, dma_addr_t *handle);
+void dma_pool_coherent_free(struct dma_dev *d, void *p, size_t size);
+/* In place, or (window) bounced; DMA_MAPPING_ERROR when neither. */
+dma_addr_t dma_pool_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir);
+/* True when h was the pool's (a bounce slot is copied back and freed). */
+bool dma_pool_unmap(struct dma_dev *d, dma_addr_t h, size_t len, enum dma_dir dir);
+bool dma_pool_lent(const struct dma_dev *d, dma_addr_t page); /* a bounce slot, or an injected handle */
+int dma_pool_inject_outside(struct dma_dev *d, unsigned n);
+void dma_pool_inject_cancel(struct dma_dev *d);
+void dma_pool_show(const struct dma_dev *d); /* the rest of a domain's `iommu` line */
 
 /* ---- IOMMU faults (kernel/dma_fault.c): one policy for every driver ---- */
 
@@ -110,7 +133,9 @@ void dma_fault_clear(struct dma_dev *d);
  * (page table entries cleared, IOTLB invalidated) and returns the dead
  * handle; its IOVA stays reserved until the driver's dma_unmap, so no other
  * mapping can land there meanwhile. Needs a translated device and
- * iommu=strict. 0 or a negative errno. The device's calls go through an
+ * iommu=strict. Under iommu=pool, each of the next n buffers that would be
+ * bounced gets a handle past the end of the window instead, where nothing
+ * is mapped. 0 or a negative errno. The device's calls go through an
  * injecting backend only while something is injected. */
 int dma_inject_stale(struct dma_dev *d, unsigned n);
 /* Revoke a live mapping (from dma_map or dma_alloc) in place, as if the

@@ -22,10 +22,16 @@ struct dma_backend {
 	 * gives back the IOVAs of a revoked handle. */
 	void (*revoke)(struct dma_dev *d, dma_addr_t handle, size_t len);
 	void (*release)(struct dma_dev *d, dma_addr_t handle, size_t len);
+	/* Map [phys, phys+len) read-write at iova for as long as the domain
+	 * lives, with the largest pages the unit allows: the pool mode window,
+	 * the floor. 0 or a negative errno. */
+	int (*map_fixed)(struct dma_dev *d, dma_addr_t iova, uint64_t phys, uint64_t len);
 };
 
+struct iommu_driver;
 struct dma_domain {
 	const struct dma_backend *ops;
+	const struct iommu_driver *drv; /* drivers/iommu/iommu.c: who answers for faults */
 };
 
 /* A dma_alloc'ed range of a translated device (kernel/dma_fault.c). */

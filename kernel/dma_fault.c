@@ -26,8 +26,9 @@ static bool coherent(const struct dma_dev *d, dma_addr_t page)
 void dma_fault_record(struct dma_dev *d, dma_addr_t page, bool write)
 {
 	(void)write; /* the IOMMU driver has printed it */
-	bool lent = page != DMA_MAPPING_ERROR && d->ops && d->ops->lent && !coherent(d, page) &&
-		    d->ops->lent(d, page);
+	bool lent = page != DMA_MAPPING_ERROR && !coherent(d, page) &&
+		    (dma_pool_is_window(d) ? dma_pool_lent(d, page)
+					   : d->ops && d->ops->lent && d->ops->lent(d, page));
 	if (lent) {
 		d->fault_gen++;
 		d->faults_matched++;

@@ -31,8 +31,6 @@ static struct inject *find(const struct dma_dev *d)
 	return NULL;
 }
 
-static const char *name(const struct dma_dev *d) { return d->name ? d->name : "device"; }
-
 static void done_if_idle(struct inject *in)
 {
 	if (in->stale_next || in->nstale)
@@ -55,7 +53,7 @@ static dma_addr_t inj_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma
 	if (in->stale_next && h != DMA_MAPPING_ERROR && in->nstale < DMA_STALE_MAX) {
 		in->stale_next--;
 		record(in, h, len);
-		log_warn("dma: %s: handed out the revoked handle 0x%llx+%zu (iommu test)\n", name(d),
+		log_warn("dma: %s: handed out the revoked handle 0x%llx+%zu (iommu test)\n", dma_dev_name(d),
 			 (unsigned long long)h, len);
 	}
 	return h;
@@ -79,7 +77,7 @@ static void inj_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma
 
 static bool inj_lent(struct dma_dev *d, dma_addr_t page) { return find(d)->real->lent(d, page); }
 
-static const struct dma_backend inject_backend = { "inject", inj_map, inj_unmap, inj_lent, NULL, NULL };
+static const struct dma_backend inject_backend = { "inject", inj_map, inj_unmap, inj_lent, NULL, NULL, NULL };
 
 /* The device's injection slot, taken over from its real backend if need be. */
 static int take(struct dma_dev *d, struct inject **out)
@@ -103,6 +101,8 @@ static int take(struct dma_dev *d, struct inject **out)
 
 int dma_inject_stale(struct dma_dev *d, unsigned n)
 {
+	if (dma_translated(d) && dma_pool_is_window(d))
+		return dma_pool_inject_outside(d, n); /* nothing is mapped per request to revoke */
 	struct inject *in;
 	int r = take(d, &in);
 	if (r)
@@ -117,6 +117,8 @@ int dma_inject_stale(struct dma_dev *d, unsigned n)
 
 int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 {
+	if (dma_pool_is_window(d))
+		return -EOPNOTSUPP; /* the window is mapped whole, with large pages */
 	struct inject *in;
 	int r = take(d, &in);
 	if (r)
@@ -129,13 +131,14 @@ int dma_inject_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
 		return -ENOSPC;
 	}
 	record(in, handle, len);
-	log_warn("dma: %s: revoked the live handle 0x%llx+%zu (iommu test)\n", name(d),
+	log_warn("dma: %s: revoked the live handle 0x%llx+%zu (iommu test)\n", dma_dev_name(d),
 		 (unsigned long long)handle, len);
 	return 0;
 }
 
 void dma_inject_cancel(struct dma_dev *d)
 {
+	dma_pool_inject_cancel(d);
 	struct inject *in = find(d);
 	if (in) {
 		in->stale_next = 0;

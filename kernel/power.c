@@ -3,6 +3,7 @@
 #include "kernel/console.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
+#include "lib/errname.h"
 
 #define MAX_FLUSH       16
 #define DEBUG_EXIT_PORT 0xf4 /* QEMU isa-debug-exit: exit status (v << 1) | 1 */
@@ -37,8 +38,8 @@ int power_flush_all(void)
 void power_off(int code)
 {
 	int r = power_flush_all();
-	if (r)
-		log_err("poweroff: flush failed (%d); powering off anyway\n", r);
+	if (r) /* each flush hook names what failed */
+		log_err("poweroff: %s: a disk did not flush; powering off anyway\n", errno_name(r));
 	log_info("ringside: power off (%d)\n", code);
 	console_sync(); /* every line out before QEMU exits */
 	outb(DEBUG_EXIT_PORT, (uint8_t)code);

@@ -1,5 +1,6 @@
 /* dmar.c - parse the DMAR table (Intel VT-d 4.1 §8): every length checked before it is used. */
 #include "drivers/iommu/dmar.h"
+#include "drivers/iommu/acpi_le.h"
 #include <errno.h>
 #include <string.h>
 
@@ -10,10 +11,6 @@
 #define RMRR_SCOPES_OFF      24
 #define SCOPE_PATH_OFF       6 /* §8.3.1: type, length, reserved(2), enumeration id, start bus */
 #define DRHD_INCLUDE_PCI_ALL 0x1
-
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
 /* Device scopes fill [p, end) exactly (§8.3.1); each is 6 bytes plus 2 per path hop. */
 static int parse_scopes(const uint8_t *p, const uint8_t *end, struct dmar_scope *out, int *n)
@@ -49,7 +46,7 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 {
 	const uint8_t *t = table;
 	memset(out, 0, sizeof *out);
-	if (!t || len < DMAR_HEADER_LEN || memcmp(t, "DMAR", 4) || rd32(t + 4) != len)
+	if (!t || len < DMAR_HEADER_LEN || memcmp(t, "DMAR", 4) || rd_le32(t + 4) != len)
 		return -EINVAL;
 	out->haw = (unsigned)t[36] + 1u;
 	out->flags = t[37];
@@ -59,7 +56,7 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 	while (p < end) {
 		if (end - p < 4)
 			return -EINVAL;
-		uint16_t type = rd16(p), slen = rd16(p + 2);
+		uint16_t type = rd_le16(p), slen = rd_le16(p + 2);
 		if (slen < 4 || slen > end - p)
 			return -EINVAL;
 		if (type == DMAR_TYPE_DRHD) {
@@ -67,8 +64,8 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 				return -EINVAL;
 			struct dmar_unit *u = &out->units[out->nunits++];
 			u->include_all = p[4] & DRHD_INCLUDE_PCI_ALL;
-			u->segment = rd16(p + 6);
-			u->base = rd64(p + 8);
+			u->segment = rd_le16(p + 6);
+			u->base = rd_le64(p + 8);
 			if (!u->base || u->base & 0xfff)
 				return -EINVAL;
 			if (parse_scopes(p + DRHD_SCOPES_OFF, p + slen, u->scopes, &u->nscopes))
@@ -77,9 +74,9 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 			if (slen < RMRR_SCOPES_OFF || out->nrmrrs >= DMAR_MAX_RMRRS)
 				return -EINVAL;
 			struct dmar_rmrr *r = &out->rmrrs[out->nrmrrs++];
-			r->segment = rd16(p + 6);
-			r->base = rd64(p + 8);
-			r->limit = rd64(p + 16);
+			r->segment = rd_le16(p + 6);
+			r->base = rd_le64(p + 8);
+			r->limit = rd_le64(p + 16);
 			/* §8.4: base 4 KiB aligned, limit + 1 a 4 KiB multiple, base below limit */
 			if (r->base & 0xfff || (r->limit & 0xfff) != 0xfff || r->limit < r->base)
 				return -EINVAL;

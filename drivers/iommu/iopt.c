@@ -1,4 +1,4 @@
-/* iopt.c - IOVA allocation and second-level page tables (Intel VT-d 4.1 §3.6, §9.8): no hardware access. */
+/* iopt.c - IOVA allocation and I/O page tables (VT-d 4.1 §9.8 and AMD IOMMU 48882 §2.2.3): no hardware access. */
 #include "drivers/iommu/iopt.h"
 #include <errno.h>
 
@@ -9,8 +9,11 @@ void iova_init(struct iova_space *s, uint64_t base, uint32_t npages, uint64_t *b
 	*s = (struct iova_space){ .base = base, .npages = npages, .bitmap = bitmap };
 }
 
-static int bit(const struct iova_space *s, uint32_t i) { return (int)(s->bitmap[i / 64] >> (i % 64) & 1); }
-static void set_bits(struct iova_space *s, uint32_t i, uint32_t n, int v)
+static int iova_bit(const struct iova_space *s, uint32_t i)
+{
+	return (int)(s->bitmap[i / 64] >> (i % 64) & 1);
+}
+static void iova_set(struct iova_space *s, uint32_t i, uint32_t n, int v)
 {
 	for (; n; n--, i++) {
 		if (v)
@@ -30,7 +33,7 @@ static int64_t find_run(const struct iova_space *s, uint32_t from, uint32_t to, 
 			continue;
 		}
 		uint32_t k = 0;
-		while (k < n && !bit(s, (uint32_t)(i + k)))
+		while (k < n && !iova_bit(s, (uint32_t)(i + k)))
 			k++;
 		if (k == n)
 			return (int64_t)i;
@@ -48,7 +51,7 @@ uint64_t iova_alloc(struct iova_space *s, uint32_t n, uint32_t align)
 		i = find_run(s, 0, s->npages, n, align); /* wrap: the start may have freed up */
 	if (i < 0)
 		return 0;
-	set_bits(s, (uint32_t)i, n, 1);
+	iova_set(s, (uint32_t)i, n, 1);
 	s->used += n;
 	s->hint = (uint32_t)i + n;
 	if (s->hint >= s->npages)
@@ -60,7 +63,7 @@ bool iova_allocated(const struct iova_space *s, uint64_t iova)
 {
 	if (iova < s->base || (iova - s->base) / IOPT_PAGE >= s->npages)
 		return false;
-	return bit(s, (uint32_t)((iova - s->base) / IOPT_PAGE));
+	return iova_bit(s, (uint32_t)((iova - s->base) / IOPT_PAGE));
 }
 
 int iova_free(struct iova_space *s, uint64_t iova, uint32_t n)
@@ -71,27 +74,89 @@ int iova_free(struct iova_space *s, uint64_t iova, uint32_t n)
 	if (n == 0 || i + n > s->npages)
 		return -EINVAL;
 	for (uint32_t k = 0; k < n; k++)
-		if (!bit(s, (uint32_t)(i + k)))
+		if (!iova_bit(s, (uint32_t)(i + k)))
 			return -EINVAL; /* a double free is our bug: change nothing */
-	set_bits(s, (uint32_t)i, n, 0);
+	iova_set(s, (uint32_t)i, n, 0);
 	s->used -= n;
 	return 0;
 }
 
-/* ---- second-level page table ---- */
+void iova_reserve(struct iova_space *s, uint64_t iova, uint64_t n)
+{
+	for (uint64_t k = 0; k < n; k++) {
+		uint64_t a = iova + k * IOPT_PAGE;
+		if (a < s->base || (a - s->base) / IOPT_PAGE >= s->npages || iova_allocated(s, a))
+			continue;
+		iova_set(s, (uint32_t)((a - s->base) / IOPT_PAGE), 1, 1);
+		s->used++;
+	}
+}
+
+/* ---- the two entry formats ---- */
+
+#define VTD_R  (1ull << 0)
+#define VTD_W  (1ull << 1)
+#define VTD_PS (1ull << 7)
+
+static uint64_t vtd_table(uint64_t phys, unsigned level) { return (phys & IOPT_ADDR) | VTD_R | VTD_W; }
+static uint64_t vtd_leaf(uint64_t phys, unsigned level, unsigned prot)
+{
+	return (phys & IOPT_ADDR) | (prot & IOPT_R ? VTD_R : 0) | (prot & IOPT_W ? VTD_W : 0) |
+	       (level > 1 ? VTD_PS : 0);
+}
+static bool vtd_present(uint64_t e) { return e & (VTD_R | VTD_W); }
+static bool vtd_large(uint64_t e) { return e & VTD_PS; }
+const struct iopt_format iopt_vtd = { "vt-d", vtd_table, vtd_leaf, vtd_present, vtd_large, 0 };
+
+#define AMD_PR        (1ull << 0)
+#define AMD_NEXT(lvl) ((uint64_t)(lvl) << 9)
+#define AMD_NEXT_MASK (7ull << 9)
+#define AMD_IR        (1ull << 61)
+#define AMD_IW        (1ull << 62)
+
+static uint64_t amd_table(uint64_t phys, unsigned level)
+{
+	return (phys & IOPT_ADDR) | AMD_PR | AMD_NEXT(level - 1) | AMD_IR | AMD_IW;
+}
+static uint64_t amd_leaf(uint64_t phys, unsigned level, unsigned prot)
+{
+	/* NextLevel 0: this entry maps a page of its own level's size */
+	return (phys & IOPT_ADDR) | AMD_PR | (prot & IOPT_R ? AMD_IR : 0) | (prot & IOPT_W ? AMD_IW : 0);
+}
+static bool amd_present(uint64_t e) { return e & AMD_PR; }
+static bool amd_large(uint64_t e) { return !(e & AMD_NEXT_MASK); }
+/* Not present, NextLevel 1: hardware ignores all but PR when PR=0; QEMU
+ * 7.2 reports a fault only for a not-present entry that is not zero (it
+ * stops its walk silently at a zero one), so empty entries carry this. */
+#define AMD_EMPTY AMD_NEXT(1)
+const struct iopt_format iopt_amd = { "amd-vi", amd_table, amd_leaf, amd_present, amd_large, AMD_EMPTY };
+
+/* ---- the tree ---- */
 
 static uint64_t *table(uint64_t phys) { return (uint64_t *)(uintptr_t)phys; }
+
+/* A new table: every entry empty as the format has it. */
+static void *new_table(struct iopt *pt)
+{
+	uint64_t *t = pt->alloc_page();
+	if (t && pt->fmt->empty)
+		for (unsigned i = 0; i < 512; i++)
+			t[i] = pt->fmt->empty;
+	return t;
+}
 static unsigned index_at(uint64_t iova, unsigned level)
 {
 	return (unsigned)(iova >> (12 + 9 * (level - 1)) & 511);
 }
+static uint64_t level_bytes(unsigned level) { return IOPT_PAGE << (9 * (level - 1)); }
 
-int sl_init(struct sl_pt *pt, unsigned levels, void *(*alloc_page)(void), void (*flush)(const void *, size_t))
+int iopt_init(struct iopt *pt, const struct iopt_format *fmt, unsigned levels, void *(*alloc_page)(void),
+	      void (*flush)(const void *, size_t))
 {
-	if (levels < 3 || levels > SL_MAX_LVLS)
+	if (levels < 3 || levels > IOPT_MAX_LVLS)
 		return -EINVAL;
-	*pt = (struct sl_pt){ .levels = levels, .alloc_page = alloc_page, .flush = flush };
-	void *root = alloc_page();
+	*pt = (struct iopt){ .fmt = fmt, .levels = levels, .alloc_page = alloc_page, .flush = flush };
+	void *root = new_table(pt);
 	if (!root)
 		return -ENOMEM;
 	pt->root = (uint64_t)(uintptr_t)root;
@@ -99,70 +164,103 @@ int sl_init(struct sl_pt *pt, unsigned levels, void *(*alloc_page)(void), void (
 	return 0;
 }
 
-static void flush(const struct sl_pt *pt, const void *p, size_t len)
+static void flush(const struct iopt *pt, const void *p, size_t len)
 {
 	if (pt->flush)
 		pt->flush(p, len);
 }
 
-/* The leaf entry for iova; with alloc, the tables on the way are made. */
-static uint64_t *walk(struct sl_pt *pt, uint64_t iova, int alloc)
+/* The entry for iova at level stop (1: the 4 KiB leaf); with alloc, the
+ * tables on the way are made. NULL when a table is missing (no alloc), out
+ * of memory, or a large leaf sits on the way. */
+static uint64_t *walk(struct iopt *pt, uint64_t iova, unsigned stop, int alloc)
 {
 	uint64_t *t = table(pt->root);
-	for (unsigned level = pt->levels; level > 1; level--) {
+	for (unsigned level = pt->levels; level > stop; level--) {
 		uint64_t *e = &t[index_at(iova, level)];
-		if (!(*e & (SL_R | SL_W))) {
+		if (!pt->fmt->present(*e)) {
 			if (!alloc)
 				return NULL;
-			void *next = pt->alloc_page();
+			void *next = new_table(pt);
 			if (!next)
 				return NULL;
 			pt->tables++;
-			/* §9.8: a non-leaf entry grants R and W; the leaf decides */
-			*e = ((uint64_t)(uintptr_t)next & SL_ADDR) | SL_R | SL_W;
+			*e = pt->fmt->table((uint64_t)(uintptr_t)next, level);
 			flush(pt, e, sizeof *e);
+		} else if (pt->fmt->large(*e)) {
+			return NULL;
 		}
-		t = table(*e & SL_ADDR);
+		t = table(*e & IOPT_ADDR);
 	}
-	return &t[index_at(iova, 1)];
+	return &t[index_at(iova, stop)];
 }
 
-static int in_width(const struct sl_pt *pt, uint64_t a, uint64_t n)
+static int in_width(const struct iopt *pt, uint64_t a, uint64_t bytes)
 {
 	unsigned bits = 12 + 9 * pt->levels;
-	return n <= (1ull << (bits - 12)) && a < (1ull << bits) && a + n * IOPT_PAGE <= (1ull << bits);
+	return bytes <= (1ull << bits) && a < (1ull << bits) && a + bytes <= (1ull << bits);
 }
 
-int sl_map(struct sl_pt *pt, uint64_t iova, uint64_t phys, uint64_t n, uint64_t prot)
+static int check_range(const struct iopt *pt, uint64_t iova, uint64_t phys, uint64_t bytes, unsigned prot)
 {
-	if ((iova | phys) % IOPT_PAGE || !n || !(prot & (SL_R | SL_W)) || (prot & ~(SL_R | SL_W)) ||
-	    !in_width(pt, iova, n) || phys > SL_ADDR || n > (SL_ADDR - phys) / IOPT_PAGE + 1)
+	if ((iova | phys | bytes) % IOPT_PAGE || !bytes || !(prot & (IOPT_R | IOPT_W)) ||
+	    (prot & ~(IOPT_R | IOPT_W)) || !in_width(pt, iova, bytes) || phys > IOPT_ADDR ||
+	    bytes - IOPT_PAGE > IOPT_ADDR - phys)
+		return -EINVAL;
+	return 0;
+}
+
+int iopt_map(struct iopt *pt, uint64_t iova, uint64_t phys, uint64_t n, unsigned prot)
+{
+	if (n > (1ull << 52) / IOPT_PAGE || check_range(pt, iova, phys, n * IOPT_PAGE, prot))
 		return -EINVAL;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t *e = walk(pt, iova + i * IOPT_PAGE, 1);
-		int r = !e ? -ENOMEM : (*e & (SL_R | SL_W)) ? -EEXIST : 0;
+		uint64_t *e = walk(pt, iova + i * IOPT_PAGE, 1, 1);
+		int r = !e ? -ENOMEM : pt->fmt->present(*e) ? -EEXIST : 0;
 		if (r) {
 			if (i)
-				sl_unmap(pt, iova, i);
+				iopt_unmap(pt, iova, i);
 			return r;
 		}
-		*e = ((phys + i * IOPT_PAGE) & SL_ADDR) | prot;
+		*e = pt->fmt->leaf(phys + i * IOPT_PAGE, 1, prot);
 		flush(pt, e, sizeof *e);
 		pt->mapped++;
 	}
 	return 0;
 }
 
-uint64_t sl_unmap(struct sl_pt *pt, uint64_t iova, uint64_t n)
+int iopt_map_large(struct iopt *pt, uint64_t iova, uint64_t phys, uint64_t len, unsigned prot,
+		   unsigned max_level)
+{
+	if (check_range(pt, iova, phys, len, prot) || max_level < 1 || max_level > pt->levels)
+		return -EINVAL;
+	for (uint64_t done = 0; done < len;) {
+		unsigned level = max_level;
+		while (level > 1 && (((iova + done) | (phys + done)) % level_bytes(level) ||
+				     len - done < level_bytes(level)))
+			level--;
+		uint64_t *e = walk(pt, iova + done, level, 1);
+		if (!e || pt->fmt->present(*e))
+			return e ? -EEXIST
+				 : -ENOMEM; /* what was mapped stays: the caller destroys the domain */
+		*e = pt->fmt->leaf(phys + done, level, prot);
+		flush(pt, e, sizeof *e);
+		pt->mapped += level_bytes(level) / IOPT_PAGE;
+		done += level_bytes(level);
+	}
+	return 0;
+}
+
+uint64_t iopt_unmap(struct iopt *pt, uint64_t iova, uint64_t n)
 {
 	uint64_t cleared = 0;
-	if (iova % IOPT_PAGE || !in_width(pt, iova, n))
+	if (iova % IOPT_PAGE || n > (1ull << 52) / IOPT_PAGE || !in_width(pt, iova, n * IOPT_PAGE))
 		return 0;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t *e = walk(pt, iova + i * IOPT_PAGE, 0);
-		if (!e || !(*e & (SL_R | SL_W)))
+		uint64_t *e = walk(pt, iova + i * IOPT_PAGE, 1, 0);
+		if (!e || !pt->fmt->present(*e))
 			continue;
-		*e = 0;
+		*e = pt->fmt->empty;
 		flush(pt, e, sizeof *e);
 		cleared++;
 	}
@@ -170,28 +268,39 @@ uint64_t sl_unmap(struct sl_pt *pt, uint64_t iova, uint64_t n)
 	return cleared;
 }
 
-uint64_t sl_lookup(const struct sl_pt *pt, uint64_t iova)
+uint64_t iopt_lookup(const struct iopt *pt, uint64_t iova, unsigned *level)
 {
-	if (!in_width(pt, iova & ~(IOPT_PAGE - 1), 1))
+	*level = 0;
+	if (!in_width(pt, iova & ~(IOPT_PAGE - 1), IOPT_PAGE))
 		return 0;
-	uint64_t *e = walk((struct sl_pt *)pt, iova, 0); /* without alloc the walk writes nothing */
-	return e ? *e : 0;
+	const uint64_t *t = table(pt->root);
+	for (unsigned lv = pt->levels; lv >= 1; lv--) {
+		uint64_t e = t[index_at(iova, lv)];
+		if (!pt->fmt->present(e))
+			return 0;
+		if (lv == 1 || pt->fmt->large(e)) {
+			*level = lv;
+			return e;
+		}
+		t = table(e & IOPT_ADDR);
+	}
+	return 0;
 }
 
-static void destroy(uint64_t phys, unsigned level, void (*free_page)(void *))
+static void destroy(const struct iopt *pt, uint64_t phys, unsigned level, void (*free_page)(void *))
 {
 	uint64_t *t = table(phys);
 	if (level > 1)
 		for (unsigned i = 0; i < 512; i++)
-			if (t[i] & (SL_R | SL_W))
-				destroy(t[i] & SL_ADDR, level - 1, free_page);
+			if (pt->fmt->present(t[i]) && !pt->fmt->large(t[i]))
+				destroy(pt, t[i] & IOPT_ADDR, level - 1, free_page);
 	free_page(t);
 }
 
-void sl_destroy(struct sl_pt *pt, void (*free_page)(void *))
+void iopt_destroy(struct iopt *pt, void (*free_page)(void *))
 {
 	if (pt->root)
-		destroy(pt->root, pt->levels, free_page);
+		destroy(pt, pt->root, pt->levels, free_page);
 	pt->root = 0;
 	pt->tables = pt->mapped = 0;
 }

@@ -1,7 +1,7 @@
 /* vtd.c - Intel VT-d DMA remapping (VT-d 4.1): root and context tables, per-device domains, invalidation, faults. */
 #include "drivers/iommu/dmar.h"
+#include "drivers/iommu/iodom.h"
 #include "drivers/iommu/iommu.h"
-#include "drivers/iommu/iopt.h"
 #include "drivers/pci/pci.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
@@ -13,6 +13,7 @@
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@
  *               `-> context table: 256 x 16 B, one per devfn;
  *                   P, TT=00 (second level), SLPTPTR, AW, DID
  *                     `-> second-level table (iopt.c), 3-5 levels
+ *   IQA    -> invalidation queue: 256 x 16 B descriptors (§6.5.2), when
+ *             the unit has queued invalidation (ECAP.QI)
  *
  * Each device gets a domain of its own: its own page table and its own
  * IOVAs, from IOVA_BASE up, far above guest RAM so a handle is never
@@ -42,6 +45,9 @@
 #define FEDATA_REG  0x3c
 #define FEADDR_REG  0x40
 #define FEUADDR_REG 0x44
+#define IQH_REG     0x80
+#define IQT_REG     0x88
+#define IQA_REG     0x90
 
 /* CAP, §11.4.2 */
 #define CAP_ND(c)     ((unsigned)((c)&7))
@@ -84,6 +90,7 @@
 /* FSTS, §11.4.9.1; FECTL, §11.4.9.2; fault records, §11.4.14 */
 #define FSTS_PFO      (1u << 0)
 #define FSTS_PPF      (1u << 1)
+#define FSTS_IQE      (1u << 4)
 #define FSTS_FRI(s)   ((unsigned)((s) >> 8 & 0xff))
 #define FSTS_W1C      0x7du /* PFO, AFO, APF, IQE, ICE, ITE */
 #define FECTL_IM      (1u << 31)
@@ -91,12 +98,22 @@
 #define FRCD_T        (1ull << 62) /* 1: a read request */
 #define FRCD_FR(h)    ((unsigned)((h) >> 32 & 0xff))
 #define FRCD_SID(h)   ((uint16_t)(h))
+/* Invalidation descriptors, §6.5.2 (128-bit, legacy mode) */
+#define INV_CC        1ull                 /* context-cache, §6.5.2.1 */
+#define INV_IOTLB     2ull                 /* §6.5.2.3 */
+#define INV_WAIT      5ull                 /* §6.5.2.8 */
+#define INV_G(g)      ((uint64_t)(g) << 4) /* 1 global, 2 domain, 3 device (cc) / page (IOTLB) */
+#define INV_IOTLB_DW  (1ull << 6)
+#define INV_IOTLB_DR  (1ull << 7)
+#define INV_DID(d)    ((uint64_t)(d) << 16)
+#define INV_CC_SID(s) ((uint64_t)(s) << 32)
+#define INV_WAIT_SW   (1ull << 5)
+#define INV_WAIT_FN   (1ull << 6)
+#define IQ_ENTRIES    256 /* one 4 KiB page: IQA.QS 0 */
 
-#define IOVA_BASE  (64ull << 30) /* 64 GiB */
-#define IOVA_PAGES 65536u        /* 256 MiB of handles per device */
-#define LAZY_DEFER 64            /* lazy mode: unmaps batched per IOTLB flush */
-#define WAIT_NS    100000000ull  /* a register handshake that takes longer is a broken unit */
-#define MAX_UNITS  DMAR_MAX_UNITS
+#define PSI_MAX   16           /* page-selective invalidations per range; more: the domain */
+#define WAIT_NS   100000000ull /* a register handshake that takes longer is a broken unit */
+#define MAX_UNITS DMAR_MAX_UNITS
 
 struct unit {
 	int idx;
@@ -104,17 +121,16 @@ struct unit {
 	uint64_t base, cap, ecap;
 	uint32_t ver;
 	uint16_t segment;
-	unsigned levels, mgaw, ndomains, next_did, iotlb, fro, nfr;
-	bool coherent, cm, enabled;
+	unsigned levels, mgaw, ndomains, next_did, iotlb, fro, nfr, mamv, large;
+	bool coherent, cm, enabled, qi;
 	uint64_t *root;     /* 512 u64: 256 entries of two */
 	uint64_t *ctx[256]; /* context tables by bus */
+	uint64_t *iq;       /* queued invalidation: the ring, 2 u64 per descriptor */
+	unsigned iq_tail, iq_batch;
+	volatile uint32_t *iq_status; /* the wait descriptor's status write lands here */
+	uint32_t iq_seq;
 	int vector;
-	uint64_t faults, lost;
-};
-
-struct range {
-	uint64_t iova;
-	uint32_t n;
+	uint64_t faults, lost, invalidations, waits;
 };
 
 struct domain {
@@ -122,12 +138,8 @@ struct domain {
 	struct unit *u;
 	struct dma_dev *dev;
 	uint16_t did, sid;
-	struct sl_pt pt;
-	struct iova_space iova;
-	uint64_t maps, unmaps, faults, last_fault;
-	unsigned last_reason;
-	struct range defer[LAZY_DEFER];
-	int ndefer;
+	struct iodom io; /* IOVAs, the second-level table, lazy unmaps (iodom.c) */
+	struct iommu_faultlog flog;
 	struct domain *next;
 };
 
@@ -137,10 +149,18 @@ static int nunits;
 static bool strict;
 static struct domain *domains;
 
+/* Host tests (tests/unit/test_vtd.c) bring a fake unit instead. */
+#ifdef VTD_FAKE_REGS
+static uint32_t rd32(struct unit *u, unsigned off);
+static uint64_t rd64(struct unit *u, unsigned off);
+static void wr32(struct unit *u, unsigned off, uint32_t v);
+static void wr64(struct unit *u, unsigned off, uint64_t v);
+#else
 static uint32_t rd32(struct unit *u, unsigned off) { return mmio_read32(u->regs + off); }
 static uint64_t rd64(struct unit *u, unsigned off) { return mmio_read64(u->regs + off); }
 static void wr32(struct unit *u, unsigned off, uint32_t v) { mmio_write32(u->regs + off, v); }
 static void wr64(struct unit *u, unsigned off, uint64_t v) { mmio_write64(u->regs + off, v); }
+#endif
 
 /* ECAP.C = 0: the unit's page walks do not snoop the CPU caches (§11.4.3), so
  * every table write is pushed to memory before the unit may read it. */
@@ -186,8 +206,36 @@ static void write_buffer_flush(struct unit *u)
 		log_err("iommu: dmar%d: write buffer flush timed out\n", u->idx);
 }
 
-/* §6.5.1 register-based invalidation: write the command, poll its busy bit. */
-static void ctx_invalidate(struct unit *u, uint64_t how)
+/* ---- invalidation: a batch of requests, then one wait ---- */
+
+/*
+ * Page-selective invalidation names 2^AM pages aligned to their size
+ * (§6.5.1.2, AM up to CAP.MAMV): [iova, iova + n pages) is covered exactly
+ * by the fewest such blocks, largest first where the address allows.
+ * Returns how many blocks were needed (at most max are written).
+ */
+struct psi {
+	uint64_t addr;
+	unsigned am;
+};
+static unsigned psi_split(uint64_t iova, uint64_t n, unsigned mamv, struct psi *out, unsigned max)
+{
+	unsigned count = 0;
+	while (n) {
+		unsigned am = 0;
+		while (am < mamv && !(iova >> 12 & ((2ull << am) - 1)) && (2ull << am) <= n)
+			am++;
+		if (count < max)
+			out[count] = (struct psi){ iova, am };
+		count++;
+		iova += IOPT_PAGE << am;
+		n -= 1ull << am;
+	}
+	return count;
+}
+
+/* Register-based (§6.5.1): write the command, poll its busy bit. */
+static void reg_ctx_invalidate(struct unit *u, uint64_t how)
 {
 	wr64(u, CCMD_REG, CCMD_ICC | how);
 	uint64_t end = now_ns() + WAIT_NS, v;
@@ -200,10 +248,10 @@ static void ctx_invalidate(struct unit *u, uint64_t how)
 		log_err("iommu: dmar%d: context-cache invalidation not performed\n", u->idx);
 }
 
-static void iotlb_invalidate(struct unit *u, uint64_t how, uint16_t did, uint64_t addr)
+static void reg_iotlb_invalidate(struct unit *u, uint64_t how, uint16_t did, uint64_t addr, unsigned am)
 {
 	if (how == IOTLB_PAGE)
-		wr64(u, u->iotlb, addr & ~(IOPT_PAGE - 1)); /* IVA: AM 0, one page */
+		wr64(u, u->iotlb, (addr & ~(IOPT_PAGE - 1)) | am); /* IVA: ADDR, AM */
 	wr64(u, u->iotlb + 8, IOTLB_IVT | how | IOTLB_DR | IOTLB_DW | (uint64_t)did << 32);
 	uint64_t end = now_ns() + WAIT_NS, v;
 	while ((v = rd64(u, u->iotlb + 8)) & IOTLB_IVT)
@@ -215,18 +263,109 @@ static void iotlb_invalidate(struct unit *u, uint64_t how, uint16_t did, uint64_
 		log_err("iommu: dmar%d: IOTLB invalidation not performed\n", u->idx);
 }
 
-/* Pages of one domain: page-selective where the unit has it (CAP.PSI) and the
- * range is short, else the whole domain (§6.5.1.2). */
-static void flush_range(struct domain *dm, uint64_t iova, uint64_t n)
+/* Queued (§6.5.2): descriptors go into the ring; the unit fetches them when
+ * the tail moves. A wait descriptor with a status write (§6.5.2.8) at the
+ * end says when everything before it is done: a bounded spin, like the
+ * registers' busy bits, so it may run inside a completion. */
+static void qi_wait(struct unit *u);
+static void qi_push(struct unit *u, uint64_t lo, uint64_t hi)
 {
-	struct unit *u = dm->u;
-	write_buffer_flush(u);
-	if (!(u->cap & CAP_PSI) || n > 16) {
-		iotlb_invalidate(u, IOTLB_DOMAIN, dm->did, 0);
+	if (u->iq_batch == IQ_ENTRIES - 2)
+		qi_wait(u); /* keep one slot for the wait: the ring never fills */
+	u->iq[2 * u->iq_tail] = lo;
+	u->iq[2 * u->iq_tail + 1] = hi;
+	u->iq_tail = (u->iq_tail + 1) % IQ_ENTRIES;
+	u->iq_batch++;
+	u->invalidations++;
+}
+
+static void qi_wait(struct unit *u)
+{
+	uint32_t seq = ++u->iq_seq;
+	u->iq[2 * u->iq_tail] = INV_WAIT | INV_WAIT_SW | INV_WAIT_FN | (uint64_t)seq << 32;
+	u->iq[2 * u->iq_tail + 1] = virt_to_phys((const void *)u->iq_status);
+	u->iq_tail = (u->iq_tail + 1) % IQ_ENTRIES;
+	u->iq_batch = 0;
+	u->waits++;
+	cache_flush(u->iq, IQ_ENTRIES * 16);
+	dma_wmb(); /* descriptors in memory before the tail that hands them over */
+	wr64(u, IQT_REG, (uint64_t)u->iq_tail << 4);
+	uint64_t end = now_ns() + WAIT_NS;
+	while (*u->iq_status != seq) {
+		if (rd32(u, FSTS_REG) & FSTS_IQE) {
+			log_err("iommu: dmar%d: invalidation queue error at head %llu\n", u->idx,
+				(unsigned long long)(rd64(u, IQH_REG) >> 4));
+			wr32(u, FSTS_REG, FSTS_IQE);
+			return;
+		}
+		if (now_ns() > end) {
+			log_err("iommu: dmar%d: invalidation wait timed out\n", u->idx);
+			return;
+		}
+		cpu_relax();
+	}
+}
+
+static void inv_context(struct unit *u, bool global, uint16_t sid, uint16_t did)
+{
+	if (u->qi)
+		qi_push(u, INV_CC | INV_G(global ? 1 : 3) | INV_DID(global ? 0 : did) | INV_CC_SID(sid), 0);
+	else
+		reg_ctx_invalidate(u, global ? CCMD_GLOBAL : CCMD_DEVICE | (uint64_t)sid << 16 | did);
+}
+
+static void inv_iotlb_all(struct unit *u, int did) /* did < 0: every domain */
+{
+	if (u->qi)
+		qi_push(u,
+			INV_IOTLB | INV_G(did < 0 ? 1 : 2) | INV_IOTLB_DR | INV_IOTLB_DW |
+				INV_DID(did < 0 ? 0 : did),
+			0);
+	else
+		reg_iotlb_invalidate(u, did < 0 ? IOTLB_GLOBAL : IOTLB_DOMAIN, (uint16_t)(did < 0 ? 0 : did),
+				     0, 0);
+}
+
+/* Pages of one domain: page-selective blocks where the unit has PSI and
+ * the range needs few, else the whole domain (§6.5.1.2, §6.5.2.3). */
+static void inv_iotlb_range(struct unit *u, uint16_t did, uint64_t iova, uint64_t n)
+{
+	struct psi b[PSI_MAX];
+	unsigned k = u->cap & CAP_PSI ? psi_split(iova, n, u->mamv, b, PSI_MAX) : PSI_MAX + 1;
+	if (k > PSI_MAX) {
+		inv_iotlb_all(u, did);
 		return;
 	}
-	for (uint64_t i = 0; i < n; i++)
-		iotlb_invalidate(u, IOTLB_PAGE, dm->did, iova + i * IOPT_PAGE);
+	for (unsigned i = 0; i < k; i++)
+		if (u->qi)
+			qi_push(u, INV_IOTLB | INV_G(3) | INV_IOTLB_DR | INV_IOTLB_DW | INV_DID(did),
+				b[i].addr | b[i].am);
+		else
+			reg_iotlb_invalidate(u, IOTLB_PAGE, did, b[i].addr, b[i].am);
+}
+
+/* The end of a batch: with queued invalidation, wait for all of it. */
+static void inv_commit(struct unit *u)
+{
+	if (u->qi && u->iq_batch)
+		qi_wait(u);
+}
+
+static int qi_enable(struct unit *u)
+{
+	u->iq = page_alloc(1, 1);
+	u->iq_status = page_alloc(1, 1);
+	if (!u->iq || !u->iq_status)
+		return -ENOMEM;
+	wr64(u, IQT_REG, 0);
+	wr64(u, IQA_REG, virt_to_phys(u->iq)); /* QS 0: 256 descriptors; DW 0: 128-bit */
+	if (!gcmd(u, GCMD_QIE, true)) {
+		log_err("iommu: dmar%d: queued invalidation did not turn on\n", u->idx);
+		return -EIO;
+	}
+	u->iq_tail = (unsigned)(rd64(u, IQH_REG) >> 4) % IQ_ENTRIES; /* head is 0 after enabling */
+	u->qi = true;
+	return 0;
 }
 
 /* ---- faults, §7.3 ---- */
@@ -273,11 +412,8 @@ static int fault_drain(struct unit *u)
 			uint16_t sid = FRCD_SID(hi);
 			unsigned fr = FRCD_FR(hi);
 			struct domain *dm = domain_by_sid(u, sid);
-			if (dm) {
-				dm->faults++;
-				dm->last_fault = lo;
-				dm->last_reason = fr;
-			}
+			if (dm)
+				iommu_fault_note(&dm->flog, lo, fr);
 			u->faults++;
 			n++;
 			log_err("iommu: dmar%d: fault: %s %02x:%02x.%x %s at 0x%llx: reason %u (%s)\n",
@@ -297,7 +433,8 @@ static int fault_drain(struct unit *u)
 			if (dm->u == u)
 				dma_fault_record(dm->dev, DMA_MAPPING_ERROR, true);
 	}
-	wr32(u, FSTS_REG, fsts & FSTS_W1C);
+	if (fsts & FSTS_W1C & ~FSTS_IQE) /* IQE is the invalidation wait's to see */
+		wr32(u, FSTS_REG, fsts & FSTS_W1C & ~FSTS_IQE);
 	irq_restore(flags);
 	return n;
 }
@@ -352,12 +489,9 @@ static int bridge_bus(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t *sub)
 	return b->secondary_bus;
 }
 
-static int unit_init(struct unit *u, const struct dmar_unit *du, int idx)
+/* CAP values, read and checked before anything is written. */
+static int unit_caps(struct unit *u, int idx)
 {
-	*u = (struct unit){ .idx = idx, .base = du->base, .segment = du->segment, .vector = -1 };
-	u->regs = mmio_map(du->base, 4096);
-	if (!u->regs)
-		return -ENOMEM;
 	u->ver = rd32(u, VER_REG);
 	u->cap = rd64(u, CAP_REG);
 	u->ecap = rd64(u, ECAP_REG);
@@ -374,19 +508,23 @@ static int unit_init(struct unit *u, const struct dmar_unit *du, int idx)
 	u->fro = CAP_FRO(u->cap);
 	u->nfr = CAP_NFR(u->cap);
 	u->iotlb = ECAP_IRO(u->ecap);
+	u->mamv = CAP_MAMV(u->cap);
+	/* SLLPS bit 0: 2 MiB leaves (level 2), bit 1: 1 GiB (level 3), §3.6.1 */
+	u->large = CAP_SLLPS(u->cap) & 2 ? 3 : CAP_SLLPS(u->cap) & 1 ? 2 : 1;
 	/* SAGAW bit 1: 39-bit 3-level, bit 2: 48-bit 4-level, bit 3: 57-bit 5-level (§3.6) */
 	unsigned sagaw = CAP_SAGAW(u->cap);
 	for (unsigned lv = 3; lv <= 5 && !u->levels; lv++)
 		if (sagaw & (1u << (lv - 2)) && 12 + 9 * lv >= 37)
 			u->levels = lv;
 	log_info("iommu: dmar%d at 0x%llx: version %u.%u cap 0x%llx ecap 0x%llx: %u-level tables "
-		 "(mgaw %u), %u domains, %u fault records, cm=%d coherent=%d psi=%d qi=%d ir=%d\n",
+		 "(mgaw %u), %u domains, %u fault records, cm=%d coherent=%d psi=%d qi=%d ir=%d "
+		 "large=%u\n",
 		 idx, (unsigned long long)u->base, u->ver >> 4 & 0xf, u->ver & 0xf,
 		 (unsigned long long)u->cap, (unsigned long long)u->ecap, u->levels, u->mgaw, u->ndomains,
 		 u->nfr, u->cm, u->coherent, !!(u->cap & CAP_PSI), !!(u->ecap & ECAP_QI),
-		 !!(u->ecap & ECAP_IR));
-	/* Every value the unit gave is checked before it is used. */
-	if (!u->levels || u->mgaw < 37 || IOVA_BASE + (uint64_t)IOVA_PAGES * IOPT_PAGE > 1ull << u->mgaw) {
+		 !!(u->ecap & ECAP_IR), u->large);
+	if (!u->levels || u->mgaw < 37 ||
+	    IODOM_IOVA_BASE + (uint64_t)IODOM_IOVA_PAGES * IOPT_PAGE > 1ull << u->mgaw) {
 		log_err("iommu: dmar%d: no address width that reaches the IOVA range (sagaw 0x%x mgaw %u)\n",
 			idx, sagaw, u->mgaw);
 		return -ENOTSUP;
@@ -399,14 +537,25 @@ static int unit_init(struct unit *u, const struct dmar_unit *du, int idx)
 			u->iotlb);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int unit_init(struct unit *u, const struct dmar_unit *du, int idx)
+{
+	*u = (struct unit){ .idx = idx, .base = du->base, .segment = du->segment, .vector = -1 };
+	u->regs = mmio_map(du->base, 4096);
+	if (!u->regs)
+		return -ENOMEM;
+	int r = unit_caps(u, idx);
+	if (r)
+		return r;
 	uint32_t gsts = rd32(u, GSTS_REG);
-	if (gsts & GCMD_QIE) {
-		/* register-based invalidation is refused while queued invalidation is on (§6.5.2) */
-		log_err("iommu: dmar%d: queued invalidation left enabled; unit not used\n", idx);
-		return -EBUSY;
-	}
 	if (gsts & GCMD_TE)
 		gcmd(u, GCMD_TE, false); /* firmware left it on: start from a known state */
+	if (gsts & GCMD_QIE && !gcmd(u, GCMD_QIE, false)) {
+		log_err("iommu: dmar%d: queued invalidation left on and will not turn off\n", idx);
+		return -EBUSY;
+	}
 	if (!u->coherent)
 		walks_coherent = false;
 	u->root = page_alloc(1, 1);
@@ -423,8 +572,13 @@ static int unit_init(struct unit *u, const struct dmar_unit *du, int idx)
 		log_err("iommu: dmar%d: root table pointer not latched\n", idx);
 		return -EIO;
 	}
-	ctx_invalidate(u, CCMD_GLOBAL);
-	iotlb_invalidate(u, IOTLB_GLOBAL, 0, 0);
+	/* §6.5.2: queued invalidation where offered (then register-based
+	 * invalidation is refused): a batch of descriptors, one wait */
+	if (u->ecap & ECAP_QI && (r = qi_enable(u)))
+		return r;
+	inv_context(u, true, 0, 0);
+	inv_iotlb_all(u, -1);
+	inv_commit(u);
 	write_buffer_flush(u);
 	if (!gcmd(u, GCMD_TE, true)) {
 		log_err("iommu: dmar%d: translation did not turn on\n", idx);
@@ -432,14 +586,14 @@ static int unit_init(struct unit *u, const struct dmar_unit *du, int idx)
 	}
 	u->enabled = true;
 	u->next_did = 1; /* §11.4.2 CM: domain 0 is reserved with caching mode; skip it always */
-	log_info("iommu: dmar%d: translation enabled, %s invalidation, fault events on vector %d\n", idx,
-		 strict ? "strict" : "lazy", u->vector);
+	log_info("iommu: dmar%d: translation enabled, mode %s, %s invalidation, fault events on vector %d\n",
+		 idx, iommu_mode_name(), u->qi ? "queued" : "register-based", u->vector);
 	return 0;
 }
 
-int iommu_init(bool strict_mode)
+static int vtd_init(enum dma_iommu_mode mode)
 {
-	strict = strict_mode;
+	strict = mode != DMA_IOMMU_LAZY; /* pool and floor unmap nothing per request; what they do, at once */
 	if (!acpi.dmar)
 		return 0;
 	if (dmar_parse(acpi.dmar, acpi.dmar_len, &dmar)) {
@@ -467,121 +621,55 @@ int iommu_init(bool strict_mode)
 
 /* ---- domains and the dma backend ---- */
 
-static uint64_t prot_for(enum dma_dir dir)
+/* iodom.c's ops: what invalidation VT-d needs, in a batch ended by commit. */
+static void op_range(void *unit, uint16_t did, uint64_t iova, uint64_t n)
 {
-	return dir == DMA_TO_DEVICE ? SL_R : dir == DMA_FROM_DEVICE ? SL_W : SL_R | SL_W;
+	write_buffer_flush(unit);
+	inv_iotlb_range(unit, did, iova, n);
 }
+static void op_all(void *unit, uint16_t did)
+{
+	write_buffer_flush(unit);
+	inv_iotlb_all(unit, did);
+}
+static void op_commit(void *unit) { inv_commit(unit); }
+/* CAP.CM: the unit may cache not-present entries, so a new mapping is
+ * invalidated like a changed one (§6.1); without CM only the write buffer. */
+static void op_mapped(void *unit, uint16_t did, uint64_t iova, uint64_t n)
+{
+	struct unit *u = unit;
+	if (u->cm) {
+		inv_iotlb_range(u, did, iova, n);
+		inv_commit(u);
+	} else {
+		write_buffer_flush(u);
+	}
+}
+static const struct iodom_ops vtd_iodom = { op_range, op_all, op_commit, op_mapped };
 
-static void drain_deferred(struct domain *dm)
-{
-	if (!dm->ndefer)
-		return;
-	write_buffer_flush(dm->u);
-	iotlb_invalidate(dm->u, IOTLB_DOMAIN, dm->did, 0);
-	for (int i = 0; i < dm->ndefer; i++)
-		iova_free(&dm->iova, dm->defer[i].iova, dm->defer[i].n);
-	dm->ndefer = 0;
-}
+static struct iodom *io(struct dma_dev *d) { return &((struct domain *)d->domain)->io; }
 
 static dma_addr_t vtd_map(struct dma_dev *d, uint64_t phys, size_t len, enum dma_dir dir)
 {
-	struct domain *dm = d->domain;
-	uint64_t off = phys & (IOPT_PAGE - 1), n = (off + len + IOPT_PAGE - 1) / IOPT_PAGE;
-	if (!len || n > IOVA_PAGES || phys + len > 1ull << dmar.haw)
+	if (phys + len > 1ull << dmar.haw)
 		return DMA_MAPPING_ERROR;
-	uint64_t flags = irq_save();
-	uint64_t iova = iova_alloc(&dm->iova, (uint32_t)n, 1);
-	if (!iova && dm->ndefer) {
-		drain_deferred(dm); /* lazy unmaps still hold the space: settle them */
-		iova = iova_alloc(&dm->iova, (uint32_t)n, 1);
-	}
-	int r = iova ? sl_map(&dm->pt, iova, phys - off, n, prot_for(dir)) : -ENOSPC;
-	if (r) {
-		if (iova)
-			iova_free(&dm->iova, iova, (uint32_t)n);
-		irq_restore(flags);
-		log_err("iommu: %s: cannot map %llu pages (%d)\n", d->name ? d->name : "device",
-			(unsigned long long)n, r);
-		return DMA_MAPPING_ERROR;
-	}
-	/* CAP.CM: the unit may cache not-present entries, so a new mapping is
-	 * invalidated like a changed one (§6.1); without CM only the write buffer */
-	if (dm->u->cm)
-		flush_range(dm, iova, n);
-	else
-		write_buffer_flush(dm->u);
-	dm->maps++;
-	irq_restore(flags);
-	return iova + off;
+	return iodom_map(io(d), phys, len, dir);
 }
-
-static void vtd_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
+static void vtd_unmap(struct dma_dev *d, dma_addr_t h, size_t len, enum dma_dir dir)
 {
-	struct domain *dm = d->domain;
-	uint64_t off = handle & (IOPT_PAGE - 1), iova = handle - off;
-	uint64_t n = (off + len + IOPT_PAGE - 1) / IOPT_PAGE;
-	uint64_t flags = irq_save();
-	if (!len || iova < dm->iova.base || sl_unmap(&dm->pt, iova, n) != n) {
-		irq_restore(flags);
-		log_err("iommu: %s: unmap of 0x%llx+%zu that was not mapped\n", d->name ? d->name : "device",
-			(unsigned long long)handle, len);
-		return;
-	}
-	dm->unmaps++;
-	if (strict) {
-		/* the device loses the pages before this returns: a stale handle faults */
-		flush_range(dm, iova, n);
-		iova_free(&dm->iova, iova, (uint32_t)n);
-	} else {
-		/* lazy: the IOTLB may keep the pages until the batch is flushed; the
-		 * IOVAs stay allocated until then, so nothing new lands on them */
-		dm->defer[dm->ndefer++] = (struct range){ iova, (uint32_t)n };
-		if (dm->ndefer == LAZY_DEFER)
-			drain_deferred(dm);
-	}
-	irq_restore(flags);
+	iodom_unmap(io(d), h, len, strict);
 }
-
-/* Fault injection (dma_inject_stale): the pages go at once, strict or not,
- * while the IOVAs stay allocated until vtd_release. */
-static void vtd_revoke(struct dma_dev *d, dma_addr_t handle, size_t len)
+static void vtd_revoke(struct dma_dev *d, dma_addr_t h, size_t len) { iodom_revoke(io(d), h, len); }
+static void vtd_release(struct dma_dev *d, dma_addr_t h, size_t len) { iodom_release(io(d), h, len); }
+static bool vtd_lent(struct dma_dev *d, dma_addr_t page) { return iodom_lent(io(d), page); }
+/* The window or the floor: the largest leaves SLLPS allows. */
+static int vtd_map_fixed(struct dma_dev *d, dma_addr_t iova, uint64_t phys, uint64_t len)
 {
-	struct domain *dm = d->domain;
-	uint64_t off = handle & (IOPT_PAGE - 1), iova = handle - off;
-	uint64_t n = (off + len + IOPT_PAGE - 1) / IOPT_PAGE;
-	uint64_t flags = irq_save();
-	if (sl_unmap(&dm->pt, iova, n))
-		flush_range(dm, iova, n);
-	dm->unmaps++;
-	irq_restore(flags);
+	return iodom_map_fixed(io(d), iova, phys, len, ((struct domain *)d->domain)->u->large);
 }
 
-static void vtd_release(struct dma_dev *d, dma_addr_t handle, size_t len)
-{
-	struct domain *dm = d->domain;
-	uint64_t off = handle & (IOPT_PAGE - 1);
-	uint64_t flags = irq_save();
-	iova_free(&dm->iova, handle - off, (uint32_t)((off + len + IOPT_PAGE - 1) / IOPT_PAGE));
-	irq_restore(flags);
-}
-
-/* A page of a mapping vtd_map made and vtd_unmap has not given back: its
- * IOVA is allocated and not waiting in the lazy batch. */
-static bool vtd_lent(struct dma_dev *d, dma_addr_t page)
-{
-	struct domain *dm = d->domain;
-	uint64_t iova = page & ~(IOPT_PAGE - 1);
-	if (!iova_allocated(&dm->iova, iova))
-		return false;
-	for (int i = 0; i < dm->ndefer; i++)
-		if (iova >= dm->defer[i].iova && iova < dm->defer[i].iova + dm->defer[i].n * IOPT_PAGE)
-			return false;
-	return true;
-}
-
-static const struct dma_backend vtd_backend = {
-	"vt-d", vtd_map, vtd_unmap, vtd_lent, vtd_revoke, vtd_release
-};
+static const struct dma_backend vtd_backend = { "vt-d",     vtd_map,     vtd_unmap,    vtd_lent,
+						vtd_revoke, vtd_release, vtd_map_fixed };
 
 static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 {
@@ -592,7 +680,7 @@ static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 			    !dmar_scope_match(&rm->scopes[j], d->bus, d->dev, d->fn, bridge_bus))
 				continue;
 			uint64_t n = (rm->limit - rm->base + 1) / IOPT_PAGE;
-			int r = sl_map(&dm->pt, rm->base, rm->base, n, SL_R | SL_W);
+			int r = iopt_map(&dm->io.pt, rm->base, rm->base, n, IOPT_R | IOPT_W);
 			log_info("iommu: %02x:%02x.%x: RMRR 0x%llx-0x%llx identity mapped (%d)\n", d->bus,
 				 d->dev, d->fn, (unsigned long long)rm->base, (unsigned long long)rm->limit,
 				 r);
@@ -601,7 +689,13 @@ static void identity_map_rmrrs(struct domain *dm, const struct dma_dev *d)
 	}
 }
 
-int iommu_attach(struct dma_dev *d, void **domain)
+static struct domain *domain_of(const struct dma_dev *d)
+{
+	const struct dma_domain *dom = d->domain;
+	return dom && dom->drv == &vtd_driver ? (struct domain *)d->domain : NULL;
+}
+
+static int vtd_attach(struct dma_dev *d, void **domain)
 {
 	*domain = NULL;
 	for (struct domain *dm = domains; dm; dm = dm->next)
@@ -618,18 +712,18 @@ int iommu_attach(struct dma_dev *d, void **domain)
 		return -ENOSPC;
 	}
 	struct domain *dm = calloc(1, sizeof *dm);
-	uint64_t *bitmap = calloc(IOVA_PAGES / 64, sizeof *bitmap);
-	if (!dm || !bitmap || sl_init(&dm->pt, u->levels, table_page, cache_flush)) {
+	uint16_t did = (uint16_t)u->next_did;
+	if (!dm ||
+	    iodom_init(&dm->io, d, &vtd_iodom, u, did, &iopt_vtd, u->levels, table_page, cache_flush)) {
 		free(dm);
-		free(bitmap);
 		return -ENOMEM;
 	}
-	dm->dom.ops = &vtd_backend;
+	u->next_did++;
+	dm->dom = (struct dma_domain){ &vtd_backend, &vtd_driver };
 	dm->u = u;
 	dm->dev = d;
-	dm->did = (uint16_t)u->next_did++;
+	dm->did = did;
 	dm->sid = (uint16_t)(d->bus << 8 | d->dev << 3 | d->fn);
-	iova_init(&dm->iova, IOVA_BASE, IOVA_PAGES, bitmap);
 	identity_map_rmrrs(dm, d);
 
 	uint64_t flags = irq_save();
@@ -637,8 +731,7 @@ int iommu_attach(struct dma_dev *d, void **domain)
 		uint64_t *ct = page_alloc(1, 1);
 		if (!ct) {
 			irq_restore(flags);
-			sl_destroy(&dm->pt, table_free);
-			free(bitmap);
+			iodom_destroy(&dm->io, table_free);
 			free(dm);
 			return -ENOMEM;
 		}
@@ -650,63 +743,57 @@ int iommu_attach(struct dma_dev *d, void **domain)
 	uint64_t *ce = &u->ctx[d->bus][2 * (d->dev << 3 | d->fn)];
 	/* §9.3: high half first (AW, DID), then the low half that makes it present */
 	ce[1] = (uint64_t)(u->levels - 2) | (uint64_t)dm->did << 8;
-	ce[0] = dm->pt.root | 1; /* TT 00: untranslated requests use the second level */
+	ce[0] = dm->io.pt.root | 1; /* TT 00: untranslated requests use the second level */
 	cache_flush(ce, 16);
 	write_buffer_flush(u);
 	/* §6.5.3.1: a context entry made present is invalidated (required with CM,
 	 * harmless without), device-selective and with DID 0 under CM (the tag
 	 * not-present entries carry), then the domain's IOTLB */
-	ctx_invalidate(u, CCMD_DEVICE | (uint64_t)dm->sid << 16 | (u->cm ? 0 : dm->did));
-	iotlb_invalidate(u, IOTLB_DOMAIN, dm->did, 0);
+	inv_context(u, false, dm->sid, u->cm ? 0 : dm->did);
+	inv_iotlb_all(u, dm->did);
+	inv_commit(u);
 	dm->next = domains;
 	domains = dm;
 	irq_restore(flags);
 	log_info("iommu: %02x:%02x.%x: domain %u on dmar%d, IOVAs 0x%llx-0x%llx\n", d->bus, d->dev, d->fn,
-		 dm->did, u->idx, (unsigned long long)IOVA_BASE,
-		 (unsigned long long)(IOVA_BASE + (uint64_t)IOVA_PAGES * IOPT_PAGE - 1));
+		 dm->did, u->idx, (unsigned long long)IODOM_IOVA_BASE,
+		 (unsigned long long)(IODOM_IOVA_BASE + (uint64_t)IODOM_IOVA_PAGES * IOPT_PAGE - 1));
 	*domain = dm;
 	return 0;
 }
 
-uint64_t iommu_faults(const struct dma_dev *d, uint64_t *last_addr, unsigned *last_reason)
-{
-	for (int i = 0; i < nunits; i++)
-		if (units[i].enabled)
-			fault_drain(&units[i]); /* count what the interrupt has not reported yet */
-	struct domain *dm = d->domain;
-	if (!dm || dm->dom.ops != &vtd_backend)
-		return 0;
-	if (last_addr)
-		*last_addr = dm->last_fault;
-	if (last_reason)
-		*last_reason = dm->last_reason;
-	return dm->faults;
-}
+static const struct iommu_faultlog *vtd_faultlog(const struct dma_dev *d) { return &domain_of(d)->flog; }
 
-void iommu_sync_faults(const struct dma_dev *d)
+static void vtd_sync_faults(const struct dma_dev *d)
 {
-	struct domain *dm = d->domain;
-	if (dm && dm->dom.ops == &vtd_backend)
+	struct domain *dm = domain_of(d);
+	if (dm)
 		fault_drain(dm->u);
 }
 
-void iommu_show(void)
+static void vtd_show(void)
 {
-	if (!nunits) {
-		printf("iommu: none (every device sees guest-physical addresses)\n");
-		return;
-	}
 	for (int i = 0; i < nunits; i++) {
 		struct unit *u = &units[i];
-		printf("dmar%d base=0x%llx translation=%s mode=%s levels=%u cm=%d faults=%llu vector=%d\n", i,
-		       (unsigned long long)u->base, u->enabled ? "on" : "off", strict ? "strict" : "lazy",
-		       u->levels, u->cm, (unsigned long long)u->faults, u->vector);
+		printf("dmar%d kind=vtd base=0x%llx translation=%s mode=%s levels=%u cm=%d qi=%d "
+		       "invalidations=%llu waits=%llu faults=%llu vector=%d\n",
+		       i, (unsigned long long)u->base, u->enabled ? "on" : "off", iommu_mode_name(),
+		       u->levels, u->cm, u->qi, (unsigned long long)u->invalidations,
+		       (unsigned long long)u->waits, (unsigned long long)u->faults, u->vector);
 	}
-	for (struct domain *dm = domains; dm; dm = dm->next)
+	for (struct domain *dm = domains; dm; dm = dm->next) {
 		printf("  domain %u %s %02x:%02x.%x iova=0x%llx mapped=%llu tables=%llu maps=%llu "
-		       "unmaps=%llu faults=%llu\n",
+		       "unmaps=%llu faults=%llu",
 		       dm->did, dm->dev->name ? dm->dev->name : "?", dm->dev->bus, dm->dev->dev, dm->dev->fn,
-		       (unsigned long long)dm->iova.base, (unsigned long long)dm->pt.mapped,
-		       (unsigned long long)dm->pt.tables, (unsigned long long)dm->maps,
-		       (unsigned long long)dm->unmaps, (unsigned long long)dm->faults);
+		       (unsigned long long)dm->io.iova.base, (unsigned long long)dm->io.pt.mapped,
+		       (unsigned long long)dm->io.pt.tables, (unsigned long long)dm->io.maps,
+		       (unsigned long long)dm->io.unmaps, (unsigned long long)dm->flog.count);
+		dma_pool_show(dm->dev);
+		printf("\n");
+	}
 }
+
+static bool vtd_is_unit(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn) { return false; }
+
+const struct iommu_driver vtd_driver = { "vtd",    vtd_init,        vtd_is_unit, vtd_attach,
+					 vtd_show, vtd_sync_faults, vtd_faultlog };

@@ -322,21 +322,31 @@ const char *pci_dev_name(const struct pci_dev *d)
 	return d->class < sizeof classes / sizeof classes[0] ? classes[d->class] : "unknown";
 }
 
+static void probe_one(struct pci_dev *d)
+{
+	for (int i = 0; i < pci_ndrivers; i++) {
+		const struct pci_driver *drv = &pci_drivers[i];
+		if ((drv->vendor != 0xffff && drv->vendor != d->vendor) ||
+		    (drv->device != 0xffff && drv->device != d->device) ||
+		    (drv->class != 0xff && drv->class != d->class) ||
+		    (drv->subclass != 0xff && drv->subclass != d->subclass))
+			continue;
+		if (drv->probe(d) == 0) {
+			d->driver = drv->name;
+			break;
+		}
+	}
+}
+
+/* An IOMMU that is itself a PCI function (a virtio-iommu) goes first: the
+ * devices it translates for need their domains from it as they come up. */
 void pci_probe_drivers(void);
 void pci_probe_drivers(void)
 {
-	for (struct pci_dev *d = pci_devices; d; d = d->next) {
-		for (int i = 0; i < pci_ndrivers; i++) {
-			const struct pci_driver *drv = &pci_drivers[i];
-			if ((drv->vendor != 0xffff && drv->vendor != d->vendor) ||
-			    (drv->device != 0xffff && drv->device != d->device) ||
-			    (drv->class != 0xff && drv->class != d->class) ||
-			    (drv->subclass != 0xff && drv->subclass != d->subclass))
-				continue;
-			if (drv->probe(d) == 0) {
-				d->driver = drv->name;
-				break;
-			}
-		}
-	}
+	for (struct pci_dev *d = pci_devices; d; d = d->next)
+		if (dma_is_iommu(d->seg, d->bus, d->dev, d->fn))
+			probe_one(d);
+	for (struct pci_dev *d = pci_devices; d; d = d->next)
+		if (!d->driver && !dma_is_iommu(d->seg, d->bus, d->dev, d->fn))
+			probe_one(d);
 }

@@ -17,6 +17,7 @@ static const struct virtio_driver *const drivers[] = {
 	&virtio_rng_driver,
 	&virtio_blk_driver,
 	&virtio_net_driver,
+	&virtio_iommu_vdriver,
 };
 
 struct virtio_dev *virtio_devices;
@@ -77,9 +78,20 @@ void virtio_config_write(struct virtio_dev *vd, unsigned off, int width, uint64_
 	vd->ops->write_config(vd, off, width, v);
 }
 
+/* A reset that completed leaves the status 0: so does the driver's record of
+ * it. One that did not leaves whatever the device shows, and FAILED is
+ * later added to that, so that no bit is cleared (§2.1.2). */
+static int reset_device(struct virtio_dev *vd)
+{
+	int r = vd->ops->reset(vd);
+	vd->status = r ? vd->ops->get_status(vd) : 0;
+	return r;
+}
+
 static void set_status(struct virtio_dev *vd, uint8_t bit, const char *step)
 {
-	vd->ops->set_status(vd, vd->ops->get_status(vd) | bit);
+	vd->status |= bit; /* our own record: nothing the device reports is written back */
+	vd->ops->set_status(vd, vd->status);
 	log_info("virtio %s: %s\n", vd->name, step);
 }
 
@@ -87,7 +99,7 @@ static void set_status(struct virtio_dev *vd, uint8_t bit, const char *step)
 static void apply_mode(struct virtio_dev *vd, unsigned q, enum io_mode mode)
 {
 	struct virtio_queue *vq = &vd->q[q];
-	if (mode == IO_MODE_POLL) {
+	if (mode == IO_MODE_POLL || vd->drv->self_polled & BIT(q)) {
 		vq_disable_cb(vq->vq);
 		vq->irq_on = false;
 		if (vd->ops->mask_queue_irq)
@@ -141,6 +153,13 @@ int virtio_setup_queues(struct virtio_dev *vd, unsigned n, unsigned max_size)
 			return -ENODEV;
 		if (max_size && size > max_size && (!(flags & VQ_F_LEGACY) || vd->ops->legacy_sized))
 			size = max_size; /* a legacy PCI device's size is fixed */
+		if ((flags & VQ_F_LEGACY) && !vd->ops->legacy_sized && (size & (size - 1))) {
+			/* §2.7 legacy: the device lays the ring out for its own size, which
+			 * no smaller ring of ours would match */
+			log_err("virtio %s: legacy queue %u of size %u, not a power of two\n", vd->name, q,
+				size);
+			return -ENODEV;
+		}
 		if (!(flags & VQ_F_PACKED))
 			while (size & (size - 1))
 				size &= size - 1; /* split rings: a power of two */
@@ -221,6 +240,8 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 	struct virtio_queue *vq = &vd->q[q];
 	int n, total = 0;
 
+	if (vd->drv->self_polled & BIT(q))
+		return 0; /* the driver takes these itself */
 	if (vd->mode != IO_MODE_POLL && !vq->pending)
 		return 0;
 	int acct = acct_open(&vq_stats(vq->vq)->complete_tsc);
@@ -358,8 +379,6 @@ struct virtio_dev *virtio_find(const char *name)
 static void log_features(struct virtio_dev *vd, const char *what, uint64_t f)
 {
 	char buf[512];
-	if (log_quiet)
-		return; /* a dozen snprintf calls for a line nobody prints */
 	virtio_format_features(vd, f, buf, sizeof buf);
 	log_info("virtio %s: %s %s\n", vd->name, what, buf);
 }
@@ -369,7 +388,7 @@ static int handshake(struct virtio_dev *vd)
 {
 	bool modern = !vd->ops->legacy;
 
-	int r = vd->ops->reset(vd); /* 1: reset */
+	int r = reset_device(vd); /* 1: reset */
 	if (r) {
 		log_err("virtio %s: the device does not finish its reset (status never reads 0)\n", vd->name);
 		return r;
@@ -411,15 +430,19 @@ static void init_failed(struct virtio_dev *vd)
 	bool live = false;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		live |= vd->q[q].vq != NULL;
-	if (!live || vd->ops->reset(vd) == 0) {
+	if (!live || reset_device(vd) == 0) {
 		for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 			vq_destroy(vd->q[q].vq);
 			vd->q[q].vq = NULL;
 		}
+	} else {
+		log_err("virtio %s: the device does not finish its reset; its rings stay its own\n",
+			vd->name);
 	}
 	vd->ops->free_irqs(vd);
 	vd->nqueues = 0;
-	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED);
+	vd->status |= VIRTIO_STATUS_FAILED; /* added, no bit cleared (§2.1.2) */
+	vd->ops->set_status(vd, vd->status);
 }
 
 static int bring_up(struct virtio_dev *vd)
@@ -446,7 +469,7 @@ static int bring_up(struct virtio_dev *vd)
  * them, so they are not freed (nor ever used again): the device is broken. */
 static int teardown_queues(struct virtio_dev *vd)
 {
-	if (vd->ops->reset(vd)) {
+	if (reset_device(vd)) {
 		log_err("virtio %s: the device does not finish its reset; its rings stay its own, and it "
 			"is given up\n",
 			vd->name);
@@ -500,7 +523,8 @@ static void give_up(struct virtio_dev *vd)
 		vd->reset_why);
 	enum io_mode mode = vd->mode;
 	teardown_queues(vd);
-	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED); /* §2.1.2: add it */
+	vd->status |= VIRTIO_STATUS_FAILED; /* §2.1.2: add it */
+	vd->ops->set_status(vd, vd->status);
 	vd->broken = true;
 	if (mode == IO_MODE_POLL)
 		poll_busy_put();

@@ -31,9 +31,10 @@
 #define BIT(n)                     (1ull << (n))
 
 /* Device ids (virtio 1.2 §5). */
-#define VIRTIO_ID_NET 1
-#define VIRTIO_ID_BLK 2
-#define VIRTIO_ID_RNG 4
+#define VIRTIO_ID_NET   1
+#define VIRTIO_ID_BLK   2
+#define VIRTIO_ID_RNG   4
+#define VIRTIO_ID_IOMMU 23
 
 struct virtio_dev;
 
@@ -95,6 +96,10 @@ struct virtio_driver {
 	/* Every VIRTIO_TICK_NS or so, from the device's poller: deadlines (may be NULL). */
 	void (*tick)(struct virtio_dev *vd, uint64_t now_ns);
 	const char *(*feature_name)(unsigned bit); /* device-type bits, or NULL */
+	/* Queues (bit q) whose used buffers the driver takes itself, spinning
+	 * for them where it sent the request (virtio-iommu's request queue):
+	 * no interrupts from them, and the core never polls them. */
+	uint32_t self_polled;
 };
 
 #define VIRTIO_MAX_QUEUES     16
@@ -128,6 +133,7 @@ struct virtio_dev {
 	struct virtio_queue q[VIRTIO_MAX_QUEUES];
 	enum io_mode mode;
 	volatile bool config_pending; /* config interrupt came */
+	uint8_t status;               /* what the driver has written to device status, bit by bit */
 	bool broken;
 	unsigned resets;                      /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
 	int config_error;                     /* a wait on the device hit its bound (the transport sets it) */
@@ -174,4 +180,5 @@ void virtio_config_irq(struct virtio_dev *vd);
 extern const struct virtio_driver virtio_rng_driver;
 extern const struct virtio_driver virtio_blk_driver;
 extern const struct virtio_driver virtio_net_driver;
+extern const struct virtio_driver virtio_iommu_vdriver; /* drivers/iommu/virtio_iommu.c */
 #endif

@@ -124,6 +124,7 @@ struct vblk {
 	struct blk_queue q[VIRTIO_MAX_QUEUES];
 	uint64_t timeouts;   /* requests the device never completed */
 	uint64_t short_used; /* completions whose used length did not cover data and status */
+	uint64_t bad_status; /* completions whose status byte is none the spec defines (or unwritten) */
 };
 
 #define CFG(field, width) virtio_config_read(vd, offsetof(struct virtio_blk_config, field), width)
@@ -149,7 +150,7 @@ static const char *blk_feature_name(unsigned bit)
 /* Capacity and the limits, from config space; every value is checked. */
 static int read_config(struct virtio_dev *vd, struct vblk *b)
 {
-	struct blk_info *in = &b->bd.info;
+	struct blk_info info = b->bd.info, *in = &info; /* kept only if every read settled */
 	in->capacity = CFG(capacity, 8);
 	if (in->capacity > (UINT64_MAX >> 9)) { /* bytes must fit in 64 bits */
 		log_err("virtio %s: capacity %llu sectors overflows\n", vd->name,
@@ -173,6 +174,9 @@ static int read_config(struct virtio_dev *vd, struct vblk *b)
 	in->discard = virtio_has(vd, VIRTIO_BLK_F_DISCARD);
 	in->write_zeroes = virtio_has(vd, VIRTIO_BLK_F_WRITE_ZEROES);
 	in->wce = virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE) && CFG(writeback, 1);
+	if (virtio_config_error(vd))
+		return virtio_config_error(vd); /* after a reset: the disk callers hold keeps what it had */
+	b->bd.info = info;
 	return 0;
 }
 
@@ -295,7 +299,7 @@ static uint32_t type_of(enum blk_op op)
 	return t[op];
 }
 
-static int status_to_errno(struct virtio_dev *vd, uint8_t s)
+static int status_to_errno(struct virtio_dev *vd, struct vblk *b, uint8_t s)
 {
 	switch (s) {
 	case VIRTIO_BLK_S_OK:
@@ -305,6 +309,7 @@ static int status_to_errno(struct virtio_dev *vd, uint8_t s)
 	case VIRTIO_BLK_S_UNSUPP:
 		return -EOPNOTSUPP;
 	default:
+		b->bad_status++;
 		log_err("virtio %s: request status %u is not one the spec defines\n", vd->name, s);
 		return -EIO;
 	}
@@ -432,11 +437,17 @@ static bool waiting(const struct blk_req *r)
 	return (r->op == BLK_READ || r->op == BLK_WRITE) && r->dispatched < r->count;
 }
 
-/* Move waiting requests onto the ring while there is room; one kick at the end. */
-static void dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi)
+/* Move waiting requests onto the ring while there is room; one kick at the end.
+ * A request none of which can go on the ring fails: through done when this
+ * runs in the poller (a completion), and through the return value when it
+ * is `mine`, the request blk_submit is queueing: done never runs inside
+ * blk_submit (block/blkdev.h), whose callers count their requests in flight
+ * once it returns. */
+static int dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct blk_req *mine)
 {
 	struct blk_queue *q = &b->q[qi];
 	bool added = false;
+	int refused = 0;
 	while (q->wait_head) {
 		struct blk_req *r = q->wait_head;
 		int rc = add_piece(vd, b, qi, r);
@@ -453,11 +464,14 @@ static void dispatch(struct virtio_dev *vd, struct vblk *b, unsigned qi)
 		q->wait_head = r->next;
 		if (!q->wait_head)
 			q->wait_tail = &q->wait_head;
-		if (r->pieces == 0) /* nothing reached the ring */
+		if (r->pieces == 0 && r == mine) /* nothing reached the ring */
+			refused = r->error;
+		else if (r->pieces == 0)
 			r->done(r, r->error);
 	}
 	if (added)
 		vq_kick(vd->q[qi].vq);
+	return refused;
 }
 
 /* A request comes back: from the used ring with the length the device
@@ -476,7 +490,7 @@ static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 		for (int i = io->data; i < io->data + io->ndata; i++)
 			need += io->sg[i].len;
 	unmap_data(vd, io);
-	int err = reset ? -EIO : status_to_errno(vd, status);
+	int err = reset ? -EIO : status_to_errno(vd, b, status);
 	if (!reset && len < need) {
 		b->short_used++;
 		log_err("virtio %s: request at sector %llu: the device wrote %u bytes, not the %u it must\n",
@@ -512,7 +526,7 @@ static int blk_poll(struct virtio_dev *vd, unsigned qi, int budget)
 	}
 	/* a ring the device broke: the core resets the device, and only then,
 	 * when it can write nothing more, are its requests failed (blk_reset_fail) */
-	dispatch(vd, b, qi);
+	dispatch(vd, b, qi, NULL);
 	return n;
 }
 
@@ -564,13 +578,15 @@ static void blk_config_changed(struct virtio_dev *vd)
 {
 	struct vblk *b = vd->priv;
 	uint64_t cap = CFG(capacity, 8);
+	bool wce = virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE) ? CFG(writeback, 1) : b->bd.info.wce;
+	if (virtio_config_error(vd))
+		return; /* a read that never settled: none of it holds (the core resets the device) */
 	if (cap != b->bd.info.capacity && cap <= (UINT64_MAX >> 9)) {
 		log_info("virtio %s: capacity now %llu sectors (was %llu)\n", vd->name,
 			 (unsigned long long)cap, (unsigned long long)b->bd.info.capacity);
 		b->bd.info.capacity = cap;
 	}
-	if (virtio_has(vd, VIRTIO_BLK_F_CONFIG_WCE))
-		b->bd.info.wce = CFG(writeback, 1);
+	b->bd.info.wce = wce;
 }
 
 /* The block layer has checked r against bd->info. */
@@ -581,16 +597,21 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
 	if (vd->broken || !vd->nqueues)
 		return -EIO; /* a reset that did not bring it back */
 	unsigned qi = r->queue < vd->nqueues ? r->queue : r->queue % vd->nqueues;
+	struct blk_queue *q = &b->q[qi];
 	int acct = acct_open(&vq_stats(vd->q[qi].vq)->submit_tsc);
+	/* Requests wait only when the ring was full; the poller moves them on
+	 * as room comes. Behind them this one waits too, and so dispatch never
+	 * handles another caller's request (nor runs its done) from here. */
+	bool behind = q->wait_head != NULL;
 	r->dispatched = 0;
 	r->pieces = 0;
 	r->error = 0;
 	r->next = NULL;
-	*b->q[qi].wait_tail = r;
-	b->q[qi].wait_tail = &r->next;
-	dispatch(vd, b, qi);
+	*q->wait_tail = r;
+	q->wait_tail = &r->next;
+	int rc = behind ? 0 : dispatch(vd, b, qi, r);
 	acct_close(acct);
-	return 0;
+	return rc;
 }
 
 static const struct blkdev_ops vblk_ops = { .submit = vblk_submit };

@@ -96,6 +96,8 @@ static int post_rx(struct virtio_dev *vd, struct vnet *n, unsigned i)
 static void read_link(struct virtio_dev *vd, struct vnet *n)
 {
 	bool up = !virtio_has(vd, VIRTIO_NET_F_STATUS) || (CFG(status, 2) & VIRTIO_NET_S_LINK_UP);
+	if (virtio_config_error(vd))
+		return; /* a read that never settled: not believed (the core resets the device) */
 	if (up != n->nif.link_up)
 		log_info("virtio %s: link %s\n", vd->name, up ? "up" : "down");
 	n->nif.link_up = up;
@@ -159,10 +161,21 @@ static int net_probe(struct virtio_dev *vd)
 	struct netif *nif = &n->nif;
 	if (!again) {
 		snprintf(nif->name, sizeof nif->name, "%s", vd->name);
-		if (virtio_has(vd, VIRTIO_NET_F_MAC)) {
+		static const uint8_t zero[6];
+		bool own = !virtio_has(vd, VIRTIO_NET_F_MAC);
+		if (!own) {
 			for (int i = 0; i < 6; i++)
 				nif->mac[i] = (uint8_t)virtio_config_read(vd, (unsigned)i, 1);
-		} else { /* locally administered, unicast */
+			/* device-written: the interface's own address must be a unicast one */
+			if ((nif->mac[0] & 1) || !memcmp(nif->mac, zero, 6)) {
+				log_err("virtio %s: the device's MAC %02x:%02x:%02x:%02x:%02x:%02x is not a "
+					"unicast address; using one of our own\n",
+					vd->name, nif->mac[0], nif->mac[1], nif->mac[2], nif->mac[3],
+					nif->mac[4], nif->mac[5]);
+				own = true;
+			}
+		}
+		if (own) { /* locally administered, unicast */
 			uint64_t t = rdtsc();
 			memcpy(nif->mac, &t, 6);
 			nif->mac[0] = (uint8_t)((nif->mac[0] & 0xfe) | 0x02);

@@ -492,10 +492,10 @@ static void location(struct virtio_dev *vd, char *buf, size_t len)
 static const struct virtio_ops modern_ops = OPS(m, "modern", false);
 static const struct virtio_ops legacy_ops = OPS(l, "legacy", true);
 
-/* Map one virtio structure from its capability; NULL if it lies outside its BAR. */
-static volatile uint8_t *map_cap(struct pci_dev *d, uint8_t off, uint32_t min_len, uint32_t *len)
+/* Map one virtio structure from its capability (of cap_len bytes at off); NULL if it lies outside its BAR. */
+static volatile uint8_t *map_cap(struct pci_dev *d, uint8_t off, uint8_t cap_len, uint32_t min_len,
+				 uint32_t *len)
 {
-	uint8_t cap_len = pci_read8(d, off + offsetof(struct virtio_pci_cap, cap_len));
 	uint8_t bar = pci_read8(d, off + offsetof(struct virtio_pci_cap, bar));
 	uint32_t start = pci_read32(d, off + offsetof(struct virtio_pci_cap, offset));
 	uint32_t length = pci_read32(d, off + offsetof(struct virtio_pci_cap, length));
@@ -505,7 +505,9 @@ static volatile uint8_t *map_cap(struct pci_dev *d, uint8_t off, uint32_t min_le
 	return (volatile uint8_t *)pci_bar_map(d, bar, start, length);
 }
 
-/* §4.1.4: the first capability of each type that we can use wins. */
+/* §4.1.4: the first capability of each type that we can use wins. Each is
+ * read once, and only within the 256 bytes where capabilities live (PCI
+ * 3.0 §6.7): one that runs past them would take its fields from beyond. */
 static bool find_modern(struct vp *vp)
 {
 	struct pci_dev *d = vp->pci;
@@ -513,17 +515,23 @@ static bool find_modern(struct vp *vp)
 	for (uint8_t off = pci_find_cap(d, PCI_CAP_VENDOR, 0); off;
 	     off = pci_find_cap(d, PCI_CAP_VENDOR, off)) {
 		uint8_t type = pci_read8(d, off + offsetof(struct virtio_pci_cap, cfg_type));
+		uint8_t cap_len = pci_read8(d, off + offsetof(struct virtio_pci_cap, cap_len));
+		if (off + cap_len > 256) {
+			log_warn("pci %02x:%02x.%x: virtio capability at 0x%02x runs past config space; "
+				 "skipped\n",
+				 d->bus, d->dev, d->fn, off);
+			continue;
+		}
 		if (type == VIRTIO_PCI_CAP_COMMON_CFG && !vp->common) {
-			vp->common =
-				(volatile void *)map_cap(d, off, sizeof(struct virtio_pci_common_cfg), &len);
-		} else if (type == VIRTIO_PCI_CAP_NOTIFY_CFG && !vp->notify_base &&
-			   pci_read8(d, off + offsetof(struct virtio_pci_cap, cap_len)) >= 20) {
-			vp->notify_base = map_cap(d, off, 2, &vp->notify_len);
+			vp->common = (volatile void *)map_cap(d, off, cap_len,
+							      sizeof(struct virtio_pci_common_cfg), &len);
+		} else if (type == VIRTIO_PCI_CAP_NOTIFY_CFG && !vp->notify_base && cap_len >= 20) {
+			vp->notify_base = map_cap(d, off, cap_len, 2, &vp->notify_len);
 			vp->notify_mult = pci_read32(d, off + sizeof(struct virtio_pci_cap));
 		} else if (type == VIRTIO_PCI_CAP_ISR_CFG && !vp->isr) {
-			vp->isr = map_cap(d, off, 1, &len);
+			vp->isr = map_cap(d, off, cap_len, 1, &len);
 		} else if (type == VIRTIO_PCI_CAP_DEVICE_CFG && !vp->device) {
-			vp->device = map_cap(d, off, 1, &vp->device_len);
+			vp->device = map_cap(d, off, cap_len, 1, &vp->device_len);
 		}
 	}
 	return vp->common && vp->notify_base && vp->isr;

@@ -24,6 +24,7 @@ static int kprintf(const char *fmt, ...)
 #include "apps/tftpd.c"
 #include "block/blkdev.c"
 #include "kernel/poll.c"
+#include "lib/errname.c" /* the power-off flush names its errors */
 #include "tests/sim/sim_disk.c"
 #include "tests/sim/sim_dma.c"
 

@@ -27,3 +27,12 @@ def boot(request):
     yield start
     for g in guests:
         g.close()
+
+
+@pytest.fixture
+def image(request, tmp_path):
+    """A disk of random bytes, SECTORS long (the test module's own constant): (path, data)."""
+    path = tmp_path / "disk.img"
+    data = os.urandom(getattr(request.module, "SECTORS") * 512)
+    path.write_bytes(data)
+    return path, data

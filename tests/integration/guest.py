@@ -42,6 +42,7 @@ class QMP:
                 time.sleep(0.05)
         self.sock.settimeout(timeout)
         self.buf = b""
+        self.events = []  # asynchronous events, in the order they came (BLOCK_IO_ERROR, ...)
         self._read()  # greeting
         self.execute("qmp_capabilities")
 
@@ -65,7 +66,8 @@ class QMP:
                 return r["return"]
             if "error" in r:
                 raise RuntimeError(f"QMP {cmd}: {r['error']}")
-            # events are skipped
+            if "event" in r:  # an event QEMU sent before this reply: kept for whoever asks
+                self.events.append(r)
 
     def fire(self, cmd):
         """Send cmd without waiting for the reply: for a command whose effect

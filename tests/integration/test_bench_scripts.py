@@ -43,8 +43,8 @@ def test_run_plan_defaults_and_quick():
 def test_run_rejects_bad_arguments():
     for bad in (["--parts", "boot,nope"], ["--backends", "tmpfs"], ["--workloads", "randread-1k"],
                 ["--reps", "0"], ["--accel", "hvf"], ["--net-scan", "64,1500"], ["--net-scan", "x"],
-                ["--tftp-blksizes", "4"], ["--iommu-modes", "lazy,loose"], ["--floor-qds", "0"],
-                ["--floor-qds", "x"]):
+                ["--tftp-blksizes", "4"], ["--iommu-modes", "lazy,loose"], ["--iommu-modes", "arm-pool"],
+                ["--floor-qds", "0"], ["--floor-qds", "x"]):
         r = sh(RUN, "--dry-run", *bad)
         assert r.returncode == 2, (bad, r.stderr)
         assert "error" in r.stderr
@@ -139,19 +139,22 @@ def test_udpecho_both_ends_on_loopback(udpecho):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the network parts need root (ip netns)")
 def test_tiny_ringside_network_run(tmp_path):
-    """net, netscan and iommu against ringside on a tap device: echo, TFTP reads of 64 MiB, two IOMMU boots;
+    """net, netscan and iommu against ringside on a tap device: echo, TFTP reads of 64 MiB, three IOMMU boots;
     then the report again from its results.json with a made-up Linux sample, for the ratios and targets."""
     doc, work = tmp_path / "PERFORMANCE.md", tmp_path / "work"
     r = sh(RUN, "--ringside-only", "--accel", "tcg", "--parts", "net,netscan,iommu", "--secs", "1", "--reps", "1",
-           "--net-scan", "64,1472", "--tftp-blksizes", "1468", "--iommu-modes", "none,strict",
+           "--net-scan", "64,1472", "--tftp-blksizes", "1468", "--iommu-modes", "none,virtio-pool,strict",
            "--doc", str(doc), "--work", str(work), timeout=240)
     assert r.returncode == 0, r.stderr[-3000:]
     text = doc.read_text()
     assert re.search(r"\| UDP echoes per second, 64 B, 32 in flight \| \d+ \| — \| — \|", text), text
     assert re.search(r"TFTP read of the 64 MiB disk \(MB/s\), blksize 1468 asked, granted 1468 / — \| [\d.]+ \|", text)
     assert re.search(r"^\| 1472 \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", text, re.M), text  # the net scan
-    assert re.search(r"^\| none \(no intel-iommu\) \| \w+ \| \d+ \| \*\*1.00\*\* \|", text, re.M), text
-    assert "| iommu=strict |" in text and "translation=on mode=strict" in text
+    assert re.search(r"^\| none \(no IOMMU\) \|  \| \d+ \| \*\*1.00\*\* \|", text, re.M), text
+    assert re.search(r"^\| VT-d \| strict \| \d+ \| \*\*[\d.]+\*\* \|", text, re.M), text
+    assert "dmar0 kind=vtd" in text and "translation=on mode=strict" in text
+    assert re.search(r"^\| virtio-iommu \| pool \| \d+ \|", text, re.M) and "viommu0 kind=virtio-iommu" in text
+    assert re.search(r"^\| virtio-iommu pool, 4 KiB randread qd=1: at least 0.90 of no IOMMU \| [\d.]+ \|", text, re.M)
     assert "not measured | not in this run" in text  # no Linux: no targets
     # the echo's ticks per echo (both of net0's queues) and its profile
     row = re.search(r"^\| UDP echo, 64 B, 32 in flight \(per echo, both queues\) \| (\d+) \| (\d+) \| (\d+) \|",

@@ -9,14 +9,6 @@ import pytest
 SECTORS = 8192  # a 4 MiB disk
 
 
-@pytest.fixture
-def image(tmp_path):
-    path = tmp_path / "disk.img"
-    data = os.urandom(SECTORS * 512)
-    path.write_bytes(data)
-    return path, data
-
-
 def sha(data, lba, count):
     return hashlib.sha256(data[lba * 512:(lba + count) * 512]).hexdigest()
 

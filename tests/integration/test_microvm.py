@@ -16,14 +16,6 @@ SECTORS = 2048  # a 1 MiB disk
 DEV = {"net": "0xfeb02e00", "blk": "0xfeb02c00", "rng": "0xfeb02a00"}
 
 
-@pytest.fixture
-def image(tmp_path):
-    path = tmp_path / "disk.img"
-    data = os.urandom(SECTORS * 512)
-    path.write_bytes(data)
-    return path, data
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -79,6 +79,8 @@ int sim_fetch(struct sim_dev *s);
 void sim_use(struct sim_dev *s, unsigned k, uint32_t len);
 /* The same, writing these bytes (what fits of len) instead of 0xa5. */
 void sim_use_data(struct sim_dev *s, unsigned k, const void *data, uint32_t len);
+/* The same, but the writable segments keep what the test wrote into them. */
+void sim_use_as_is(struct sim_dev *s, unsigned k, uint32_t len);
 /* Ask for (or refuse) available buffer notifications; with EVENT_IDX, for the next buffer. */
 void sim_want_kicks(struct sim_dev *s, bool on);
 

@@ -321,6 +321,12 @@ void sim_use_data(struct sim_dev *s, unsigned k, const void *data, uint32_t len)
 		}
 		left -= n;
 	}
+	sim_use_as_is(s, k, len);
+}
+
+void sim_use_as_is(struct sim_dev *s, unsigned k, uint32_t len)
+{
+	struct sim_chain *c = &s->pending[k];
 	if (s->packed) {
 		s->busy[c->id] = 0;
 	} else {

@@ -147,7 +147,7 @@ static bool sim_lent(struct dma_dev *d, dma_addr_t page)
 	}
 	return false;
 }
-const struct dma_backend sim_backend = { "sim", NULL, NULL, sim_lent, NULL, NULL };
+const struct dma_backend sim_backend = { "sim", NULL, NULL, sim_lent, NULL, NULL, NULL };
 
 /* kernel/traceport.c for host tests: the ring trace's records, kept in a
  * buffer (the oldest dropped when it fills) for the tests to read back. */
@@ -174,6 +174,16 @@ void traceport_printf(const char *fmt, ...)
 	sim_trace_len += (size_t)n;
 	sim_trace[sim_trace_len] = 0;
 }
+
+/* kernel/mm.c's pages, for the pool mode window (never made by the sim's dma_attach). */
+void *page_alloc(size_t n, size_t align_pages)
+{
+	void *p = aligned_alloc(4096 * align_pages, n * 4096);
+	if (p)
+		memset(p, 0, n * 4096);
+	return p;
+}
+void page_free(void *p, size_t n) { (void)n, free(p); }
 
 /* The pool is kernel/dma_pool.c itself, over the allocations above. */
 #include "kernel/dma_pool.c"

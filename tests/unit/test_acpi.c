@@ -264,7 +264,11 @@ static void test_xsdt_and_dmar(void)
 	bad->base = (struct gas){ .space = GAS_SYSTEM_IO, .addr = 0x500 }; /* not where an HPET can be */
 	seal(&hpet->h);
 	seal(&bad->h);
-	uint64_t ptrs[] = { addr(dmar), addr(bad), addr(hpet), addr(make_madt(0)) };
+	/* the other IOMMUs' tables are kept whole for their drivers; a second one is ignored */
+	struct sdt_header *ivrs = table("IVRS", 48), *viot = table("VIOT", 48), *viot2 = table("VIOT", 64);
+	seal(ivrs), seal(viot), seal(viot2);
+	uint64_t ptrs[] = { addr(dmar), addr(bad),  addr(hpet), addr(make_madt(0)),
+			    addr(ivrs), addr(viot), addr(viot2) };
 	struct sdt_header *xsdt = table("XSDT", (uint32_t)(sizeof *xsdt + sizeof ptrs));
 	memcpy(xsdt + 1, ptrs, sizeof ptrs);
 	seal(xsdt);
@@ -280,6 +284,8 @@ static void test_xsdt_and_dmar(void)
 	CHECK_EQ(acpi.ndrhd, 2);
 	CHECK_EQ(acpi.ncpus, 2);
 	CHECK_EQ(acpi.hpet, 0xfed00000);
+	CHECK(acpi.ivrs == ivrs && acpi.ivrs_len == 48);
+	CHECK(acpi.viot == viot && acpi.viot_len == 48);
 }
 
 /* The parsers run on exact-size heap copies, so ASan sees any overread. */

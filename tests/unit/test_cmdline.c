@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "kernel/cmdline.c"
+#include "kernel/dma.h"
 #include "lib/errname.c"
 #include <errno.h>
 #include <string.h>
@@ -34,6 +35,23 @@ static void test_all_keys(void)
 	CHECK_EQ(kconfig.trace, 2); /* VQ_TRACE_RING */
 	cmdline_parse("trace=off");
 	CHECK_EQ(kconfig.trace, 0);
+	/* iommu= names an enum dma_iommu_mode */
+	static const struct {
+		const char *arg;
+		enum dma_iommu_mode mode;
+	} policies[] = { { "iommu=floor", DMA_IOMMU_FLOOR },
+			 { "iommu=pool", DMA_IOMMU_POOL },
+			 { "iommu=off", DMA_IOMMU_OFF },
+			 { "iommu=strict", DMA_IOMMU_STRICT },
+			 { "iommu=lazy", DMA_IOMMU_LAZY } };
+	for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++) {
+		cmdline_parse(policies[i].arg);
+		CHECK_EQ(kconfig.iommu, policies[i].mode);
+	}
+	int before = unit_log_lines;
+	cmdline_parse("iommu=loose");
+	CHECK_EQ(kconfig.iommu, 0);
+	CHECK_EQ(unit_log_lines - before, 1);
 }
 
 static void test_quiet(void)

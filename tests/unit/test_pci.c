@@ -253,8 +253,35 @@ static void test_virtio_names(void)
 	}
 }
 
-const struct pci_driver pci_drivers[] = { { "none", 0, 0, 0, 0, NULL } };
-const int pci_ndrivers = 0;
+/* kernel/dma.c: the function at 00:03.0 is an IOMMU (a virtio-iommu, say) */
+bool dma_is_iommu(uint16_t segment, uint8_t bus, uint8_t dev, uint8_t fn) { return bus == 0 && dev == 3; }
+
+static char order[8];
+static int probe_record(struct pci_dev *d)
+{
+	size_t n = strlen(order);
+	if (n + 1 < sizeof order)
+		order[n] = (char)('0' + d->dev);
+	return 0;
+}
+const struct pci_driver pci_drivers[] = { { "any", 0x1af4, 0xffff, 0xff, 0xff, probe_record } };
+const int pci_ndrivers = 1;
+
+/* The devices an IOMMU translates for need their domains from it as they
+ * come up: it is probed first, whatever its place on the bus, and once. */
+static void test_iommu_probed_first(void)
+{
+	struct pci_dev a = { .vendor = 0x1af4, .dev = 2 }, b = { .vendor = 0x1af4, .dev = 3 },
+		       c = { .vendor = 0x1af4, .dev = 4 };
+	a.next = &b, b.next = &c;
+	struct pci_dev *saved = pci_devices;
+	pci_devices = &a;
+	order[0] = 0;
+	pci_probe_drivers();
+	CHECK(!strcmp(order, "324"));
+	CHECK(a.driver && b.driver && c.driver);
+	pci_devices = saved;
+}
 
 int main(void)
 {
@@ -265,5 +292,6 @@ int main(void)
 	RUN(test_enumerate_finds_the_function);
 	RUN(test_bars_sized_when_first_asked);
 	RUN(test_virtio_names);
+	RUN(test_iommu_probed_first);
 	UNIT_DONE();
 }

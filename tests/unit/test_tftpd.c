@@ -6,6 +6,7 @@
 #include "apps/tftpd.c"
 #include "block/blkdev.c"
 #include "kernel/poll.c"
+#include "lib/errname.c" /* the power-off flush names its errors */
 #include "tests/sim/sim_disk.c"
 #include "tests/sim/sim_dma.c"
 #include <sys/wait.h>

@@ -4,6 +4,7 @@
 
 #define tail blk_tail /* blkdev.c and virtio.c each keep a static list tail */
 #include "block/blkdev.c"
+#include "lib/errname.c" /* the power-off flush names its errors */
 #undef tail
 #include "drivers/virtio/virtio_blk.c"
 

@@ -654,6 +654,10 @@ static void test_queue_sizes(void)
 	CHECK_EQ(t.dev.q[0].size, 256);
 	CHECK(vdev_ok());
 
+	fresh(0, true, IO_MODE_HYBRID); /* legacy, not a power of two: no size of ours matches its layout */
+	t.dev.q[0].max = 100;
+	check_failed_cleanly(probe(), -ENODEV);
+
 	fresh(V1, false, IO_MODE_HYBRID); /* a queue the device does not have */
 	t.dev.q[1].max = 0;
 	check_failed_cleanly(probe(), -ENODEV);

@@ -56,8 +56,7 @@ static inline int kprintf(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
-#define KERNEL_LOG_H                          /* the host version above replaces kernel/log.h */
-static int log_quiet __attribute__((unused)); /* kernel/log.h: `quiet` on the command line */
+#define KERNEL_LOG_H  /* the host version above replaces kernel/log.h */
 #define log_info(...) kprintf(__VA_ARGS__)
 #define log_warn(...) kprintf("warning: " __VA_ARGS__)
 #define log_err(...)  kprintf("error: " __VA_ARGS__)
