@@ -3,7 +3,10 @@
 #include "apps/shell.h"
 #include "block/blkdev.h"
 #include "drivers/inspect.h"
+#include "kernel/acct.h"
+#include "kernel/io.h"
 #include "kernel/poll.h"
+#include "kernel/prof.h"
 #include "kernel/time.h"
 #include <errno.h>
 #include <malloc.h>
@@ -109,6 +112,73 @@ static void free_slots(struct bench *b, struct slot *slots, uint64_t n, uint64_t
 	free(b->lat_ns);
 }
 
+static enum io_mode mode_of(const char *name);
+
+/* What the TSC accounting (kernel/acct.h) said over a run: the queue's
+ * buckets and the CPU's, and the TSC itself. */
+struct acct_snap {
+	struct vq_stats q;
+	struct acct_cpu cpu;
+	uint64_t tsc;
+};
+
+static void acct_snap(struct virtio_dev *vd, unsigned queue, struct acct_snap *s)
+{
+	s->q = (struct vq_stats){ 0 };
+	if (vd)
+		vdev_queue_stats(vd, queue, &s->q);
+	s->cpu = acct_cpu;
+	s->tsc = rdtsc();
+}
+
+/* Ticks per request on each path, each tick counted once (kernel/acct.h):
+ * own is ringside's code (submit, completion, interrupt handlers, the loop
+ * and everything else), device the doorbell exits and the sleep in hlt
+ * while the device works. */
+static unsigned long long per_req(uint64_t ticks, uint64_t ops) { return (ticks + ops / 2) / ops; }
+
+static void acct_print(const struct acct_snap *a, const struct acct_snap *b, uint64_t ops)
+{
+	uint64_t n = ops ? ops : 1;
+	unsigned long long sub = per_req(b->q.submit_tsc - a->q.submit_tsc, n),
+			   comp = per_req(b->q.complete_tsc - a->q.complete_tsc, n),
+			   noti = per_req(b->q.notify_tsc - a->q.notify_tsc, n),
+			   irq = per_req(b->cpu.irq - a->cpu.irq, n),
+			   idle = per_req(b->cpu.idle - a->cpu.idle, n),
+			   other = per_req(b->cpu.other - a->cpu.other, n);
+	printf("acct: tsc per request: wall=%llu submit=%llu complete=%llu notify=%llu irq=%llu idle=%llu "
+	       "other=%llu own=%llu device=%llu tsc_khz=%llu\n",
+	       per_req(b->tsc - a->tsc, n), sub, comp, noti, irq, idle, other, sub + comp + irq + other,
+	       noti + idle, (unsigned long long)(tsc_hz() / 1000));
+}
+
+/* `bench blk DEV floor ...`: the least a driver can do per request on the
+ * same queue, with the same buffers (drivers/inspect.h, vdev_blk_floor). */
+static int bench_floor(struct bench *b, struct virtio_dev *vd, struct slot *slots, uint64_t qd, uint64_t bs,
+		       uint64_t secs, unsigned queue)
+{
+	void **bufs = calloc(qd, sizeof *bufs);
+	if (!bufs)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < qd; i++)
+		bufs[i] = slots[i].req.buf;
+	struct vdev_floor f = { .queue = queue,
+				.qd = (unsigned)qd,
+				.bytes = (uint32_t)bs,
+				.write = b->rw == RANDWRITE || b->rw == WRITE,
+				.ns = secs * 1000000000ull,
+				.bufs = bufs };
+	int r = vd ? vdev_blk_floor(vd, &f) : -ENODEV;
+	free(bufs);
+	b->ops = f.completions;
+	double s = f.elapsed_ns / 1e9;
+	if (!r)
+		printf("floor: iops=%llu mbps=%.1f qd=%llu mode=%s queue=%u\n",
+		       (unsigned long long)(b->ops / s), b->ops * bs / s / 1e6, (unsigned long long)qd,
+		       io_mode_name(mode_of(b->bd->name)), queue);
+	return r;
+}
+
 /* The mode of the device under a block device of the same name. */
 static enum io_mode mode_of(const char *name)
 {
@@ -123,16 +193,17 @@ static int bench_blk(int argc, char **argv)
 {
 	static const char *const names[] = { "randread", "randwrite", "read", "write" };
 	uint64_t bs = 4096, qd = 1, secs = 5, queue = 0;
-	bool pool = true;
+	bool pool = true, acct = false, prof = false, floor = argc > 3 && !strcmp(argv[3], "floor");
 	struct bench b = { .rw = RANDREAD, .rng = 0x9e3779b97f4a7c15ull };
 	if (argc < 3)
-		return shell_usage("bench blk DEV [rw=randread|randwrite|read|write] [bs=BYTES] [qd=N] "
-				   "[secs=S] [queue=Q] [pool=on|off]");
+		return shell_usage(
+			"bench blk DEV [floor] [rw=randread|randwrite|read|write] [bs=BYTES] [qd=N] "
+			"[secs=S] [queue=Q] [pool=on|off] [acct=on|off]");
 	b.bd = blkdev_find(argv[2]);
 	if (!b.bd)
 		return shell_err(argv[2], -ENODEV, "no such block device");
 	const struct blk_info in = b.bd->info;
-	for (int i = 3; i < argc; i++) {
+	for (int i = 3 + floor; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		uint64_t *v = NULL;
 		if (!eq)
@@ -147,10 +218,15 @@ static int bench_blk(int argc, char **argv)
 			b.rw = (enum pattern)k;
 			continue;
 		}
-		if (!strcmp(argv[i], "pool")) { /* buffers from the driver's pre-mapped pool, or the heap */
+		if (!strcmp(argv[i], "pool") || !strcmp(argv[i], "acct") || !strcmp(argv[i], "prof")) {
+			/* pool: buffers from the driver's pre-mapped pool, or the heap;
+			 * acct: the TSC accounting of kernel/acct.h, on for the run;
+			 * prof: the sampling profiler of kernel/prof.h, every 50 us */
 			if (strcmp(eq + 1, "on") && strcmp(eq + 1, "off"))
-				return shell_usage("bench: pool=on|off");
-			pool = !strcmp(eq + 1, "on");
+				return shell_usage("bench: %s=on|off", argv[i]);
+			*(!strcmp(argv[i], "pool")   ? &pool
+			  : !strcmp(argv[i], "acct") ? &acct
+						     : &prof) = !strcmp(eq + 1, "on");
 			continue;
 		}
 		if (!strcmp(argv[i], "bs"))
@@ -191,6 +267,29 @@ static int bench_blk(int argc, char **argv)
 		free_slots(&b, slots, qd, bs);
 		return shell_err(argv[2], -ENOMEM, "no memory for %llu buffers", (unsigned long long)qd);
 	}
+	struct virtio_dev *vd = vdev_find(b.bd->name);
+	struct acct_snap a0, a1;
+	acct_snap(vd, (unsigned)queue, &a0);
+	if (acct)
+		acct_set(true);
+	if (prof && prof_begin(50))
+		prof = false;
+	if (floor) {
+		uint64_t f0 = now_ns();
+		int r = bench_floor(&b, vd, slots, qd, bs, secs, (unsigned)queue);
+		uint64_t f1 = now_ns();
+		if (prof)
+			prof_stop();
+		if (acct)
+			acct_set(false);
+		acct_snap(vd, (unsigned)queue, &a1);
+		if (!r && acct)
+			acct_print(&a0, &a1, b.ops);
+		if (prof && !r)
+			prof_report(15, b.ops, f1 - f0);
+		free_slots(&b, slots, qd, bs);
+		return r ? shell_err(argv[2], r, "the floor benchmark failed") : 0;
+	}
 	uint64_t t0 = now_ns();
 	b.deadline = t0 + secs * 1000000000ull;
 	for (uint64_t i = 0; i < qd; i++)
@@ -198,6 +297,11 @@ static int bench_blk(int argc, char **argv)
 			break;
 	kwait(all_back, &b, 0);
 	uint64_t elapsed = now_ns() - t0;
+	if (prof)
+		prof_stop();
+	if (acct)
+		acct_set(false);
+	acct_snap(vd, (unsigned)queue, &a1);
 	qsort(b.lat_ns, b.nlat, sizeof *b.lat_ns, cmp_u32);
 	double s = elapsed / 1e9;
 	printf("%s bs=%llu qd=%llu buffers=%s: %llu requests in %.2f s, %llu errors\n", names[b.rw],
@@ -210,6 +314,10 @@ static int bench_blk(int argc, char **argv)
 	       (unsigned long long)(b.ops / s), b.ops * bs / s / 1e6, pct_us(&b, 0.50), pct_us(&b, 0.99),
 	       pct_us(&b, 1.0), (unsigned long long)qd, io_mode_name(mode_of(b.bd->name)),
 	       (unsigned long long)queue);
+	if (acct)
+		acct_print(&a0, &a1, b.ops);
+	if (prof)
+		prof_report(15, b.ops, elapsed);
 	int err = b.first_error;
 	free_slots(&b, slots, qd, bs);
 	if (err)
@@ -258,6 +366,6 @@ int cmd_bench(int argc, char **argv)
 		return bench_blk(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "rng"))
 		return bench_rng(argc, argv);
-	return shell_usage(
-		"bench blk DEV [rw=...] [bs=BYTES] [qd=N] [secs=S] [queue=Q] | bench rng DEV [count=N]");
+	return shell_usage("bench blk DEV [floor] [rw=...] [bs=BYTES] [qd=N] [secs=S] [queue=Q] [acct=on] | "
+			   "bench rng DEV [count=N]");
 }

@@ -22,11 +22,11 @@ static void print_cap(const struct pci_dev *d, uint8_t off, uint8_t id, void *ar
 	printf("    cap 0x%02x %s (0x%02x)\n", off, cap_name(id), id);
 }
 
-static void print_verbose(const struct pci_dev *d)
+static void print_verbose(struct pci_dev *d)
 {
 	static const char *const types[] = { "none", "io", "mem32", "mem64" };
 	for (int i = 0; i < 6; i++) {
-		const struct pci_bar *b = &d->bar[i];
+		const struct pci_bar *b = pci_bar(d, i);
 		if (b->type == PCI_BAR_NONE)
 			continue;
 		printf("    BAR%d %s%s addr=0x%llx size=0x%llx\n", i, types[b->type],
@@ -49,7 +49,7 @@ int cmd_lspci(int argc, char **argv)
 		printf("no PCI on this machine\n");
 		return 0;
 	}
-	for (const struct pci_dev *d = pci_devices; d; d = d->next) {
+	for (struct pci_dev *d = pci_devices; d; d = d->next) {
 		printf("%02x:%02x.%x %04x:%04x class %02x%02x%02x %s\n", d->bus, d->dev, d->fn, d->vendor,
 		       d->device, d->class, d->subclass, d->prog_if, pci_dev_name(d));
 		if (verbose)

@@ -1,12 +1,16 @@
-/* cmd_sys.c - shell commands about the system itself: help, version, uptime, poweroff, crash. */
+/* cmd_sys.c - shell commands about the system itself: help, version, uptime, boot, poweroff, crash. */
 #include "apps/cmds.h"
 #include "apps/shell.h"
 #include "kernel/apic.h"
+#include "kernel/boot_info.h"
+#include "kernel/boot_phase.h"
+#include "kernel/cmdline.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
 #include "kernel/power.h"
 #include "kernel/time.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +36,37 @@ int cmd_uptime(int argc, char **argv)
 	uint64_t ticks = apic_ticks;
 	printf("up %llu.%06llu s ticks=%llu hz=%d\n", (unsigned long long)(ns / 1000000000),
 	       (unsigned long long)(ns % 1000000000 / 1000), (unsigned long long)ticks, APIC_TICK_HZ);
+	return 0;
+}
+
+static unsigned long long tsc_us(uint64_t ticks) { return (unsigned long long)(tsc_to_ns(ticks) / 1000); }
+
+/* The boot's record (kernel/boot_phase.c): when ready, what the console
+ * took, and with -v one line per step, from the first instruction on. */
+int cmd_boot(int argc, char **argv)
+{
+	bool verbose = argc == 2 && !strcmp(argv[1], "-v");
+	if (argc > 2 || (argc == 2 && !verbose))
+		return shell_usage("boot [-v]");
+	struct boot_record r;
+	boot_record(&r);
+	printf("boot_us=%llu drained_us=%llu console_bytes=%llu quiet=%d\n", tsc_us(r.ready_tsc - boot_tsc),
+	       r.drained_tsc ? tsc_us(r.drained_tsc - boot_tsc) : 0, (unsigned long long)r.console_bytes,
+	       kconfig.quiet);
+	if (!verbose)
+		return 0;
+	uint64_t start = boot_tsc, console = 0;
+	for (int i = 0; i < r.nphases; i++) {
+		const struct boot_phase *p = &r.phases[i];
+		printf("  %-12s %7llu us  (UART %llu us)  ends at %llu us\n", p->name,
+		       tsc_us(p->end_tsc - start), tsc_us(p->console_tsc - console),
+		       tsc_us(p->end_tsc - boot_tsc));
+		start = p->end_tsc, console = p->console_tsc;
+	}
+	if (r.drained_tsc)
+		printf("  %-12s %7llu us  (UART %llu us)  ends at %llu us\n", "console",
+		       tsc_us(r.drained_tsc - start), tsc_us(r.drained_tsc - start),
+		       tsc_us(r.drained_tsc - boot_tsc));
 	return 0;
 }
 

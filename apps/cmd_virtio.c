@@ -2,6 +2,8 @@
 #include "apps/cmds.h"
 #include "apps/shell.h"
 #include "drivers/inspect.h"
+#include "kernel/acct.h"
+#include "kernel/time.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,15 +69,30 @@ int cmd_mode(int argc, char **argv)
 	return 0;
 }
 
+/* `stats acct on|off`: the TSC accounting of kernel/acct.h; on, it starts afresh. */
+static int stats_acct(int argc, char **argv)
+{
+	if (argc != 3 || (strcmp(argv[2], "on") && strcmp(argv[2], "off")))
+		return shell_usage("stats acct on|off");
+	acct_set(!strcmp(argv[2], "on"));
+	printf("acct=%s\n", argv[2]);
+	return 0;
+}
+
 /* `stats [DEV] [-v]`: the counters of docs/interface.md; -v adds them per request,
- * which is what the modes and EVENT_IDX change. */
+ * which is what the modes and EVENT_IDX change, and the TSC ticks of each path
+ * while accounting was on. */
+static double per(uint64_t tsc, uint64_t n) { return n ? (double)tsc / (double)n : 0; }
+
 int cmd_stats(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "acct"))
+		return stats_acct(argc, argv);
 	bool verbose = argc > 1 && !strcmp(argv[argc - 1], "-v");
 	int nargs = argc - verbose;
 	const char *dev = nargs == 2 ? argv[1] : NULL;
 	if (nargs > 2)
-		return shell_usage("stats [DEV] [-v]");
+		return shell_usage("stats [DEV] [-v] | stats acct on|off");
 	if (dev && !find(dev))
 		return -ENODEV;
 	for (struct virtio_dev *vd = vdev_first(); vd; vd = vdev_next(vd)) {
@@ -101,8 +118,19 @@ int cmd_stats(int argc, char **argv)
 				       s->kicks / u, s->irqs / u, s->polls / u, s->empty_polls / u,
 				       k ? 100.0 * s->kicks_suppressed / k : 0.0);
 			}
+			if (verbose && (s->submit_tsc || s->complete_tsc || s->notify_tsc))
+				printf("  tsc: submit=%llu complete=%llu notify=%llu; per request: "
+				       "submit=%.0f "
+				       "complete=%.0f notify=%.0f\n",
+				       (unsigned long long)s->submit_tsc, (unsigned long long)s->complete_tsc,
+				       (unsigned long long)s->notify_tsc, per(s->submit_tsc, s->used),
+				       per(s->complete_tsc, s->used), per(s->notify_tsc, s->used));
 		}
 	}
+	if (verbose)
+		printf("cpu acct=%s tsc_khz=%llu idle=%llu irq=%llu other=%llu\n", acct_on ? "on" : "off",
+		       (unsigned long long)(tsc_hz() / 1000), (unsigned long long)acct_cpu.idle,
+		       (unsigned long long)acct_cpu.irq, (unsigned long long)acct_cpu.other);
 	return 0;
 }
 

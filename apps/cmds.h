@@ -1,14 +1,20 @@
 /* cmds.h - every shell command's entry point; apps/commands.c lists them. */
 #ifndef APPS_CMDS_H
 #define APPS_CMDS_H
+#include <stdint.h>
 
 /* apps/cmd_sys.c */
+int cmd_boot(int argc, char **argv);
 int cmd_crash(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_mem(int argc, char **argv);
 int cmd_poweroff(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* apps/cmd_prof.c; prof_report: top functions, and per request when requests > 0 */
+int cmd_prof(int argc, char **argv);
+int prof_begin(uint64_t period_us);
+int prof_report(int top, uint64_t requests, uint64_t elapsed_ns);
 /* apps/cmd_pci.c */
 int cmd_edu(int argc, char **argv);
 int cmd_lspci(int argc, char **argv);

@@ -20,6 +20,11 @@ struct virtio_dev; /* a device, by handle */
 struct vq_stats {
 	uint64_t added, used, kicks, kicks_suppressed, irqs, polls, empty_polls, errors;
 	uint32_t max_inflight;
+	/* TSC ticks (kernel/acct.h, while accounting is on), each counted once:
+	 * the driver's submit path for this queue, taking its used buffers
+	 * (with what the completions do, less what they submit), and the
+	 * doorbell writes (an exit to the device under QEMU) */
+	uint64_t submit_tsc, complete_tsc, notify_tsc;
 };
 
 struct vdev_info {
@@ -54,6 +59,24 @@ int vdev_queue_break(struct virtio_dev *vd, unsigned q);
 const char *vdev_trace(unsigned what, const char *dev);
 unsigned vdev_trace_mode(void);
 struct dma_dev *vdev_dma(struct virtio_dev *vd);
+
+/* The floor benchmark of a virtio-blk queue (`bench blk DEV floor`): qd
+ * chains (a header, one data buffer of `bytes`, a status byte) built once,
+ * then published again as the device uses them, for ns nanoseconds, and
+ * nothing else per request: no request structure, no status check, no
+ * completion. The top level only (it waits); nothing else may be in flight
+ * on the queue. 0, or a negative errno (-EBUSY, -ENOSPC, -EOPNOTSUPP for a
+ * packed ring, -EIO). */
+struct vdev_floor {
+	unsigned queue, qd;
+	uint32_t bytes;
+	bool write;
+	uint64_t ns;
+	void *const *bufs; /* qd buffers of `bytes`, from blk_buf_alloc or the heap */
+	/* results */
+	uint64_t completions, elapsed_ns;
+};
+int vdev_blk_floor(struct virtio_dev *vd, struct vdev_floor *f);
 
 /* virtio-rng: up to n random bytes (waits: the top level only); how many
  * came, or a negative errno (-ENODEV: not an rng). */

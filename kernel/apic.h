@@ -18,6 +18,9 @@ uint64_t apic_timer_hz(void);        /* the local APIC timer's input clock, as c
 /* One-shot deadlines: make the timer interrupt (and poll_kick) at or just
  * after deadline_ns on the now_ns() clock, besides the periodic tick. */
 void apic_timer_wake_at(uint64_t deadline_ns);
+/* The profiler's clock (kernel/prof.c): fn(rip of what the timer interrupted)
+ * every period_ns, from the timer interrupt; period 0 or fn NULL stops it. */
+void apic_timer_sample(uint64_t period_ns, void (*fn)(uint64_t rip));
 /* Sleeps at least us microseconds, in hlt between interrupts (pollers run). */
 void sleep_us(uint64_t us);
 

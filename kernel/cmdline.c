@@ -145,6 +145,8 @@ static int parse_key(const char *k, const char *v)
 		kconfig.blk_timeout_ms = (uint32_t)ms;
 		return 0;
 	}
+	if (!strcmp(k, "quiet"))
+		return on_off(v, &kconfig.quiet);
 	if (!strcmp(k, "virtio_mmio.device"))
 		return parse_mmio(v);
 	if (!strcmp(k, "crash")) {
@@ -174,6 +176,10 @@ void cmdline_parse(const char *line)
 		word[n] = 0;
 		line += n;
 		char *eq = strchr(word, '=');
+		if (!eq && !strcmp(word, "quiet")) { /* Linux's spelling: a word alone */
+			kconfig.quiet = 1;
+			continue;
+		}
 		if (!eq) {
 			log_warn("cmdline: '%s' is not key=value; ignored\n", word);
 			continue;

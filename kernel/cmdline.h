@@ -17,6 +17,7 @@ struct kconfig {
 	int iommu;               /* iommu=lazy|strict|off|pool|floor: an enum dma_iommu_mode (kernel/dma.h) */
 	char crash[8];           /* crash=pf: fault right after boot, to test the dump */
 	uint32_t blk_timeout_ms; /* blk_timeout_ms=N: a block request's deadline on the device */
+	int quiet;               /* quiet (or quiet=on): no narration until the ready line */
 	/* virtio_mmio.device=SIZE@ADDR:GSI[:ID], Linux's syntax, repeatable */
 	int nmmio;
 	struct kconfig_mmio {

@@ -3,7 +3,10 @@
 #define KERNEL_LOG_H
 #include <stdio.h>
 
-#define log_info(...) kprintf(__VA_ARGS__)
+/* `quiet` on the command line: log_info says nothing until the ready line
+ * (warnings and errors still do). */
+extern int log_quiet;
+#define log_info(...) ((void)(log_quiet || kprintf(__VA_ARGS__)))
 #define log_warn(...) kprintf("warning: " __VA_ARGS__)
 #define log_err(...)  kprintf("error: " __VA_ARGS__)
 

@@ -3,6 +3,7 @@
 #include "kernel/boot_info.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
+#include <stdbool.h>
 #include <string.h>
 
 /*
@@ -17,27 +18,37 @@
 #define MAX_PAGES (1ull << 20)
 #define HEAP_MAX  (256ull << 20)
 
-static uint64_t bitmap[MAX_PAGES / 64]; /* 1: used */
-static uint64_t npages, nfree, ram_bytes;
+static uint64_t bitmap[MAX_PAGES / 64]; /* 1: used; only the first nwords are looked at */
+static uint64_t npages, nwords, nfree, ram_bytes;
+static uint64_t low_free; /* no page below this one is free: where a search starts */
 static uint8_t *heap_start, *heap_brk, *heap_end;
 extern char __image_end[];
+#ifndef MM_IMAGE_END
+#define MM_IMAGE_END ((uint64_t)__image_end) /* the host test puts the image elsewhere */
+#endif
 
 static void *alloc_range(size_t n, size_t align_pages);
 static int test_page(uint64_t i) { return (bitmap[i / 64] >> (i % 64)) & 1; }
-static void set_page(uint64_t i) { bitmap[i / 64] |= 1ull << (i % 64); }
-static void clear_page(uint64_t i) { bitmap[i / 64] &= ~(1ull << (i % 64)); }
 
+/* Mark [first, first+n) used or free, a word of 64 pages at a time: the
+ * cost is in words, not pages (512 MiB is 2048 words). */
 static void mark(uint64_t first, uint64_t n, int used)
 {
-	for (uint64_t i = first; i < first + n && i < npages; i++) {
-		if (used && !test_page(i)) {
-			set_page(i);
-			nfree--;
-		} else if (!used && test_page(i)) {
-			clear_page(i);
-			nfree++;
+	uint64_t end = first + n < npages ? first + n : npages;
+	for (uint64_t i = first; i < end;) {
+		uint64_t k = 64 - i % 64 < end - i ? 64 - i % 64 : end - i;
+		uint64_t m = (k == 64 ? ~0ull : (1ull << k) - 1) << (i % 64), *w = &bitmap[i / 64];
+		if (used) {
+			nfree -= (uint64_t)__builtin_popcountll(m & ~*w);
+			*w |= m;
+		} else {
+			nfree += (uint64_t)__builtin_popcountll(m & *w);
+			*w &= ~m;
 		}
+		i += k;
 	}
+	if (!used && first < low_free)
+		low_free = first;
 }
 
 void mm_init(void)
@@ -45,7 +56,6 @@ void mm_init(void)
 	const struct boot_info *bi = &boot_info_data;
 	uint64_t top = 0;
 
-	memset(bitmap, 0xff, sizeof bitmap);
 	for (int i = 0; i < bi->nram; i++) {
 		uint64_t end = bi->ram[i].base + bi->ram[i].len;
 		ram_bytes += bi->ram[i].len;
@@ -57,13 +67,17 @@ void mm_init(void)
 		top = MAX_PAGES * PAGE_SIZE;
 	}
 	npages = top / PAGE_SIZE;
+	nwords = (npages + 63) / 64;
+	/* Everything used (the holes, and the tail of the last word), then the RAM freed. */
+	memset(bitmap, 0xff, nwords * sizeof bitmap[0]);
+	low_free = npages;
 	for (int i = 0; i < bi->nram; i++) {
 		uint64_t first = (bi->ram[i].base + PAGE_SIZE - 1) / PAGE_SIZE;
 		uint64_t last = (bi->ram[i].base + bi->ram[i].len) / PAGE_SIZE;
 		if (last > first)
 			mark(first, last - first, 0);
 	}
-	uint64_t image_pages = ((uint64_t)__image_end + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t image_pages = (MM_IMAGE_END + PAGE_SIZE - 1) / PAGE_SIZE;
 	mark(0, image_pages, 1); /* low memory and the kernel */
 
 	/* The heap: half of what is free, at most HEAP_MAX, contiguous. */
@@ -80,26 +94,50 @@ void mm_init(void)
 		 (unsigned long long)nfree);
 }
 
+static uint64_t align_up(uint64_t i, uint64_t a) { return (i + a - 1) & ~(a - 1); }
+
+/* How many pages from i on are free, up to n; whole free words at once. */
+static uint64_t free_run(uint64_t i, uint64_t n)
+{
+	uint64_t j = 0;
+	while (j < n) {
+		if ((i + j) % 64 == 0 && n - j >= 64 && !bitmap[(i + j) / 64]) {
+			j += 64;
+			continue;
+		}
+		if (test_page(i + j))
+			break;
+		j++;
+	}
+	return j;
+}
+
+/* First fit from low_free; a word with no free page is passed over whole. */
 static void *alloc_range(size_t n, size_t align_pages)
 {
 	if (!n || !align_pages || (align_pages & (align_pages - 1)))
 		return NULL;
 	uint64_t flags = irq_save();
 	void *r = NULL;
-	for (uint64_t i = 0; i + n <= npages;) {
-		if (i % align_pages) {
-			i = (i + align_pages) & ~(uint64_t)(align_pages - 1);
+	uint64_t i = align_up(low_free, align_pages);
+	bool gap = i != low_free; /* a page below the range may be free (or was not looked at) */
+	while (i + n <= npages) {
+		if (bitmap[i / 64] == ~0ull) {
+			uint64_t next = align_up((i / 64 + 1) * 64, align_pages);
+			gap |= next != (i / 64 + 1) * 64;
+			i = next;
 			continue;
 		}
-		uint64_t j = 0;
-		while (j < n && !test_page(i + j))
-			j++;
+		uint64_t j = free_run(i, n);
 		if (j == n) {
 			mark(i, n, 1);
+			if (!gap)
+				low_free = i + n; /* every page below the range is used */
 			r = (void *)(uintptr_t)(i * PAGE_SIZE);
 			break;
 		}
-		i += j + 1;
+		gap |= j > 0 || align_pages > 1;
+		i = align_up(i + j + 1, align_pages);
 	}
 	irq_restore(flags);
 	return r;

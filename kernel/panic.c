@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+int log_quiet;
+
 int kprintf(const char *fmt, ...)
 {
 	char buf[512];
@@ -24,6 +26,7 @@ void panic(const char *fmt, ...)
 	char buf[256];
 	va_list ap;
 	irq_disable();
+	console_sync(); /* what was queued, then this, straight to the UART */
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);

@@ -1,5 +1,6 @@
 /* poll.c - the one loop every service runs in, NAPI style: poll, then sleep; and the rule about waiting. */
 #include "kernel/poll.h"
+#include "kernel/acct.h"
 #include "kernel/io.h"
 #include "kernel/ksyms.h"
 #include "kernel/log.h"
@@ -106,7 +107,9 @@ void cpu_idle(bool (*done)(void *), void *arg)
 		irq_enable();
 		return;
 	}
+	int acct = acct_open(&acct_cpu.idle); /* the interrupt that wakes us is charged to irq */
 	cpu_wait_for_irq();
+	acct_close(acct);
 }
 
 __attribute__((noreturn, noinline)) static void waited_in_completion(uint64_t caller)

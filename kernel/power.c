@@ -1,5 +1,6 @@
 /* power.c - orderly exit: flush the disks, then isa-debug-exit or ACPI S5. */
 #include "kernel/power.h"
+#include "kernel/console.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "lib/errname.h"
@@ -40,6 +41,7 @@ void power_off(int code)
 	if (r) /* each flush hook names what failed */
 		log_err("poweroff: %s: a disk did not flush; powering off anyway\n", errno_name(r));
 	log_info("ringside: power off (%d)\n", code);
+	console_sync(); /* every line out before QEMU exits */
 	outb(DEBUG_EXIT_PORT, (uint8_t)code);
 	/* Still here: no isa-debug-exit device. */
 	if (acpi_poweroff_hook)

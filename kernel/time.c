@@ -27,7 +27,7 @@ static const char *source = "none";
  */
 #define TSC_MIN_HZ 100000000ull   /* no x86-64 CPU runs its TSC slower */
 #define TSC_MAX_HZ 20000000000ull /* nor faster */
-#define CAL_MS     5              /* each of the two windows */
+#define CAL_US     500            /* each of the two windows: a millisecond in all */
 #define AGREE_PCT  2              /* the two windows agree this closely */
 #define STUCK_TSC  2000000ull     /* TSC ticks without a change: the clock is not counting */
 #define WINDOW_TSC (1ull << 32)   /* a window longer than this: the clock is far too slow */
@@ -47,11 +47,13 @@ static bool plausible(uint64_t f) { return f >= TSC_MIN_HZ && f <= TSC_MAX_HZ; }
  * jump between two reads of a clock that is counting. */
 #define STUCK_READS 1000
 
-/* TSC ticks per second over ms milliseconds of c, from one of its edges to
- * another; 0 if c does not count. */
-static uint64_t measure(const struct refclock *c, unsigned ms)
+/* TSC ticks per second over us microseconds of c, from one of its edges to
+ * another; 0 if c does not count. Both ends are taken on an edge, so the
+ * error is the time between reading c and reading the TSC (an exit under
+ * QEMU: a microsecond or two, some 0.3% of a window). */
+static uint64_t measure(const struct refclock *c, unsigned us)
 {
-	uint64_t need = c->hz * ms / 1000, got = 0, t0 = 0, t = rdtsc(), now;
+	uint64_t need = c->hz * us / 1000000, got = 0, t0 = 0, t = rdtsc(), now;
 	uint32_t prev = c->read(), cur;
 	for (unsigned same = 0;; prev = cur) {
 		cur = c->read();
@@ -80,7 +82,7 @@ static bool try_clock(const struct refclock *c)
 {
 	uint64_t a = 0, b = 0;
 	for (int tries = 0; tries < 3; tries++) {
-		a = measure(c, CAL_MS), b = a ? measure(c, CAL_MS) : 0;
+		a = measure(c, CAL_US), b = a ? measure(c, CAL_US) : 0;
 		if (!a || !b) {
 			log_info("time: no %s counts here\n", c->name);
 			return false;

@@ -1,5 +1,7 @@
 /* trap.c - exception dump with registers and backtrace, and interrupt dispatch. */
 #include "kernel/trap.h"
+#include "kernel/acct.h"
+#include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/io.h"
 #include "kernel/ksyms.h"
@@ -171,6 +173,7 @@ __attribute__((noreturn)) static void exception(struct trapframe *tf)
 	const char *what = tf->vector < 32 && exception_names[tf->vector] ? exception_names[tf->vector] : "?";
 
 	irq_disable();
+	console_sync(); /* what was queued, then the dump, straight to the UART */
 	kprintf("\npanic: exception %llu (%s) error=0x%llx at rip=0x%llx in %s+0x%llx\n",
 		(unsigned long long)tf->vector, what, (unsigned long long)tf->error,
 		(unsigned long long)tf->rip, fn ? fn : "?", (unsigned long long)off);
@@ -192,6 +195,10 @@ __attribute__((noreturn)) static void exception(struct trapframe *tf)
 		__asm__ volatile("cli; hlt");
 }
 
+static const struct trapframe *irq_frame; /* the interrupt being handled */
+
+uint64_t trap_interrupted_rip(void) { return irq_frame ? irq_frame->rip : 0; }
+
 void trap(struct trapframe *tf);
 void trap(struct trapframe *tf)
 {
@@ -201,6 +208,9 @@ void trap(struct trapframe *tf)
 		exception(tf);
 	if (v == IRQ_VECTOR_SPURIOUS)
 		return; /* no EOI for a spurious interrupt (SDM vol. 3 §11.9) */
+	const struct trapframe *outer = irq_frame;
+	irq_frame = tf;
+	int acct = acct_open(&acct_cpu.irq);
 	if (vectors[v].fn) {
 		vectors[v].info.count++;
 		completion_enter(); /* a handler may not wait (kernel/poll.c) */
@@ -209,4 +219,6 @@ void trap(struct trapframe *tf)
 	}
 	if (irq_eoi)
 		irq_eoi();
+	acct_close(acct);
+	irq_frame = outer;
 }

@@ -17,6 +17,8 @@ struct trapframe {
 typedef void (*irq_handler_t)(void *arg);
 
 void trap_init(void);
+/* Inside an interrupt handler: where the CPU was when the interrupt came. */
+uint64_t trap_interrupted_rip(void);
 /* Route a vector to a handler; -EBUSY if taken, -EINVAL if not an IRQ vector. */
 int irq_register(int vector, irq_handler_t fn, void *arg, const char *owner);
 void irq_unregister(int vector);

@@ -56,6 +56,7 @@ int _read(int fd, void *buf, size_t n)
 		if (c < 0) {
 			if (got)
 				break;
+			console_flush(); /* no poller runs here to feed the UART */
 			cpu_idle(have_input, NULL);
 			continue;
 		}

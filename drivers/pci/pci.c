@@ -92,7 +92,8 @@ garbage:
 	return 1;
 }
 
-void pci_read_bars(struct pci_dev *d)
+/* Size every BAR; the command register goes back as it was, with set added. */
+static void size_bars(struct pci_dev *d, uint16_t set)
 {
 	int n = (d->header_type & 0x7f) == 0 ? 6 : (d->header_type & 0x7f) == 1 ? 2 : 0;
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
@@ -101,7 +102,17 @@ void pci_read_bars(struct pci_dev *d)
 	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
 	for (int i = 0; i < n;)
 		i += size_bar(d, i);
-	pci_write16(d, PCI_COMMAND, cmd);
+	pci_write16(d, PCI_COMMAND, cmd | set);
+	d->bars_sized = true;
+}
+
+void pci_read_bars(struct pci_dev *d) { size_bars(d, 0); }
+
+const struct pci_bar *pci_bar(struct pci_dev *d, int i)
+{
+	if (!d->bars_sized)
+		pci_read_bars(d);
+	return &d->bar[i];
 }
 
 /* The capability list (PCI 3.0 §6.7): at most 48 entries fit in the 192
@@ -161,10 +172,18 @@ uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t prev)
 	return a.found;
 }
 
+/* BARs not sized yet are sized here, and the write that turns decoding back
+ * on turns bus mastering on too: one rebuild of QEMU's memory map fewer. */
 void pci_enable_bus_master(struct pci_dev *d)
 {
+	uint16_t on = PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO;
+	if (!d->bars_sized) {
+		size_bars(d, on);
+		return;
+	}
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
-	pci_write16(d, PCI_COMMAND, cmd | PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	if ((cmd & on) != on)
+		pci_write16(d, PCI_COMMAND, cmd | on);
 }
 
 static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn,
@@ -192,7 +211,6 @@ static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint
 		d->secondary_bus = pci_read8(d, PCI_SECONDARY_BUS);
 	}
 	d->dma = (struct dma_dev){ .segment = seg, .bus = bus, .dev = dev, .fn = fn };
-	pci_read_bars(d);
 	d->msix.cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
 	if (d->msix.cap) /* table size is N-1 in the low 11 bits of message control (PCI 3.0 §6.8.2.3) */
 		d->msix.nvec = (uint16_t)((pci_read16(d, (uint16_t)(d->msix.cap + 2)) & 0x7ff) + 1);

@@ -65,7 +65,8 @@ struct pci_dev {
 	uint8_t class, subclass, prog_if, revision, header_type;
 	uint8_t irq_line, irq_pin;
 	uint8_t secondary_bus; /* bridges */
-	struct pci_bar bar[6];
+	struct pci_bar bar[6]; /* through pci_bar(): sized when first asked for */
+	bool bars_sized;
 	struct pci_msix msix;
 	struct dma_dev dma;     /* what kernel/dma.c is told about this function */
 	const char *driver;     /* set by the probe that took it */
@@ -100,6 +101,11 @@ static inline void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v
 
 /* Decode and size all BARs of d, leaving each as it was found. */
 void pci_read_bars(struct pci_dev *d);
+/* BAR i (0-5) of d, its BARs sized on the first call. Sizing turns the
+ * function's decoding off and on, and under QEMU each of those rebuilds the
+ * machine's memory map (a millisecond or more under TCG): functions no
+ * driver takes are never sized unless `lspci -v` asks. */
+const struct pci_bar *pci_bar(struct pci_dev *d, int i);
 /* The next capability with this id after offset prev (0: from the start),
  * or 0. The walk is bounded: a looping or out-of-range list ends it. */
 uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t prev);
@@ -109,6 +115,7 @@ int pci_for_each_cap(const struct pci_dev *d,
 /* A pointer to BAR bar's memory (mapped uncached), or NULL if it is not a
  * memory BAR or [off, off+len) is not inside it. */
 volatile void *pci_bar_map(struct pci_dev *d, int bar, uint64_t off, uint64_t len);
+/* Bus mastering, memory and I/O decoding on; sizes the BARs first if no one has. */
 void pci_enable_bus_master(struct pci_dev *d);
 
 /* MSI-X (PCI 3.0 §6.8.2): enable with every entry masked; point an entry

@@ -1,6 +1,7 @@
 /* pci_access.c - config space through ports 0xCF8/0xCFC, or through ECAM windows from MCFG. */
 #include "drivers/pci/pci.h"
 #include "kernel/acpi.h"
+#include "kernel/boot_phase.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
@@ -147,6 +148,7 @@ void pci_init(void)
 	for (struct pci_dev *d = pci_devices; d; d = d->next)
 		n++;
 	log_info("pci: %d functions, config space through %s\n", n, ops->name);
+	boot_phase("pci-scan");
 	pci_probe_drivers();
 }
 
@@ -154,7 +156,7 @@ volatile void *pci_bar_map(struct pci_dev *d, int bar, uint64_t off, uint64_t le
 {
 	if (bar < 0 || bar > 5)
 		return NULL;
-	const struct pci_bar *b = &d->bar[bar];
+	const struct pci_bar *b = pci_bar(d, bar);
 	if ((b->type != PCI_BAR_MEM32 && b->type != PCI_BAR_MEM64) || off > b->size || len > b->size - off ||
 	    !b->addr)
 		return NULL;

@@ -1,5 +1,7 @@
 /* virtio.c - the virtio core: the handshake, queues, the three modes, one poller per device. */
 #include "drivers/virtio/virtio.h"
+#include "kernel/acct.h"
+#include "kernel/boot_phase.h"
 #include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
@@ -242,13 +244,14 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 		return 0; /* the driver takes these itself */
 	if (vd->mode != IO_MODE_POLL && !vq->pending)
 		return 0;
+	int acct = acct_open(&vq_stats(vq->vq)->complete_tsc);
 	vq->pending = false;
 	if (vd->mode == IO_MODE_HYBRID)
 		vq_disable_cb(vq->vq);
 	for (;;) {
 		int budget = fenced_budget(vd, q);
 		if (vd->dma->fault_reset)
-			return total; /* device_poll resets the device */
+			break; /* device_poll resets the device */
 		/* what the completions post again goes out with one kick, before
 		 * interrupts are re-armed below and the CPU may sleep */
 		vq_defer_kicks(vq->vq);
@@ -260,13 +263,15 @@ int virtio_poll_queue(struct virtio_dev *vd, unsigned q)
 		total += n;
 		if (n == POLL_BUDGET) {
 			vq->pending = true; /* more to do: come back on the next turn */
-			return total;
+			break;
 		}
 		/* irq: interrupts stay on, but with EVENT_IDX the device is told
 		 * again where the next one is due (used_event moves with us) */
 		if (vd->mode == IO_MODE_POLL || vq_enable_cb(vq->vq))
-			return total;
+			break;
 	}
+	acct_close(acct);
+	return total;
 }
 
 static int virtio_reinit(struct virtio_dev *vd);
@@ -543,6 +548,7 @@ int virtio_probe(struct virtio_dev *vd, uint16_t device_id)
 	vd->dma->fault_notify = fault_notify; /* before bring_up: the domain may fault at once */
 	vd->dma->owner = vd;
 	int r = bring_up(vd);
+	boot_phase(vd->name); /* from the step before: the transport's probe, then the handshake */
 	if (r) {
 		vd->dma->fault_notify = NULL; /* the transport frees vd */
 		vd->dma->owner = NULL;

@@ -1,8 +1,12 @@
 /* virtio_blk.c - virtio-blk (virtio 1.2 §5.2): probe, build requests split to the device's limits, complete them. */
+#include "drivers/virtio/virtio_blk.h"
 #include "block/blkdev.h"
 #include "drivers/virtio/virtio.h"
+#include "kernel/acct.h"
+#include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include "kernel/poll.h"
 #include "kernel/time.h"
 #include <errno.h>
 #include <stddef.h>
@@ -88,15 +92,19 @@ _Static_assert(sizeof(struct io_shared) == 48, "slot size");
  *
  * and the data segments are unmapped from there when it comes back.
  */
+#define IO_SG_INLINE 8 /* header, range, five data segments (20 KiB of pages), status */
+
 struct io {
 	struct blk_req *req;
-	struct vq_sg *sg; /* max_segs + 3 entries */
-	int nout, nin;    /* the chain as posted */
-	int data, ndata;  /* where the data segments are in sg, and how many */
+	struct vq_sg *sg; /* inline_sg, until a request needs more: then max_segs + 3 entries */
+	unsigned sg_cap;
+	int nout, nin;   /* the chain as posted */
+	int data, ndata; /* where the data segments are in sg, and how many */
 	enum dma_dir dir;
 	uint32_t fault_mark; /* kernel/dma_fault.c: did the device fault meanwhile? */
 	uint64_t deadline;   /* now_ns() by which the device must have completed it */
 	bool timed_out;
+	struct vq_sg inline_sg[IO_SG_INLINE];
 };
 
 struct blk_queue {
@@ -178,7 +186,8 @@ static void queue_free(struct virtio_dev *vd, struct blk_queue *q)
 		dma_free(vd->dma, q->shared, q->nslots * sizeof *q->shared, q->shared_handle);
 	if (q->ios)
 		for (unsigned i = 0; i < q->nslots; i++)
-			free(q->ios[i].sg);
+			if (q->ios[i].sg != q->ios[i].inline_sg)
+				free(q->ios[i].sg);
 	free(q->ios);
 	free(q->free);
 	memset(q, 0, sizeof *q);
@@ -192,9 +201,12 @@ static int queue_alloc(struct virtio_dev *vd, struct vblk *b, struct blk_queue *
 	q->free = calloc(slots, sizeof *q->free);
 	if (!q->shared || !q->ios || !q->free)
 		return -ENOMEM;
+	/* Each slot's segment list starts inline: max_segs + 3 entries for every
+	 * slot of a ring of 256 would be 2 MiB (QEMU's SEG_MAX is 254), zeroed at
+	 * boot, for requests of a page or two. */
 	for (unsigned i = 0; i < slots; i++) {
-		if (!(q->ios[i].sg = calloc(b->max_segs + 3, sizeof(struct vq_sg))))
-			return -ENOMEM;
+		q->ios[i].sg = q->ios[i].inline_sg;
+		q->ios[i].sg_cap = IO_SG_INLINE;
 		q->free[q->nfree++] = &q->ios[i];
 	}
 	q->wait_tail = &q->wait_head;
@@ -318,11 +330,27 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 {
 	uint64_t off = (uint64_t)r->dispatched * 512, left = (uint64_t)r->count * 512 - off;
 	uint32_t bytes = 0;
-	while (left && io->ndata < (int)b->max_segs) {
+	if (left > (uint64_t)(io->sg_cap - io->data - 1) * b->seg_bytes - 1 && io->sg == io->inline_sg) {
+		/* more than fits inline may be needed: the slot's full list, kept from now on (no
+		 * memory: the request goes in more pieces) */
+		struct vq_sg *big = malloc((b->max_segs + 3) * sizeof *big);
+		if (big) {
+			memcpy(big, io->sg, (size_t)io->data * sizeof *big);
+			io->sg = big;
+			io->sg_cap = b->max_segs + 3;
+		}
+	}
+	int max = (int)(io->sg_cap - io->data - 1) < (int)b->max_segs ? (int)(io->sg_cap - io->data - 1)
+								      : (int)b->max_segs;
+	while (left && io->ndata < max) {
 		uint8_t *p = (uint8_t *)r->buf + off;
-		uint64_t room = b->seg_bytes - ((uintptr_t)p % b->seg_bytes);
+		/* a page (a power of two) unless SIZE_MAX says less: no division then, which
+		 * under TCG is a call out of the translated code */
+		uint64_t in = b->seg_bytes & (b->seg_bytes - 1) ? (uintptr_t)p % b->seg_bytes
+								: (uintptr_t)p & (b->seg_bytes - 1);
+		uint64_t room = b->seg_bytes - in;
 		uint64_t n = left < room ? left : room;
-		if (io->ndata == (int)b->max_segs - 1 && n < left) {
+		if (io->ndata == max - 1 && n < left) {
 			/* the device takes whole logical blocks only (§5.2.6.1) */
 			uint32_t over = (uint32_t)((bytes + n) % b->bd.info.block_size);
 			n = n > over ? n - over : n + b->bd.info.block_size - over;
@@ -335,7 +363,8 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 		off += n;
 		left -= n;
 	}
-	if (bytes % b->bd.info.block_size) { /* mapping ran out mid-block: give the piece back */
+	if (bytes &
+	    (b->bd.info.block_size - 1)) { /* ran out mid-block (a power of two): give the piece back */
 		unmap_data(vd, io);
 		return 0;
 	}
@@ -567,8 +596,9 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
 	struct virtio_dev *vd = b->vd;
 	if (vd->broken || !vd->nqueues)
 		return -EIO; /* a reset that did not bring it back */
-	unsigned qi = r->queue % vd->nqueues;
+	unsigned qi = r->queue < vd->nqueues ? r->queue : r->queue % vd->nqueues;
 	struct blk_queue *q = &b->q[qi];
+	int acct = acct_open(&vq_stats(vd->q[qi].vq)->submit_tsc);
 	/* Requests wait only when the ring was full; the poller moves them on
 	 * as room comes. Behind them this one waits too, and so dispatch never
 	 * handles another caller's request (nor runs its done) from here. */
@@ -579,10 +609,90 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
 	r->next = NULL;
 	*q->wait_tail = r;
 	q->wait_tail = &r->next;
-	return behind ? 0 : dispatch(vd, b, qi, r);
+	int rc = behind ? 0 : dispatch(vd, b, qi, r);
+	acct_close(acct);
+	return rc;
 }
 
 static const struct blkdev_ops vblk_ops = { .submit = vblk_submit };
+
+/* -- the floor benchmark (drivers/inspect.h) -------------------------------- */
+
+static bool floor_used(void *arg) { return vq_has_used(arg) || vq_broken(arg); }
+
+/* Sleep until the device uses a chain (irq, hybrid), or look again (poll). */
+static void floor_wait(struct virtio_dev *vd, struct virtqueue *vq)
+{
+	if (vd->mode == IO_MODE_POLL)
+		cpu_relax();
+	else if (vq_enable_cb(vq))
+		cpu_idle(floor_used, vq);
+}
+
+int virtio_blk_floor(struct virtio_dev *vd, struct blk_floor *f)
+{
+	struct vblk *b = vd->priv;
+	if (vd->broken || !vd->nqueues)
+		return -EIO;
+	struct virtqueue *vq = vd->q[f->queue % vd->nqueues].vq;
+	if (vq_num_free(vq) != vq_size(vq))
+		return -EBUSY; /* the driver's own requests are in flight there */
+	if (vd->features & BIT(VIRTIO_F_RING_PACKED))
+		return -EOPNOTSUPP;
+	enum dma_dir dir = f->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	dma_addr_t sh_h, *data = calloc(f->qd, sizeof *data);
+	struct io_shared *sh = dma_alloc(vd->dma, f->qd * sizeof *sh, &sh_h);
+	unsigned posted = 0, mapped = 0;
+	int r = sh && data ? 0 : -ENOMEM;
+	for (unsigned i = 0; !r && i < f->qd; i++) {
+		data[i] = dma_map(vd->dma, f->bufs[i], f->bytes, dir);
+		if (data[i] == DMA_MAPPING_ERROR) {
+			r = -ENOMEM;
+			break;
+		}
+		mapped++;
+		sh[i].hdr =
+			(struct virtio_blk_outhdr){ f->write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, 0,
+						    (uint64_t)i * (f->bytes / 512) % b->bd.info.capacity };
+		dma_addr_t hh = sh_h + i * sizeof *sh;
+		struct vq_sg hdr = { hh, sizeof sh[i].hdr }, buf = { data[i], f->bytes },
+			     st = { hh + offsetof(struct io_shared, status), 1 };
+		struct vq_sg out[2] = { hdr, buf }, in[2] = { buf, st };
+		r = f->write ? vq_add(vq, out, 2, &st, 1, &sh[i]) : vq_add(vq, &hdr, 1, in, 2, &sh[i]);
+		posted += r == 0;
+	}
+	uint64_t t0 = now_ns(), n = 0;
+	vq_kick(vq);
+	while (!r && now_ns() - t0 < f->ns) {
+		int acct = acct_open(&vq_stats(vq)->complete_tsc);
+		int k = vq_republish_used(vq);
+		acct_close(acct);
+		if (k < 0 || vq_broken(vq))
+			r = k < 0 ? k : -EIO;
+		n += k > 0 ? (unsigned)k : 0;
+		if (k == 0)
+			floor_wait(vd, vq);
+	}
+	for (unsigned back = 0; back < posted && !vq_broken(vq);) { /* the last ones, through vq_get */
+		if (vq_get(vq, NULL)) {
+			back++, n++;
+			continue;
+		}
+		floor_wait(vd, vq);
+	}
+	f->elapsed_ns = now_ns() - t0;
+	f->completions = n;
+	if (vq_broken(vq)) { /* the core resets the device; the chains go with its queues */
+		virtio_request_reset(vd, "it broke the rules of a ring");
+		r = -EIO;
+	} else if (sh) {
+		dma_free(vd->dma, sh, f->qd * sizeof *sh, sh_h);
+	}
+	for (unsigned i = 0; i < mapped; i++)
+		dma_unmap(vd->dma, data[i], f->bytes, dir);
+	free(data);
+	return r;
+}
 
 const struct virtio_driver virtio_blk_driver = {
 	.prefix = "blk",

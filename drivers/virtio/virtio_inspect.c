@@ -1,6 +1,7 @@
 /* virtio_inspect.c - drivers/inspect.h: the virtio layer as the shell sees it. */
 #include "drivers/inspect.h"
 #include "drivers/virtio/virtio.h"
+#include "drivers/virtio/virtio_blk.h"
 #include "drivers/virtio/virtio_rng.h"
 #include <errno.h>
 
@@ -62,6 +63,17 @@ int vdev_queue_break(struct virtio_dev *vd, unsigned q)
 int vdev_rng_read(struct virtio_dev *vd, void *buf, size_t n)
 {
 	return vd->drv == &virtio_rng_driver ? virtio_rng_read(vd, buf, n) : -ENODEV;
+}
+
+int vdev_blk_floor(struct virtio_dev *vd, struct vdev_floor *f)
+{
+	if (vd->drv != &virtio_blk_driver)
+		return -ENODEV;
+	struct blk_floor b = { f->queue, f->qd, f->bytes, f->write, f->ns, f->bufs, 0, 0 };
+	int r = virtio_blk_floor(vd, &b);
+	f->completions = b.completions;
+	f->elapsed_ns = b.elapsed_ns;
+	return r;
 }
 
 dma_addr_t vdev_rng_buffer(struct virtio_dev *vd, size_t *len)

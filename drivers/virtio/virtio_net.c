@@ -1,5 +1,6 @@
 /* virtio_net.c - virtio-net (virtio 1.2 §5.1): a receive ring kept full, a transmit ring reclaimed; a struct netif above. */
 #include "drivers/virtio/virtio.h"
+#include "kernel/acct.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "net/netif.h"
@@ -85,8 +86,11 @@ static const char *net_feature_name(unsigned bit)
 static int post_rx(struct virtio_dev *vd, struct vnet *n, unsigned i)
 {
 	struct vq_sg sg = { n->rx_h + (dma_addr_t)i * n->rx_size, n->rx_size };
+	int acct = acct_open(&vq_stats(vd->q[RXQ].vq)->submit_tsc);
 	/* token: the slot number, plus one so that it is never NULL */
-	return vq_add(vd->q[RXQ].vq, NULL, 0, &sg, 1, (void *)(uintptr_t)(i + 1));
+	int r = vq_add(vd->q[RXQ].vq, NULL, 0, &sg, 1, (void *)(uintptr_t)(i + 1));
+	acct_close(acct);
+	return r;
 }
 
 static void read_link(struct virtio_dev *vd, struct vnet *n)
@@ -219,13 +223,22 @@ static int reclaim_tx(struct virtio_dev *vd, struct vnet *n, int budget)
 
 /* The stack's frame is valid only during this call: it is copied, with its
  * virtio header in front, into a transmit buffer the device then reads. */
+static int xmit_one(struct virtio_dev *vd, struct vnet *n, const struct net_tx *tx);
+
 static int xmit(struct netif *nif, const struct net_tx *tx)
 {
 	struct virtio_dev *vd = nif->driver;
-	struct vnet *n = vd->priv;
-	size_t len = n->hdr_len + tx->hdr_len + tx->payload_len;
 	if (vd->broken || !vd->nqueues)
 		return -EIO; /* given up: a reset did not bring it back; its queues are gone or the device's */
+	int acct = acct_open(&vq_stats(vd->q[TXQ].vq)->submit_tsc);
+	int r = xmit_one(vd, vd->priv, tx);
+	acct_close(acct);
+	return r;
+}
+
+static int xmit_one(struct virtio_dev *vd, struct vnet *n, const struct net_tx *tx)
+{
+	size_t len = n->hdr_len + tx->hdr_len + tx->payload_len;
 	if (len > n->tx_size) {
 		n->nif.driver_stats.tx_too_long++;
 		return -EMSGSIZE;

@@ -259,7 +259,7 @@ static uint32_t l_generation(struct virtio_dev *vd)
 static size_t l_config_size(struct virtio_dev *vd)
 {
 	struct vp *vp = vd->transport;
-	return vp->pci->bar[0].size - LEGACY_CONFIG(vp->msix);
+	return pci_bar(vp->pci, 0)->size - LEGACY_CONFIG(vp->msix);
 }
 
 static uint64_t l_read_once(struct vp *vp, unsigned base, int width)
@@ -558,10 +558,11 @@ int virtio_pci_probe(struct pci_dev *d)
 	vp->intx_vector = -1;
 	vd->transport = vp;
 	vd->dma = &d->dma;
+	pci_enable_bus_master(d); /* first: it sizes the BARs in the same stroke (drivers/pci/pci.c) */
 	if (find_modern(vp)) {
 		vd->ops = &modern_ops;
-	} else if (d->bar[0].type == PCI_BAR_IO && d->bar[0].size >= 0x18 && d->device < 0x1040) {
-		vp->io = (uint16_t)d->bar[0].addr;
+	} else if (pci_bar(d, 0)->type == PCI_BAR_IO && pci_bar(d, 0)->size >= 0x18 && d->device < 0x1040) {
+		vp->io = (uint16_t)pci_bar(d, 0)->addr;
 		vp->common = NULL, vp->isr = NULL;
 		vd->ops = &legacy_ops;
 	} else {
@@ -570,7 +571,6 @@ int virtio_pci_probe(struct pci_dev *d)
 			 d->bus, d->dev, d->fn);
 		goto fail;
 	}
-	pci_enable_bus_master(d);
 	int r = virtio_probe(vd, id);
 	if (r == 0) {
 		d->dma.name = vd->name;

@@ -1,6 +1,7 @@
 /* virtqueue.c - split and packed virtqueues: descriptors, avail and used, checked against the device. */
 #include "drivers/virtio/virtqueue.h"
 #include "drivers/virtio/virtio_ring.h"
+#include "kernel/acct.h"
 #include "kernel/dma.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
@@ -446,8 +447,11 @@ void vq_notify(struct virtqueue *vq)
 {
 	vq->stats.kicks++;
 	TRACE(vq, EV_NOTIFY, vq->avail_idx, 0);
-	if (vq->cfg.notify)
+	if (vq->cfg.notify) {
+		int t = acct_open(&vq->stats.notify_tsc);
 		vq->cfg.notify(vq, vq->cfg.priv);
+		acct_close(t);
+	}
 }
 
 void vq_kick(struct virtqueue *vq)
@@ -585,6 +589,43 @@ void *vq_get(struct virtqueue *vq, uint32_t *len)
 	if (len)
 		*len = used_len;
 	return detach(vq, (uint16_t)id);
+}
+
+/*
+ * The floor benchmark (`bench blk DEV floor`): the least a driver can do
+ * per request. Every chain the device has used since last_used goes back
+ * on the avail ring as it was posted, one kick for all if the device wants
+ * one. The id is held to the queue and to a chain in flight (two compares;
+ * a device that breaks that breaks the queue), and nothing else is done:
+ * no length check, no free list, no token back, no completion. Split rings
+ * only. Returns how many went back (0 also when broken), or -EOPNOTSUPP.
+ */
+int vq_republish_used(struct virtqueue *vq)
+{
+	if (vq->packed)
+		return -EOPNOTSUPP;
+	if (vq->broken)
+		return 0;
+	uint16_t idx = vq->s.used->idx, n = (uint16_t)(idx - vq->last_used);
+	if (!n)
+		return 0;
+	if (n > vq->inflight)
+		return fail(vq, "used idx %u is %u ahead of %u, with %u in flight", idx, n, vq->last_used,
+			    vq->inflight);
+	dma_rmb(); /* the used index read before the elements it covers */
+	for (uint16_t k = 0; k < n; k++) {
+		uint32_t id = vq->s.used->ring[vq->last_used++ & vq->mask].id;
+		if (id >= vq->num || !vq->ent[id].token)
+			return fail(vq, "used id %u is not a chain in flight", id);
+		vq->s.avail->ring[vq->avail_idx++ & vq->mask] = (uint16_t)id;
+	}
+	dma_wmb(); /* the ring entries visible before the index that publishes them */
+	vq->s.avail->idx = vq->avail_idx;
+	vq->num_added += n;
+	vq->stats.used += n;
+	vq->stats.added += n;
+	vq_kick(vq);
+	return n;
 }
 
 /* True when vq_get has something to look at: a used buffer, or a rule the

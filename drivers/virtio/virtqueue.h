@@ -54,6 +54,9 @@ void vq_kick(struct virtqueue *vq); /* prepare + notify if needed */
  * that was added meanwhile, if the device wants it. */
 void vq_defer_kicks(struct virtqueue *vq);
 void vq_flush_kicks(struct virtqueue *vq);
+/* The floor benchmark: what the device used goes back on the ring as it was,
+ * and nothing else (virtqueue.c). How many, or -EOPNOTSUPP (packed). */
+int vq_republish_used(struct virtqueue *vq);
 /* The next used buffer's token and the length the device wrote, or NULL. */
 void *vq_get(struct virtqueue *vq, uint32_t *len);
 /* Interrupts for this queue: disable is a hint to the device; enable

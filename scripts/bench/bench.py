@@ -67,7 +67,14 @@ BLK_WORKLOADS = [
     ("randwrite-4k-qd1", "randwrite", 4096, 1),
 ]
 RINGSIDE_MODES = ["poll", "irq", "hybrid"]
-PARTS = ["boot", "blk", "qdscan", "net", "netscan", "iommu"]
+PARTS = ["boot", "blk", "qdscan", "floor", "net", "netscan", "iommu"]
+FLOOR_QDS = [1, 32]  # the floor against the full path (issue 17)
+FLOOR_RESULT = re.compile(r"floor: iops=(\d+) mbps=([\d.]+)")
+ACCT = re.compile(r"acct: tsc per request: (.*)")
+PROF = re.compile(r"^prof: (\S+)\s+samples=(\d+) share=([\d.]+)% us_per_request=([\d.]+)", re.M)
+BOOT_PHASE = re.compile(r"^\s+(\S+)\s+(\d+) us\s+\(UART (\d+) us\)", re.M)
+BOOT_SUMMARY = re.compile(r"boot_us=(\d+) drained_us=(\d+) console_bytes=(\d+)")
+ACCT_KEYS = ["wall", "submit", "complete", "notify", "irq", "idle", "other", "own", "device"]
 NET_PARTS = {"net", "netscan", "iommu"}
 LINUX_ENGINES = ["libaio", "io_uring", "io_uring_hipri"]
 BACKENDS = ["null-co", "raw-file"]
@@ -183,15 +190,23 @@ def boot_floor(cfg, rep):
     return {"exit_s": g.wait_exit(30)}
 
 
-def boot_ringside(cfg, rep, microvm=False):
-    args = common_args(cfg, cfg.ringside, ringside_append())
+def boot_ringside(cfg, rep, microvm=False, quiet=False):
+    """QEMU start to the ready line; then `boot -v`: each step's time, and when the narration was out."""
+    args = common_args(cfg, cfg.ringside, ringside_append() + (" quiet" if quiet else ""))
     args = ["--machine", "microvm"] + args + microvm_extra(cfg) if microvm else args + extra(cfg, "null-co")
-    g = Guest(cfg, f"boot-ringside{'-microvm' if microvm else ''}-{rep}", args)
+    g = Guest(cfg, f"boot-ringside{'-microvm' if microvm else ''}{'-quiet' if quiet else ''}-{rep}", args)
     try:
         m, t = g.expect(READY, 60)
         g.child.expect_exact(PROMPT)
+        out = {"ready_s": t, "boot_us": int(m.group(1))}
+        text = g.cmd("boot -v")
+        s = BOOT_SUMMARY.search(text)
+        if s:  # an image from before `boot` has none: the boot rows stay, the phase table goes
+            out.update(drained_us=int(s.group(2)), console_bytes=int(s.group(3)),
+                       phases={n: int(us) for n, us, _ in BOOT_PHASE.findall(text)})
         g.child.send("poweroff\r")
-        return {"ready_s": t, "boot_us": int(m.group(1)), "exit_s": g.wait_exit(30)}
+        out["exit_s"] = g.wait_exit(30)
+        return out
     finally:
         g.close()
 
@@ -324,6 +339,42 @@ def qd_scan(cfg, depths):
                       blk_cost)
 
 
+def parse_acct(text):
+    m = ACCT.search(text)
+    return {k: float(v) for k, v in (kv.split("=") for kv in m.group(1).split())} if m else {}
+
+
+def parse_prof(text):
+    return [{"fn": f, "samples": int(n), "share": float(s), "us": float(us)} for f, n, s, us in PROF.findall(text)]
+
+
+def floor_run(cfg, rep):
+    """One boot (null-co, hybrid): at each queue depth the full path (`bench blk`) and the floor
+    (`bench blk ... floor`), alternating, plain; then each with acct=on (ticks per request, and what
+    accounting costs); then each with prof=on (the top costs per request)."""
+    g = Guest(cfg, f"floor-ringside-{rep}", common_args(cfg, cfg.ringside, ringside_append()) + extra(cfg, "null-co"))
+    out = {}
+    try:
+        g.expect(READY, 60)
+        g.child.expect_exact(PROMPT)
+        for qd in cfg.floor_qds:
+            r = out[f"qd{qd}"] = {}
+            for what, opt in (("", ""), ("_acct", " acct=on"), ("_prof", " prof=on")):
+                for path in ("full", "floor"):
+                    line = (f"bench blk blk0{' floor' if path == 'floor' else ''} rw=randread bs=4096 qd={qd} "
+                            f"secs={cfg.secs}{opt}")
+                    text = g.cmd(line, timeout=cfg.secs + 60)
+                    m = (FLOOR_RESULT if path == "floor" else RESULT).search(text)
+                    if not m:
+                        raise RuntimeError(f"floor: no result from {line!r}: {text[-300:]!r}")
+                    r[path + what] = {"iops": int(m.group(1)), "acct": parse_acct(text), "prof": parse_prof(text)}
+        g.child.send("poweroff\r")
+        g.wait_exit(60)
+    finally:
+        g.close()
+    return out
+
+
 # -- network ------------------------------------------------------------------
 class NetNS:
     """A network namespace of the run's own with a tap device; the guest's virtio-net plugs into
@@ -437,11 +488,59 @@ def net_ringside(cfg, ns, rep):
         def irqs():
             return sum(v[4] for k, v in qstats(g.cmd("stats net0")).items() if k[0] == "net0")
         net_echo_and_tftp(cfg, ns, g, out, cost=irqs)
+        echo_acct(cfg, ns, g, out)
         g.child.send("poweroff\r")
         g.wait_exit(60)
     finally:
         g.close()
     return out
+
+
+NET_TSC = re.compile(r"^(\w+) q(\d+) .*\n  per request:.*\n  tsc: submit=(\d+) complete=(\d+) notify=(\d+)", re.M)
+CPU_TSC = re.compile(r"^cpu acct=\w+ tsc_khz=(\d+) idle=(\d+) irq=(\d+) other=(\d+)", re.M)
+
+
+def net_tsc(text):
+    """Ticks of net0's queues (summed) and of the CPU, from `stats net0 -v`."""
+    d = {"submit": 0, "complete": 0, "notify": 0}
+    for dev, _, s, c, n in NET_TSC.findall(text):
+        if dev == "net0":
+            d["submit"] += int(s)
+            d["complete"] += int(c)
+            d["notify"] += int(n)
+    m = CPU_TSC.search(text)
+    if m:
+        d.update(tsc_khz=int(m.group(1)), idle=int(m.group(2)), irq=int(m.group(3)), other=int(m.group(4)))
+    return d
+
+
+def echo_acct(cfg, ns, g, out):
+    """The UDP echo's ticks per echo (`stats acct on`, both of net0's queues and the CPU, around a pps
+    run), then its top costs (`prof on`, another pps run)."""
+    g.cmd("stats acct on")
+    a = net_tsc(g.cmd("stats net0 -v"))
+    r = udpecho(cfg, ns, "pps", ECHO_SIZE, cfg.secs)
+    b = net_tsc(g.cmd("stats net0 -v"))
+    g.cmd("stats acct off")
+    n = max(r.get("received", 0), 1)
+    acct = {k: (b[k] - a[k]) / n for k in ("submit", "complete", "notify", "idle", "irq", "other") if k in a and k in b}
+    if "tsc_khz" in b:
+        acct["wall"] = r["secs"] * b["tsc_khz"] * 1000 / n
+        acct["own"] = sum(acct.get(k, 0) for k in ("submit", "complete", "irq", "other"))
+        acct["device"] = acct.get("notify", 0) + acct.get("idle", 0)
+        acct["tsc_khz"] = b["tsc_khz"]
+    out["pps_acct"] = {"pps": r["pps"], "acct": acct}
+    g.cmd("prof on 50")
+    r = udpecho(cfg, ns, "pps", ECHO_SIZE, cfg.secs)
+    text = g.cmd("prof show 15")
+    prof = parse_prof(text)
+    n = max(r.get("received", 0), 1)
+    total = sum(p["samples"] for p in prof) or 1
+    m = re.search(r"prof: samples=(\d+)", text)
+    total = int(m.group(1)) if m else total
+    for p in prof:  # prof show knows no request count: the share of the run, per echo
+        p["us"] = p["samples"] / total * r["secs"] * 1e6 / n
+    out["pps_prof"] = {"pps": r["pps"], "prof": prof}
 
 
 def net_linux(cfg, ns, rep):
@@ -588,7 +687,9 @@ def other_qemus(stop, counts):
 
 
 def run(cfg):
-    res = {"boot": {"floor": [], "ringside": [], "linux": [], "floor_microvm": [], "ringside_microvm": []}, "blk": {}, "qdscan": [], "retries": [],
+    res = {"boot": {"floor": [], "ringside": [], "linux": [], "floor_microvm": [], "ringside_microvm": [],
+                    "ringside_quiet": [], "ringside_microvm_quiet": []}, "blk": {}, "qdscan": [], "floor": [],
+           "retries": [],
            "other_qemu_samples": [], "net": {"ringside": [], "linux": []}, "netscan": [], "iommu": {}}
     res["started"] = time.strftime("%Y-%m-%d %H:%M %Z")
     stop = threading.Event()
@@ -600,8 +701,10 @@ def run(cfg):
         for rep in range(cfg.boot_reps):
             res["boot"]["floor"].append(retry(res, boot_floor, cfg, rep))
             res["boot"]["ringside"].append(retry(res, boot_ringside, cfg, rep))
+            res["boot"]["ringside_quiet"].append(retry(res, boot_ringside, cfg, rep, False, True))
             res["boot"]["floor_microvm"].append(retry(res, boot_floor_microvm, cfg, rep))
             res["boot"]["ringside_microvm"].append(retry(res, boot_ringside, cfg, rep, True))
+            res["boot"]["ringside_microvm_quiet"].append(retry(res, boot_ringside, cfg, rep, True, True))
             if "linux" in guests:
                 res["boot"]["linux"].append(retry(res, boot_linux, cfg, rep))
             log(f"bench: boot rep {rep + 1}/{cfg.boot_reps} done ({time.monotonic() - t_start:.0f} s)")
@@ -617,6 +720,10 @@ def run(cfg):
     if "qdscan" in cfg.parts:
         res["qdscan"] = retry(res, qd_scan, cfg, cfg.qd_scan)
         log(f"bench: qd scan done ({time.monotonic() - t_start:.0f} s)")
+    if "floor" in cfg.parts:
+        for rep in range(cfg.reps):
+            res["floor"].append(retry(res, floor_run, cfg, rep))
+            log(f"bench: floor rep {rep + 1}/{cfg.reps} done ({time.monotonic() - t_start:.0f} s)")
     if set(cfg.parts) & NET_PARTS:
         with NetNS(cfg) as ns:
             if "net" in cfg.parts:
@@ -836,6 +943,148 @@ def tables(cfg, res):
     return "\n".join(lines)
 
 
+BOOT_CONFIGS = [("q35", "narrated", "ringside", "floor"), ("q35", "quiet", "ringside_quiet", "floor"),
+                ("microvm", "narrated", "ringside_microvm", "floor_microvm"),
+                ("microvm", "quiet", "ringside_microvm_quiet", "floor_microvm")]
+
+
+def acct_med(samples, key):
+    """Per-key medians of the acct dicts of samples[*][key]."""
+    ds = [s[key]["acct"] for s in samples if s.get(key, {}).get("acct")]
+    return {k: statistics.median(d[k] for d in ds if k in d) for k in ds[0]} if ds else {}
+
+
+def floor_rows(cfg, res):
+    """(qd, full IOPS, floor IOPS, full acct=on IOPS) medians of the floor part."""
+    fl = res.get("floor") or []
+    rows = []
+    for qd in cfg.floor_qds:
+        s = [r[f"qd{qd}"] for r in fl if f"qd{qd}" in r]
+        if s:
+            rows.append((qd, med([x["full"] for x in s], "iops"), med([x["floor"] for x in s], "iops"),
+                         med([x["full_acct"] for x in s], "iops"), med([x["floor_acct"] for x in s], "iops"), s))
+    return rows
+
+
+def floor_doc(cfg, res):
+    """The section "How close to the floor" (issue 17): boot against the empty guest, each boot step, the
+    floor benchmark against the full path, ticks per request, the profile, and the targets."""
+    acc = f"accelerator: **{cfg.accel.upper()}**"
+    b = res["boot"]
+    out = []
+    boot = [(m, n, b.get(k) or [], b.get(f) or []) for m, n, k, f in BOOT_CONFIGS if b.get(k)]
+    if boot:
+        out += [f"### Boot against the floor ({acc}, median of {len(boot[0][2])})", "",
+                "The floor is the empty guest's QEMU start to exit on the same machine type; `ready − floor` is what "
+                "ringside adds. boot_us is the guest's own clock to the ready line (the narration is then still "
+                "queued for the UART); `narration out` is when the last queued byte had gone to the UART "
+                "(`boot`'s drained_us).", "",
+                "| machine | log | QEMU start to ready (ms) | empty guest start to exit (ms) | ready − floor (ms) | "
+                "boot_us (ms) | narration out (ms) | console bytes |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for m, n, s, f in boot:
+            rd, fx = med(s, "ready_s") * 1000, med(f, "exit_s") * 1000
+            out.append(f"| {m} | {n} | {rd:.1f} | {fx:.1f} | {rd - fx:.1f} | {med(s, 'boot_us') / 1000:.2f} | "
+                       f"{fmt(med(s, 'drained_us') / 1000, 2)} | {fmt(med(s, 'console_bytes'))} |")
+        names = []
+        for _, _, s, _ in boot:
+            for x in s:
+                names += [k for k in x.get("phases", {}) if k not in names]
+        if names:
+            out += ["", f"Each step of the boot (`boot -v`, microseconds, median; `ready` is the ready line itself):",
+                    "", "| step | " + " | ".join(f"{m} {n}" for m, n, _, _ in boot) + " |",
+                    "|---|" + "---:|" * len(boot)]
+            for name in names:
+                cells = []
+                for _, _, s, _ in boot:
+                    v = [x["phases"][name] for x in s if name in x.get("phases", {})]
+                    cells.append(f"{statistics.median(v):.0f}" if v else "—")
+                out.append(f"| {name} | " + " | ".join(cells) + " |")
+        out.append("")
+    rows = floor_rows(cfg, res)
+    if rows:
+        out += [f"### The floor against the full path (null-co, 4 KiB randread, hybrid, {acc}, {cfg.secs} s per run, "
+                f"median of {len(rows[0][5])})", "",
+                "`bench blk blk0 floor`: qd chains (header, the same buffers, status) built once and published again "
+                "as the device uses them, nothing else. The full path is `bench blk`: the block layer, the driver's "
+                "request, the ring's checks, the completion and the benchmark's own bookkeeping (a latency sample, "
+                "the next random sector). Runs alternate.", "",
+                "| qd | full path IOPS | floor IOPS | full / floor | full path with acct=on | acct=on / off |",
+                "|---:|---:|---:|---:|---:|---:|"]
+        for qd, full, floor, fa, _, _ in rows:
+            out.append(f"| {qd} | {full:.0f} | {floor:.0f} | {ratio(full, floor)} | {fa:.0f} | {ratio(fa, full)} |")
+        out.append("")
+    acct_rows = []
+    for qd, *_, s in rows:
+        for path in ("full", "floor"):
+            a = acct_med(s, path + "_acct")
+            if a:
+                acct_rows.append(acct_row(f"blk qd={qd}, {'full path' if path == 'full' else 'floor'}", a))
+    net_rs = res.get("net", {}).get("ringside") or []
+    ea = [x["pps_acct"]["acct"] for x in net_rs if x.get("pps_acct", {}).get("acct")]
+    if ea:
+        a = {k: statistics.median(d[k] for d in ea if k in d) for k in ea[0]}
+        acct_rows.append(acct_row(f"UDP echo, {ECHO_SIZE} B, {ECHO_WINDOW} in flight (per echo, both queues)", a))
+    if acct_rows:
+        out += [f"### Where each request's time goes ({acc}, TSC ticks per request, median)", "",
+                "With acct=on (kernel/acct.h; each tick counted once, in the innermost path: what a completion "
+                "submits is submit's): own = submit + complete + irq + other (ringside's code: the driver, the ring, "
+                "the loop, the benchmark or the network stack), device = notify (the doorbell writes, an exit into "
+                "QEMU) + idle (hlt while the device works). wall = own + device.", "",
+                "| workload | wall | submit | complete | irq | other | **own** | notify | idle | own (us) | wall (us) |",
+                "|---|" + "---:|" * 10, *acct_rows, ""]
+    profs = []
+    for qd, *_, s in rows:
+        for path in ("full", "floor"):
+            prof = s[-1].get(path + "_prof", {}).get("prof") or []
+            if prof:
+                profs += [f"blk qd={qd}, {'full path' if path == 'full' else 'floor'}:", "",
+                          "| function | share of samples | us per request |", "|---|---:|---:|"]
+                profs += [f"| {p['fn']} | {p['share']:.1f}% | {p['us']:.3f} |" for p in prof[:12]]
+                profs.append("")
+    ep = [x["pps_prof"] for x in net_rs if x.get("pps_prof", {}).get("prof")]
+    if ep:
+        profs += [f"UDP echo ({ECHO_SIZE} B, {ECHO_WINDOW} in flight), per echo:", "",
+                  "| function | share of samples | us per echo |", "|---|---:|---:|"]
+        profs += [f"| {p['fn']} | {p['share']:.1f}% | {p['us']:.3f} |" for p in ep[-1]["prof"][:12]]
+        profs.append("")
+    if profs:
+        out += ["### The top costs per request", "",
+                "`prof=on`: the instruction the timer interrupted, every 50 us, by function, in the last repetition. "
+                "cpu_idle is the sleep in hlt: waiting for the device. Under TCG an interrupt is taken only between "
+                "translated blocks, so a function's share is the share of blocks that ended in it.", "", *profs]
+    t = floor_targets(cfg, res)
+    if t:
+        out += ["### The targets of the issue (#17)", "", t, ""]
+    return "\n".join(out)
+
+
+def acct_row(label, a):
+    khz = a.get("tsc_khz") or 1
+    own = a.get("own", sum(a.get(k, 0) for k in ("submit", "complete", "irq", "other")))
+    return (f"| {label} | " + " | ".join(f"{a.get(k, float('nan')):.0f}" for k in
+                                        ("wall", "submit", "complete", "irq", "other")) +
+            f" | **{own:.0f}** | {a.get('notify', float('nan')):.0f} | {a.get('idle', float('nan')):.0f} | "
+            f"{own / khz * 1000:.2f} | {a.get('wall', float('nan')) / khz * 1000:.2f} |")
+
+
+def floor_targets(cfg, res):
+    rows = []
+    b = res["boot"]
+    for machine, key, fkey, goal in (("q35", "ringside", "floor", 15), ("microvm", "ringside_microvm", "floor_microvm", 10)):
+        if b.get(key) and b.get(fkey):
+            d = (med(b[key], "ready_s") - med(b[fkey], "exit_s")) * 1000
+            rows.append(f"| QEMU start to ready within {goal} ms of the empty guest on {machine} | {d:.1f} ms | "
+                        f"{'met' if d <= goal else 'not met'} |")
+    for key, what in (("ringside", "q35"), ("ringside_quiet", "q35, quiet"), ("ringside_microvm", "microvm")):
+        if b.get(key):
+            us = med(b[key], "boot_us") / 1000
+            rows.append(f"| boot_us under 10 ms ({what}) | {us:.2f} ms | {'met' if us < 10 else 'not met'} |")
+    for qd, full, floor, *_ in floor_rows(cfg, res):
+        q = full / floor if floor else float("nan")
+        rows.append(f"| full path at least 0.90 of the floor's IOPS, qd={qd} | {q:.2f} | {'met' if q >= 0.9 else 'not met'} |")
+    return "\n".join(["| target | this run | |", "|---|---:|---|", *rows]) if rows else ""
+
+
 def targets(cfg, res):
     """The issue's targets against this run's medians."""
     rows = []
@@ -986,6 +1235,15 @@ def net_what(cfg, res):
     """The "What was run" items of the network, cost-growth and IOMMU parts present in res."""
     items = []
     others = ",".join(map(str, sorted(cfg.other_cpus)))
+    if res["boot"].get("ringside_quiet"):
+        items.append("- Boot, ringside also with `quiet` on its command line (the narration held back until the "
+                     "ready line) on both machine types, and `boot -v` after each ready line: each step's time by the "
+                     "guest's TSC.")
+    if res.get("floor"):
+        items.append(
+            f"- Floor, ringside only: one boot per repetition ({len(res['floor'])}), null-co, hybrid; at each queue "
+            f"depth ({', '.join(map(str, cfg.floor_qds))}) `bench blk blk0 rw=randread bs=4096 qd=N secs={cfg.secs}` "
+            "and the same with `floor`, alternating; then both with `acct=on`, then both with `prof=on`.")
     if res.get("net", {}).get("ringside") or res.get("netscan") or res.get("iommu"):
         items.append(
             f"- Network, both guests: a tap device in a network namespace of the run's own (host side {NET_HOST}/24,"
@@ -1104,6 +1362,10 @@ measure your own machine (`QUICK=1` for a short run, `REPS=N` for more repetitio
 
 {targets(cfg, res)}
 
+## How close to the floor
+
+{floor_doc(cfg, res) or "Not measured in this run (parts boot and floor)."}
+
 """ + "".join(f"![{p}]({p})\n\n" for p in pngs) + f"""{retries}## Reading the numbers
 
 {cfg.notes}
@@ -1159,7 +1421,25 @@ NOTES = """- Under TCG every guest instruction is translated, so the guest that 
   or invalidated per request (the `iommu` lines count maps, unmaps and bounces per domain over the boot).
   `strict` maps and unmaps every request's pages and waits for the invalidation (VT-d: queued
   invalidation, one wait descriptor per unmap; AMD-Vi: INVALIDATE_IOMMU_PAGES and one COMPLETION_WAIT;
-  virtio-iommu: a MAP and an UNMAP request each, answered during the notify) (docs/iommu.md)."""
+  virtio-iommu: a MAP and an UNMAP request each, answered during the notify) (docs/iommu.md).
+- How close to the floor, boot: the empty guest already pays QEMU's start, SeaBIOS and the multiboot
+  load; what ringside adds is the rest. Under TCG three things set it: the first run of any code is
+  translated before it runs (the first virtio device's probe pays for the virtio code, the second much
+  less: compare net0 and blk0 in `boot -v`), each rebuild of QEMU's memory map (a PCI function's
+  decoding turned off and on to size its BARs, bus mastering turned on) costs about a millisecond, and
+  every byte to the 16550 is an exit and a write(2) on the host: a narrated boot's 2 KB of lines cost
+  more than the rest of it, which is why `quiet` is measured too. The console is buffered, so the boot
+  does not wait for the UART (boot_us), but the host sees the ready line only after the narration
+  before it (`narration out`).
+- How close to the floor, requests: the floor and the full path wait for the same device (QEMU's
+  virtio-blk on null-co, under the big lock the vCPU also takes for every exit), with the same kicks
+  and interrupts per request (`stats`: one of each per 32 requests at qd=32); the difference is the guest's own
+  instructions per request, where each call and return is an indirect jump that TCG looks up, and each
+  memory access a TLB lookup. At qd=1 that is a small part of a request's round trip; at qd=32 the
+  device is fast enough that the guest's own ticks (own, in the tick table) set the rate. The profile
+  says where they go: the block layer's checks and the driver's request (dispatch), the ring's checks
+  and indirect table (vq_add), the completion (complete, blk_poll, vq_get) and the benchmark's own
+  bookkeeping (done, issue: a latency sample and a random sector each)."""
 
 
 def main():
@@ -1177,6 +1457,8 @@ def main():
                     ",".join(w[0] for w in BLK_WORKLOADS))
     ap.add_argument("--backends", default=",".join(BACKENDS), help="comma list of null-co, raw-file")
     ap.add_argument("--qd-scan", default=",".join(map(str, QD_SCAN)), help="queue depths of the qd scan")
+    ap.add_argument("--floor-qds", default=",".join(map(str, FLOOR_QDS)),
+                    help="queue depths at which the floor part compares the full path with the floor")
     ap.add_argument("--net-scan", default=",".join(map(str, NET_SCAN)),
                     help="UDP payload sizes of the net scan (1..1472: one frame each)")
     ap.add_argument("--tftp-blksizes", default=",".join(map(str, TFTP_BLKSIZES)),
@@ -1228,6 +1510,12 @@ def main():
         if w not in [x[0] for x in BLK_WORKLOADS]:
             ap.error(f"unknown workload {w!r}")
     cfg.qd_scan = [int(q) for q in cfg.qd_scan.split(",") if q]
+    try:
+        cfg.floor_qds = [int(q) for q in cfg.floor_qds.split(",") if q]
+    except ValueError:
+        ap.error("--floor-qds takes a comma list of numbers")
+    if not cfg.floor_qds or any(not 1 <= q <= 256 for q in cfg.floor_qds):
+        ap.error("--floor-qds: queue depths in 1..256")
     if cfg.secs is None:
         cfg.secs = 1 if cfg.quick else 3
     if cfg.boot_reps is None:

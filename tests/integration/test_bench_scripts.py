@@ -26,14 +26,14 @@ def test_run_help_lists_options():
     r = sh(RUN, "--help")
     assert r.returncode == 0, r.stderr
     for opt in ("--reps", "--quick", "--accel", "--parts", "--workloads", "--ringside-only", "--from-results",
-                "--net-scan", "--tftp-blksizes", "--iommu-modes"):
+                "--net-scan", "--tftp-blksizes", "--iommu-modes", "--floor-qds"):
         assert opt in r.stdout
 
 
 def test_run_plan_defaults_and_quick():
     r = sh(RUN, "--dry-run", "--accel", "tcg")
     assert r.returncode == 0, r.stderr
-    assert "accel=tcg reps=3 boot_reps=5 secs=3 parts=boot,blk,qdscan,net,netscan,iommu" in r.stderr
+    assert "accel=tcg reps=3 boot_reps=5 secs=3 parts=boot,blk,qdscan,floor,net,netscan,iommu" in r.stderr
     r = sh(RUN, "--dry-run", "--accel", "tcg", env={"QUICK": "1"})
     assert "reps=1 boot_reps=2 secs=1" in r.stderr, r.stderr
     r = sh(RUN, "--dry-run", "--accel", "tcg", env={"QUICK": "1", "REPS": "2"})
@@ -43,7 +43,8 @@ def test_run_plan_defaults_and_quick():
 def test_run_rejects_bad_arguments():
     for bad in (["--parts", "boot,nope"], ["--backends", "tmpfs"], ["--workloads", "randread-1k"],
                 ["--reps", "0"], ["--accel", "hvf"], ["--net-scan", "64,1500"], ["--net-scan", "x"],
-                ["--tftp-blksizes", "4"], ["--iommu-modes", "lazy,loose"], ["--iommu-modes", "arm-pool"]):
+                ["--tftp-blksizes", "4"], ["--iommu-modes", "lazy,loose"], ["--iommu-modes", "arm-pool"],
+                ["--floor-qds", "0"], ["--floor-qds", "x"]):
         r = sh(RUN, "--dry-run", *bad)
         assert r.returncode == 2, (bad, r.stderr)
         assert "error" in r.stderr
@@ -64,9 +65,9 @@ def test_linux_guest_append_and_options():
 
 def test_tiny_ringside_only_run(tmp_path):
     doc = tmp_path / "PERFORMANCE.md"
-    r = sh(RUN, "--ringside-only", "--accel", "tcg", "--parts", "boot,blk,qdscan", "--boot-reps", "1",
+    r = sh(RUN, "--ringside-only", "--accel", "tcg", "--parts", "boot,blk,qdscan,floor", "--boot-reps", "1",
            "--backends", "null-co", "--workloads", "randread-4k-qd1", "--secs", "1", "--reps", "1",
-           "--qd-scan", "1,4", "--doc", str(doc), "--work", str(tmp_path / "work"), timeout=240)
+           "--qd-scan", "1,4", "--floor-qds", "4", "--doc", str(doc), "--work", str(tmp_path / "work"), timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     text = doc.read_text()
     assert "accelerator: **TCG**" in text
@@ -76,6 +77,25 @@ def test_tiny_ringside_only_run(tmp_path):
     assert "| 4 |" in text  # the qd scan
     assert "| linux-" not in text
     assert (tmp_path / "work" / "results.json").exists()
+    # how close to the floor: boot against the empty guest, narrated and quiet, on both machines
+    assert "## How close to the floor" in text
+    for m in ("q35", "microvm"):
+        for log in ("narrated", "quiet"):
+            assert re.search(rf"^\| {m} \| {log} \| [\d.]+ \| [\d.]+ \| -?[\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \|$",
+                             text, re.M), (m, log)
+    # each step of the boot, from `boot -v`: PCI on q35 only
+    assert re.search(r"^\| pci-scan \| \d+ \| \d+ \| — \| — \|$", text, re.M), text
+    assert re.search(r"^\| blk0 \| \d+ \| \d+ \| \d+ \| \d+ \|$", text, re.M)
+    # the floor against the full path, the ticks per request of both, and a profile of each
+    m = re.search(r"^\| 4 \| (\d+) \| (\d+) \| \*\*[\d.]+\*\* \| \d+ \| \*\*[\d.]+\*\* \|$", text, re.M)
+    assert m and int(m.group(1)) > 0 and int(m.group(2)) > 0, text
+    for path in ("full path", "floor"):
+        row = re.search(rf"^\| blk qd=4, {path} \| (\d+) \| (\d+) \| (\d+) \|", text, re.M)
+        assert row and int(row.group(1)) > 0 and int(row.group(3)) > 0, (path, text)
+        assert f"blk qd=4, {path}:" in text  # its profile table
+    assert re.search(r"^\| blk qd=4, floor \| \d+ \| 0 \|", text, re.M)  # the floor submits nothing
+    assert "| vq_republish_used |" in text
+    assert "full path at least 0.90 of the floor's IOPS, qd=4" in text
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +156,11 @@ def test_tiny_ringside_network_run(tmp_path):
     assert re.search(r"^\| virtio-iommu \| pool \| \d+ \|", text, re.M) and "viommu0 kind=virtio-iommu" in text
     assert re.search(r"^\| virtio-iommu pool, 4 KiB randread qd=1: at least 0.90 of no IOMMU \| [\d.]+ \|", text, re.M)
     assert "not measured | not in this run" in text  # no Linux: no targets
+    # the echo's ticks per echo (both of net0's queues) and its profile
+    row = re.search(r"^\| UDP echo, 64 B, 32 in flight \(per echo, both queues\) \| (\d+) \| (\d+) \| (\d+) \|",
+                    text, re.M)
+    assert row and int(row.group(1)) > 0 and int(row.group(2)) > 0 and int(row.group(3)) > 0, text
+    assert "UDP echo (64 B, 32 in flight), per echo:" in text
     saved = json.loads((work / "results.json").read_text())
     rs = saved["results"]["net"]["ringside"][0]
     assert rs["tftp-1468"]["granted"] == 1468 and rs["rtt"]["lost"] == 0

@@ -88,7 +88,8 @@ def test_memory_protection_faults(boot, kind, function, why):
     g = boot()
     assert "paging: page 0 unmapped, stack guard pages, code read-only, data not executable" in g.output
     g.send(f"crash {kind}\r")
-    m = g.expect(r"panic: exception 14 \(#PF page fault\) error=0x(\w+) at rip=0x\w+ in ([\w?]+)")
+    # up to the "+0x" after the name: the line may come in pieces, and a match must not end inside it
+    m = g.expect(r"panic: exception 14 \(#PF page fault\) error=0x(\w+) at rip=0x\w+ in ([\w?]+)\+0x")
     assert re.fullmatch(function, m.group(2)), m.group(0)
     g.expect(why)
     g.expect(r"#\d+ 0x\w+ cmd_crash\+0x")
@@ -113,3 +114,46 @@ def test_invalid_opcode_dump(boot):
     g = boot()
     g.send("crash ud\r")
     g.expect(r"panic: exception 6 \(#UD invalid opcode\).* in crash_invalid_opcode\+0x")
+
+
+BOOT_STEP = re.compile(r"^  (\S+)\s+(\d+) us  \(UART (\d+) us\)  ends at (\d+) us$", re.M)
+
+
+def boot_record(g):
+    out = g.cmd("boot -v")
+    m = re.search(r"^boot_us=(\d+) drained_us=(\d+) console_bytes=(\d+) quiet=([01])$", out, re.M)
+    assert m, out
+    return [int(x) for x in m.groups()], BOOT_STEP.findall(out)
+
+
+def test_boot_steps_add_up_to_boot_us(boot):
+    """`boot -v`: each step from the first instruction on, in order, ending at the ready line's boot_us;
+    the narration queued meanwhile reaches the UART after it (drained_us)."""
+    g = boot()
+    (boot_us, drained_us, nbytes, quiet), steps = boot_record(g)
+    assert boot_us == g.boot_us and quiet == 0
+    names = [s[0] for s in steps]
+    for first, then in (("entry", "cpu"), ("cpu", "mm"), ("mm", "paging"), ("acpi", "time"), ("time", "apic"),
+                        ("apic", "pci-scan"), ("pci-scan", "services"), ("services", "ready"), ("ready", "console")):
+        assert names.index(first) < names.index(then), names
+    ready = steps[names.index("ready")]
+    assert int(ready[3]) == boot_us
+    total = sum(int(s[1]) for s in steps[:names.index("ready") + 1])
+    assert abs(total - boot_us) <= len(steps), (total, boot_us)  # each step rounded down
+    assert drained_us >= boot_us and int(steps[-1][3]) == drained_us
+    # every byte of the narration up to the ready line was counted, \r of each \n included
+    before = g.output.split("ringside: ready")[0]
+    assert nbytes >= len(before.replace("\n", "\r\n").lstrip("\r\n")) - 2
+
+
+def test_quiet_holds_the_narration_back(boot):
+    g = boot(append="quiet mode=irq")
+    before = g.output.split("ringside: ready")[0]
+    assert re.search(r"ringside \d+\.\d+\.\d+ build \S+, loaded by multiboot1", before)
+    for narration in ("cmdline:", "mm:", "paging:", "acpi:", "time:", "apic:", "pci:"):
+        assert narration not in before, narration
+    assert re.search(r"ringside: ready boot_us=\d+ mode=irq", g.output)
+    (boot_us, _, nbytes, quiet), steps = boot_record(g)
+    assert quiet == 1 and nbytes < 200 and boot_us == g.boot_us
+    assert "pci-scan" in [s[0] for s in steps]
+    assert re.search(r"^00:00\.0 8086:29c0 ", g.cmd("lspci"), re.M)  # and the shell talks as before

@@ -54,6 +54,23 @@ static void test_all_keys(void)
 	CHECK_EQ(unit_log_lines - before, 1);
 }
 
+static void test_quiet(void)
+{
+	reset();
+	int before = unit_log_lines;
+	cmdline_parse("quiet mode=poll");
+	CHECK_EQ(kconfig.quiet, 1);
+	CHECK_EQ(kconfig.mode, IO_MODE_POLL);
+	cmdline_parse("quiet=off");
+	CHECK_EQ(kconfig.quiet, 0);
+	cmdline_parse("quiet=on");
+	CHECK_EQ(kconfig.quiet, 1);
+	CHECK_EQ(unit_log_lines, before);
+	cmdline_parse("quiet=loud quietly");
+	CHECK_EQ(kconfig.quiet, 1);
+	CHECK_EQ(unit_log_lines - before, 2);
+}
+
 static void test_bad_values_are_ignored(void)
 {
 	reset();
@@ -116,6 +133,7 @@ int main(void)
 {
 	RUN(test_defaults);
 	RUN(test_all_keys);
+	RUN(test_quiet);
 	RUN(test_bad_values_are_ignored);
 	RUN(test_virtio_mmio_devices);
 	RUN(test_ipv4);

@@ -10,6 +10,7 @@ static uint8_t space[256];
 static uint32_t bar_mask[6];
 static int bar_garbage[6]; /* reads back this instead of a mask */
 static uint16_t cmd_during_sizing;
+static int cmd_writes; /* each one rebuilds QEMU's memory map */
 
 static uint32_t fake_read(uint16_t seg, uint8_t bus, uint8_t df, uint16_t off, int width)
 {
@@ -35,6 +36,7 @@ static void fake_write(uint16_t seg, uint8_t bus, uint8_t df, uint16_t off, int 
 		memcpy(space + off, &v, 4);
 		return;
 	}
+	cmd_writes += off == PCI_COMMAND;
 	memcpy(space + off, &v, (size_t)width);
 }
 
@@ -171,6 +173,53 @@ static void test_enumerate_finds_the_function(void)
 	CHECK(pci_devices && !strcmp(pci_dev_name(pci_devices), "virtio-net"));
 }
 
+/* Enumeration leaves the BARs alone (no decoding turned off and on); the
+ * first pci_bar() sizes them all, once. */
+static void free_devices(void)
+{
+	while (pci_devices) {
+		struct pci_dev *next = pci_devices->next;
+		free(pci_devices);
+		pci_devices = next;
+	}
+}
+
+static void test_bars_sized_when_first_asked(void)
+{
+	free_devices(); /* the last test's */
+	setup();
+	put32(PCI_BAR0 + 4, 0xfebd1000);
+	bar_mask[1] = 0xfffff000;
+	cmd_writes = 0;
+	pci_enumerate(0, 0);
+	struct pci_dev *d = pci_devices;
+	CHECK(d && !d->bars_sized);
+	CHECK_EQ(cmd_writes, 0);
+	const struct pci_bar *b = pci_bar(d, 1);
+	CHECK_EQ(b->type, PCI_BAR_MEM32);
+	CHECK_EQ(b->addr, 0xfebd1000);
+	CHECK_EQ(b->size, 0x1000);
+	CHECK_EQ(pci_bar(d, 0)->type, PCI_BAR_NONE);
+	CHECK_EQ(cmd_writes, 2); /* off, then back on, and never again */
+	free_devices();
+	/* a driver's bus mastering sizes them on the way: decoding off, then on with mastering */
+	setup();
+	put32(PCI_BAR0 + 4, 0xfebd1000);
+	bar_mask[1] = 0xfffff000;
+	cmd_writes = 0;
+	pci_enumerate(0, 0);
+	d = pci_devices;
+	pci_enable_bus_master(d);
+	CHECK_EQ(cmd_writes, 2);
+	CHECK(d->bars_sized);
+	CHECK_EQ(cmd_during_sizing & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO), 0);
+	CHECK_EQ(space[PCI_COMMAND], PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	CHECK_EQ(pci_bar(d, 1)->size, 0x1000);
+	pci_enable_bus_master(d); /* on already: no write */
+	CHECK_EQ(cmd_writes, 2);
+	free_devices();
+}
+
 /* Virtio names by PCI device id: modern ones are 0x1040 + the virtio 1.2 §5
  * id, transitional ones carry that id in their subsystem id (§4.1.2). */
 static void test_virtio_names(void)
@@ -241,6 +290,7 @@ int main(void)
 	RUN(test_cap_walk);
 	RUN(test_cap_loop_and_bad_pointer_end_the_walk);
 	RUN(test_enumerate_finds_the_function);
+	RUN(test_bars_sized_when_first_asked);
 	RUN(test_virtio_names);
 	RUN(test_iommu_probed_first);
 	UNIT_DONE();
