@@ -28,7 +28,16 @@ struct dma_dev {
 	const struct dma_backend *ops; /* where its calls go; NULL: identity */
 	void *domain;                  /* the IOMMU backend's per-device state */
 	struct dma_pool *pool;         /* dma_pool.c: buffers mapped once */
-	struct dma_region *coherent;   /* dma_alloc'ed ranges, while translated (dma_fault.c) */
+	/* The pool's range as dma_map and dma_unmap test it inline (dma_pool.c
+	 * keeps it): the per-request path of a pool buffer makes no call. */
+	struct dma_inplace {
+		const uint8_t *base; /* NULL: no pool */
+		dma_addr_t handle;
+		size_t bytes;
+		unsigned bounces; /* bounce slots lent now: while any is, unmap looks closer */
+		uint64_t hits;    /* dma_map calls served in place */
+	} inplace;
+	struct dma_region *coherent; /* dma_alloc'ed ranges, while translated (dma_fault.c) */
 	/* IOMMU faults, as kernel/dma_fault.c attributes them */
 	volatile uint32_t fault_gen; /* faults on buffers lent per request (dma_map) */
 	volatile bool fault_reset;   /* a fault on anything else: the device must be reset */
@@ -72,8 +81,27 @@ void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle);
 /* Lend [p, p+len) to the device for one transfer; DMA_MAPPING_ERROR on
  * failure. A buffer from the device's pool (dma_pool_alloc) is mapped
  * already: its handle comes back at no cost, and dma_unmap of it does nothing. */
-dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir);
-void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
+dma_addr_t dma_map_slow(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir);
+void dma_unmap_slow(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
+
+static inline dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir)
+{
+	if (d) {
+		size_t off = (size_t)((uintptr_t)p - (uintptr_t)d->inplace.base);
+		if (off < d->inplace.bytes && len && len <= d->inplace.bytes - off) {
+			d->inplace.hits++;
+			return d->inplace.handle + off;
+		}
+	}
+	return dma_map_slow(d, p, len, dir);
+}
+
+static inline void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
+{
+	if (d && !d->inplace.bounces && handle - d->inplace.handle < d->inplace.bytes)
+		return; /* in place, and no bounce slot to copy back */
+	dma_unmap_slow(d, handle, len, dir);
+}
 
 /* ---- the buffer pool (kernel/dma_pool.c) ---- */
 

@@ -52,7 +52,7 @@ struct dma_pool {
 	bool window;                    /* iommu=pool: everything the device reaches */
 	uint64_t used[POOL_PAGES / 64]; /* a bit per page */
 	struct bounce *bounce;          /* window: per page, for the first page of a slot */
-	uint64_t in_place, bounced, bounce_bytes, bounce_failed, pages_used;
+	uint64_t bounced, bounce_bytes, bounce_failed, pages_used;
 	/* `iommu test` in pool mode: handles past the window's end, which nothing maps */
 	unsigned outside_next, noutside;
 	dma_addr_t outside[DMA_STALE_MAX];
@@ -103,6 +103,7 @@ static struct dma_pool *pool_get(struct dma_dev *d)
 	}
 	/* made on the first dma_pool_alloc, inside a command: no log line to
 	 * land in its output (`iommu` lists the pool with the device's domain) */
+	d->inplace = (struct dma_inplace){ p->base, p->handle, POOL_BYTES, 0, 0 };
 	return d->pool = p;
 }
 
@@ -125,6 +126,7 @@ int dma_pool_window(struct dma_dev *d)
 	}
 	*p = (struct dma_pool){ .base = base, .handle = WINDOW_IOVA, .window = true, .bounce = b };
 	d->pool = p;
+	d->inplace = (struct dma_inplace){ base, WINDOW_IOVA, POOL_BYTES, 0, 0 };
 	log_info("dma: %02x:%02x.%x: window of %u KiB at handle 0x%llx, mapped once; the device reaches "
 		 "nothing else\n",
 		 d->bus, d->dev, d->fn, (unsigned)(POOL_BYTES / 1024), (unsigned long long)WINDOW_IOVA);
@@ -221,6 +223,7 @@ static dma_addr_t bounce_in(struct dma_dev *d, const void *src, size_t len, enum
 	}
 	memcpy(p->base + (size_t)i * PAGE_SIZE, src, len);
 	p->bounce[i] = (struct bounce){ (void *)src, (uint32_t)len, (uint8_t)dir };
+	d->inplace.bounces++;
 	p->bounced++;
 	p->bounce_bytes += len;
 	return p->handle + (dma_addr_t)i * PAGE_SIZE;
@@ -230,7 +233,7 @@ dma_addr_t dma_pool_map(struct dma_dev *d, const void *ptr, size_t len, enum dma
 {
 	dma_addr_t h = dma_pool_handle(d, ptr, len);
 	if (h != DMA_MAPPING_ERROR) {
-		d->pool->in_place++;
+		d->inplace.hits++;
 		return h; /* mapped once, when the pool was made */
 	}
 	return d->pool->window && len <= UINT32_MAX ? bounce_in(d, ptr, len, dir) : DMA_MAPPING_ERROR;
@@ -255,6 +258,7 @@ bool dma_pool_unmap(struct dma_dev *d, dma_addr_t h, size_t len, enum dma_dir di
 		memcpy(b->orig, p->base + (size_t)i * PAGE_SIZE, b->len);
 	set_bits(p, i, npages(b->len), false);
 	*b = (struct bounce){ 0 };
+	d->inplace.bounces--;
 	(void)len, (void)dir; /* the slot's own record says how much and which way */
 	return true;
 }
@@ -301,7 +305,7 @@ void dma_pool_show(const struct dma_dev *d)
 		return;
 	printf(" %s=0x%llx+%uK used=%lluK in_place=%llu bounced=%llu bounce_kib=%llu bounce_full=%llu",
 	       p->window ? "window" : "pool", (unsigned long long)p->handle, (unsigned)(POOL_BYTES / 1024),
-	       (unsigned long long)(p->pages_used * PAGE_SIZE / 1024), (unsigned long long)p->in_place,
+	       (unsigned long long)(p->pages_used * PAGE_SIZE / 1024), (unsigned long long)d->inplace.hits,
 	       (unsigned long long)p->bounced, (unsigned long long)(p->bounce_bytes / 1024),
 	       (unsigned long long)p->bounce_failed);
 }

@@ -101,7 +101,7 @@ void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle)
 	free(p);
 }
 
-dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir)
+dma_addr_t dma_map_slow(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir)
 {
 	if (!p || len == 0)
 		return DMA_MAPPING_ERROR;
@@ -113,7 +113,7 @@ dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir di
 	return sim_add_region(p, len, true);
 }
 
-void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
+void dma_unmap_slow(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
 {
 	if (handle == DMA_MAPPING_ERROR || (d && d->pool && dma_pool_owns_handle(d, handle)))
 		return;
