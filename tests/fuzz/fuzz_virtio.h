@@ -29,14 +29,7 @@ __attribute__((format(printf, 1, 2))) static int kprintf(const char *fmt, ...)
 #include "tests/sim/sim_dma.c"
 #include "tests/sim/sim_transport.c"
 
-/* A promise ringside broke: a crash the fuzzer reports. */
-#define ENSURE(cond)                                                                              \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			fprintf(stderr, "%s:%d: ENSURE(%s) failed\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                  \
-		}                                                                                 \
-	} while (0)
+#include "tests/fuzz/fuzz_input.h"
 
 struct kconfig kconfig;
 static uint64_t fake_now;
@@ -45,25 +38,6 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 {
 	(void)addr, (void)offset;
 	return NULL;
-}
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static unsigned byte(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static unsigned word(struct input *in)
-{
-	unsigned lo = byte(in);
-	return lo | byte(in) << 8;
 }
 
 /* The device under the fuzzer, behind the fake transport; a new one for each input. */

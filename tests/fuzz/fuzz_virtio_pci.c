@@ -30,32 +30,7 @@ const char *__lsan_default_suppressions(void) { return "leak:vq_create\n"; }
 
 #include "tests/sim/sim_pci.c"
 
-#define ENSURE(cond)                                                                              \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			fprintf(stderr, "%s:%d: ENSURE(%s) failed\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                  \
-		}                                                                                 \
-	} while (0)
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static unsigned byte(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static unsigned word(struct input *in)
-{
-	unsigned lo = byte(in);
-	return lo | byte(in) << 8;
-}
+#include "tests/fuzz/fuzz_input.h"
 
 /* Where the input may write in config space: the capability pointer and the status bit
  * that says there is a list, the 192 bytes of capabilities, and a little past them. */

@@ -21,30 +21,10 @@ __attribute__((format(printf, 1, 2))) static int kprintf(const char *fmt, ...)
 #include "tests/sim/sim_dev.c"
 #include "tests/sim/sim_dma.c"
 
-/* A broken promise of the virtqueue: a crash the fuzzer reports. */
-#define ENSURE(cond)                                                                              \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			fprintf(stderr, "%s:%d: ENSURE(%s) failed\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                  \
-		}                                                                                 \
-	} while (0)
+#include "tests/fuzz/fuzz_input.h"
 
 #define MAXTOK 64
 #define BUFLEN 8192
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static unsigned byte(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
 
 struct run {
 	struct sim_dev sim;
