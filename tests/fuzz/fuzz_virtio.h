@@ -59,17 +59,7 @@ static void fuzz_fresh(uint16_t id, uint64_t offered, unsigned max, enum io_mode
 		t.dev.q[q].max = max;
 }
 
-/* The device lets go of its rings (whatever state the input left it in), then they are freed. */
-static void fuzz_unplug(void)
-{
-	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
-		if (t.dev.q[q].enabled)
-			sim_detach(&t.dev.q[q].ring);
-		t.dev.q[q].enabled = false;
-		vq_destroy(vd->q[q].vq);
-		vd->q[q].vq = NULL;
-	}
-}
+static void fuzz_unplug(void) { sim_virtio_unplug(&t); }
 
 /* What a hostile device does to a ring, whatever the driver posted (1-4: it looks at the ring,
  * makes up a used element, moves the used index, scribbles a packed slot's flags). Returns

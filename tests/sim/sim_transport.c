@@ -424,3 +424,14 @@ void sim_virtio_init(struct sim_virtio *t, uint16_t id, uint64_t offered, bool l
 }
 
 int sim_virtio_probe(struct sim_virtio *t) { return virtio_probe(&t->vd, t->dev.id); }
+
+void sim_virtio_unplug(struct sim_virtio *t)
+{
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+		if (t->dev.q[q].enabled)
+			sim_detach(&t->dev.q[q].ring);
+		t->dev.q[q].enabled = false;
+		vq_destroy(t->vd.q[q].vq);
+		t->vd.q[q].vq = NULL;
+	}
+}

@@ -111,4 +111,6 @@ struct sim_virtio {
 /* A device of type id offering these features, with 2 queues of 256 (change dev before probing). */
 void sim_virtio_init(struct sim_virtio *t, uint16_t id, uint64_t offered, bool legacy);
 int sim_virtio_probe(struct sim_virtio *t); /* virtio_probe, as a transport's probe calls it */
+/* The device lets go of its rings (whatever state they are in), then they are freed. */
+void sim_virtio_unplug(struct sim_virtio *t);
 #endif

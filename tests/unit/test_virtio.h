@@ -34,13 +34,7 @@ static void vdev_unplug(void)
 {
 	if (!t.vd.ops)
 		return;
-	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
-		if (t.dev.q[q].enabled)
-			sim_detach(&t.dev.q[q].ring);
-		t.dev.q[q].enabled = false;
-		vq_destroy(vd->q[q].vq);
-		vd->q[q].vq = NULL;
-	}
+	sim_virtio_unplug(&t);
 	t.vd.ops = NULL;
 }
 
