@@ -22,6 +22,16 @@ static volatile uint32_t *msix_region(struct pci_dev *d, uint16_t reg, uint64_t 
 	return (volatile uint32_t *)pci_bar_map(d, v & 7, v & ~7u, len);
 }
 
+unsigned pci_msix_bars(struct pci_dev *d)
+{
+	if (!d->msix.cap)
+		d->msix.cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
+	if (!d->msix.cap)
+		return 0;
+	return 1u << (pci_read32(d, (uint16_t)(d->msix.cap + MSIX_TABLE)) & 7) |
+	       1u << (pci_read32(d, (uint16_t)(d->msix.cap + MSIX_PBA)) & 7);
+}
+
 int pci_msix_enable(struct pci_dev *d)
 {
 	if (!d->msix.cap)

@@ -92,26 +92,60 @@ garbage:
 	return 1;
 }
 
-/* Size every BAR; the command register goes back as it was, with set added. */
-static void size_bars(struct pci_dev *d, uint16_t set)
+static int nbars(const struct pci_dev *d)
 {
-	int n = (d->header_type & 0x7f) == 0 ? 6 : (d->header_type & 0x7f) == 1 ? 2 : 0;
-	uint16_t cmd = pci_read16(d, PCI_COMMAND);
-
-	/* Decoding off while the BAR holds all ones, so no access lands there. */
-	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
-	for (int i = 0; i < n;)
-		i += size_bar(d, i);
-	pci_write16(d, PCI_COMMAND, cmd | set);
-	d->bars_sized = true;
+	return (d->header_type & 0x7f) == 0 ? 6 : (d->header_type & 0x7f) == 1 ? 2 : 0;
 }
 
-void pci_read_bars(struct pci_dev *d) { size_bars(d, 0); }
+/* How many slots the BAR at slot i takes, from its value alone (no write):
+ * a 64-bit memory BAR two, anything else one. */
+static int bar_slots(const struct pci_dev *d, int i, uint32_t v)
+{
+	return !(v & 1) && ((v >> 1) & 3) == 2 && i + 1 < nbars(d) ? 2 : 1;
+}
+
+/* Size the BARs in `bars` (a bit per slot) that are not sized yet, with
+ * decoding off only for their kinds (I/O, memory): under QEMU each BAR whose
+ * decoding changes costs a rebuild of the machine's memory map, so a kind no
+ * asked-for BAR has stays as it is. With enable, the write that turns
+ * decoding back on also turns on bus mastering and the decoding of every
+ * kind asked for. */
+static void size_bars(struct pci_dev *d, unsigned bars, bool enable)
+{
+	int n = nbars(d);
+	unsigned todo = 0;
+	uint16_t kinds = 0, off = 0;
+	for (int i = 0, s; i < n; i += s) {
+		uint32_t v = pci_read32(d, (uint16_t)(PCI_BAR0 + 4 * i));
+		s = bar_slots(d, i, v);
+		unsigned slots = ((1u << s) - 1) << i;
+		if (!(bars & slots))
+			continue;
+		uint16_t kind = v & 1 ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
+		kinds |= kind;
+		if ((d->bars_sized & slots) != slots)
+			todo |= 1u << i, off |= kind;
+	}
+	uint16_t cmd = pci_read16(d, PCI_COMMAND);
+	uint16_t set = enable ? (uint16_t)(PCI_COMMAND_MASTER | kinds) : 0;
+	/* Decoding off while a BAR holds all ones, so no access lands there. */
+	if (off & cmd)
+		pci_write16(d, PCI_COMMAND, (uint16_t)(cmd & ~off));
+	for (int i = 0; i < n; i++)
+		if (todo >> i & 1) {
+			int s = size_bar(d, i);
+			d->bars_sized |= (uint8_t)(((1u << s) - 1) << i);
+		}
+	if ((off & cmd) || (cmd | set) != cmd)
+		pci_write16(d, PCI_COMMAND, cmd | set);
+}
+
+void pci_read_bars(struct pci_dev *d) { size_bars(d, PCI_ALL_BARS, false); }
 
 const struct pci_bar *pci_bar(struct pci_dev *d, int i)
 {
-	if (!d->bars_sized)
-		pci_read_bars(d);
+	if (!(d->bars_sized >> i & 1))
+		size_bars(d, 1u << i, false);
 	return &d->bar[i];
 }
 
@@ -172,19 +206,11 @@ uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t prev)
 	return a.found;
 }
 
-/* BARs not sized yet are sized here, and the write that turns decoding back
- * on turns bus mastering on too: one rebuild of QEMU's memory map fewer. */
-void pci_enable_bus_master(struct pci_dev *d)
-{
-	uint16_t on = PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO;
-	if (!d->bars_sized) {
-		size_bars(d, on);
-		return;
-	}
-	uint16_t cmd = pci_read16(d, PCI_COMMAND);
-	if ((cmd & on) != on)
-		pci_write16(d, PCI_COMMAND, cmd | on);
-}
+/* The BARs in `bars` not sized yet are sized here, and the write that turns
+ * their decoding back on turns bus mastering on too: one rebuild of QEMU's
+ * memory map fewer. */
+void pci_enable(struct pci_dev *d, unsigned bars) { size_bars(d, bars, true); }
+void pci_enable_bus_master(struct pci_dev *d) { size_bars(d, PCI_ALL_BARS, true); }
 
 static struct pci_dev *add_function(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn,
 				    struct pci_dev *parent)

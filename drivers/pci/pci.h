@@ -66,7 +66,7 @@ struct pci_dev {
 	uint8_t irq_line, irq_pin;
 	uint8_t secondary_bus; /* bridges */
 	struct pci_bar bar[6]; /* through pci_bar(): sized when first asked for */
-	bool bars_sized;
+	uint8_t bars_sized;    /* a bit per BAR slot sized; a 64-bit BAR sets both of its slots */
 	struct pci_msix msix;
 	struct dma_dev dma;     /* what kernel/dma.c is told about this function */
 	const char *driver;     /* set by the probe that took it */
@@ -115,12 +115,21 @@ int pci_for_each_cap(const struct pci_dev *d,
 /* A pointer to BAR bar's memory (mapped uncached), or NULL if it is not a
  * memory BAR or [off, off+len) is not inside it. */
 volatile void *pci_bar_map(struct pci_dev *d, int bar, uint64_t off, uint64_t len);
-/* Bus mastering, memory and I/O decoding on; sizes the BARs first if no one has. */
+/* Bus mastering on, and the decoding of each kind (memory, I/O) of the
+ * BARs in `bars` (a bit per BAR slot), which are sized first if no one has
+ * sized them. Decoding of a kind none of them has is left as it was: a
+ * driver that names only the BARs it uses spares QEMU the memory-map
+ * rebuilds of the others. */
+#define PCI_ALL_BARS 0x3fu
+void pci_enable(struct pci_dev *d, unsigned bars);
+/* pci_enable with every BAR. */
 void pci_enable_bus_master(struct pci_dev *d);
 
 /* MSI-X (PCI 3.0 §6.8.2): enable with every entry masked; point an entry
  * at a CPU vector and unmask it; mask/unmask; pending bit. */
 int pci_msix_enable(struct pci_dev *d);
+/* The BARs (a bit each) the MSI-X table and PBA lie in; 0 without MSI-X. */
+unsigned pci_msix_bars(struct pci_dev *d);
 int pci_msix_set(struct pci_dev *d, unsigned entry, int vector);
 void pci_msix_mask(struct pci_dev *d, unsigned entry, bool mask);
 bool pci_msix_pending(struct pci_dev *d, unsigned entry);

@@ -537,6 +537,30 @@ static bool find_modern(struct vp *vp)
 	return vp->common && vp->notify_base && vp->isr;
 }
 
+/* The BARs the virtio structures lie in (a bit per BAR), from their
+ * capabilities alone: only these are sized and decoded for the modern
+ * interface. A transitional device's I/O BAR is left to the legacy one. */
+static unsigned modern_bars(const struct pci_dev *d)
+{
+	unsigned bars = 0;
+	for (uint8_t off = pci_find_cap(d, PCI_CAP_VENDOR, 0); off;
+	     off = pci_find_cap(d, PCI_CAP_VENDOR, off)) {
+		uint8_t type = pci_read8(d, off + offsetof(struct virtio_pci_cap, cfg_type));
+		uint8_t bar = pci_read8(d, off + offsetof(struct virtio_pci_cap, bar));
+		if (type >= VIRTIO_PCI_CAP_COMMON_CFG && type <= VIRTIO_PCI_CAP_DEVICE_CFG && bar <= 5)
+			bars |= 1u << bar;
+	}
+	return bars;
+}
+
+/* A transitional device's legacy interface: BAR0, I/O, decoded now. */
+static bool legacy_bar(struct pci_dev *d)
+{
+	pci_enable(d, 1u << 0);
+	const struct pci_bar *b = pci_bar(d, 0);
+	return b->type == PCI_BAR_IO && b->size >= 0x18;
+}
+
 /* PCI probe: 1af4:1000-103f transitional (type in the subsystem id),
  * 1af4:1040-107f modern (type = device - 0x1040); virtio 1.2 §4.1.2. */
 int virtio_pci_probe(struct pci_dev *d);
@@ -558,10 +582,11 @@ int virtio_pci_probe(struct pci_dev *d)
 	vp->intx_vector = -1;
 	vd->transport = vp;
 	vd->dma = &d->dma;
-	pci_enable_bus_master(d); /* first: it sizes the BARs in the same stroke (drivers/pci/pci.c) */
+	/* first: it sizes the BARs the modern interface names in the same stroke (drivers/pci/pci.c) */
+	pci_enable(d, modern_bars(d) | pci_msix_bars(d));
 	if (find_modern(vp)) {
 		vd->ops = &modern_ops;
-	} else if (pci_bar(d, 0)->type == PCI_BAR_IO && pci_bar(d, 0)->size >= 0x18 && d->device < 0x1040) {
+	} else if (d->device < 0x1040 && legacy_bar(d)) {
 		vp->io = (uint16_t)pci_bar(d, 0)->addr;
 		vp->common = NULL, vp->isr = NULL;
 		vd->ops = &legacy_ops;

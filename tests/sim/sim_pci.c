@@ -218,7 +218,7 @@ static struct pci_dev *build(uint16_t device, uint16_t subsys)
 	pdev.bar[4] = (struct pci_bar){ PCI_BAR_MEM64, true, BAR4_ADDR, sizeof bar4 };
 	if (lay.io_bar)
 		pdev.bar[0] = (struct pci_bar){ PCI_BAR_IO, false, IO_BASE, 0x40 };
-	pdev.bars_sized = true; /* as pci_bar() would have found them */
+	pdev.bars_sized = PCI_ALL_BARS; /* as pci_bar() would have found them */
 	pdev.dma = (struct dma_dev){ .name = "pci", .ops = &sim_backend };
 	pdev.msix.cap = pci_find_cap(&pdev, PCI_CAP_MSIX, 0); /* as enumeration finds it */
 	if (pdev.msix.cap)

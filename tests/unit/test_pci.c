@@ -199,8 +199,11 @@ static void test_bars_sized_when_first_asked(void)
 	CHECK_EQ(b->type, PCI_BAR_MEM32);
 	CHECK_EQ(b->addr, 0xfebd1000);
 	CHECK_EQ(b->size, 0x1000);
-	CHECK_EQ(pci_bar(d, 0)->type, PCI_BAR_NONE);
-	CHECK_EQ(cmd_writes, 2); /* off, then back on, and never again */
+	CHECK_EQ(pci_bar(d, 1)->size, 0x1000);
+	CHECK_EQ(cmd_writes, 2);                     /* off, then back on, and never again */
+	CHECK_EQ(pci_bar(d, 0)->type, PCI_BAR_NONE); /* sized when asked for, on its own */
+	CHECK_EQ(cmd_writes, 4);
+	CHECK_EQ(d->bars_sized, 0x3);
 	free_devices();
 	/* a driver's bus mastering sizes them on the way: decoding off, then on with mastering */
 	setup();
@@ -211,12 +214,59 @@ static void test_bars_sized_when_first_asked(void)
 	d = pci_devices;
 	pci_enable_bus_master(d);
 	CHECK_EQ(cmd_writes, 2);
-	CHECK(d->bars_sized);
-	CHECK_EQ(cmd_during_sizing & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO), 0);
+	CHECK_EQ(d->bars_sized, PCI_ALL_BARS);
+	/* memory decoding off; I/O, which no BAR here decodes, left as it was */
+	CHECK_EQ(cmd_during_sizing & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO), PCI_COMMAND_IO);
 	CHECK_EQ(space[PCI_COMMAND], PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
 	CHECK_EQ(pci_bar(d, 1)->size, 0x1000);
 	pci_enable_bus_master(d); /* on already: no write */
 	CHECK_EQ(cmd_writes, 2);
+	free_devices();
+}
+
+/* A driver that names the BARs it uses: only those are sized, and the
+ * decoding of a kind none of them has (here I/O) is never turned off, so
+ * QEMU does not rebuild its memory map for the BARs of that kind. */
+static void test_enable_sizes_only_the_named_bars(void)
+{
+	free_devices();
+	setup();
+	put32(PCI_BAR0, 0xc001); /* I/O, 32 ports */
+	bar_mask[0] = 0xffffffe0;
+	put32(PCI_BAR0 + 4, 0xfebd1000); /* 32-bit memory, 4 KiB */
+	bar_mask[1] = 0xfffff000;
+	put32(PCI_BAR0 + 16, 0xfe00000c); /* 64-bit prefetchable, 16 KiB */
+	put32(PCI_BAR0 + 20, 0x8);
+	bar_mask[4] = 0xffffc000;
+	bar_mask[5] = 0xffffffff;
+	pci_enumerate(0, 0);
+	struct pci_dev *d = pci_devices;
+	cmd_writes = 0;
+	pci_enable(d, 1u << 1 | 1u << 4);
+	CHECK_EQ(cmd_writes, 2);
+	CHECK_EQ(cmd_during_sizing & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO), PCI_COMMAND_IO);
+	CHECK_EQ(d->bars_sized, 1u << 1 | 1u << 4 | 1u << 5); /* the 64-bit BAR's two slots */
+	CHECK_EQ(space[PCI_COMMAND], PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	CHECK_EQ(pci_bar(d, 4)->size, 0x4000);
+	CHECK_EQ(pci_bar(d, 4)->addr, 0x8fe000000ull);
+	CHECK_EQ(pci_bar(d, 1)->size, 0x1000);
+	CHECK_EQ(cmd_writes, 2);
+	/* the legacy BAR when it is asked for: I/O off and on, memory left on */
+	CHECK_EQ(pci_bar(d, 0)->size, 32);
+	CHECK_EQ(cmd_writes, 4);
+	CHECK_EQ(cmd_during_sizing & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO), PCI_COMMAND_MEMORY);
+	/* the upper half of a 64-bit BAR asked for alone sizes the BAR it belongs to */
+	free_devices();
+	setup();
+	put32(PCI_BAR0 + 16, 0xfe00000c);
+	put32(PCI_BAR0 + 20, 0x8);
+	bar_mask[4] = 0xffffc000;
+	bar_mask[5] = 0xffffffff;
+	pci_enumerate(0, 0);
+	d = pci_devices;
+	CHECK_EQ(pci_bar(d, 5)->type, PCI_BAR_NONE);
+	CHECK_EQ(d->bars_sized, 1u << 4 | 1u << 5);
+	CHECK_EQ(d->bar[4].size, 0x4000);
 	free_devices();
 }
 
@@ -291,6 +341,7 @@ int main(void)
 	RUN(test_cap_loop_and_bad_pointer_end_the_walk);
 	RUN(test_enumerate_finds_the_function);
 	RUN(test_bars_sized_when_first_asked);
+	RUN(test_enable_sizes_only_the_named_bars);
 	RUN(test_virtio_names);
 	RUN(test_iommu_probed_first);
 	UNIT_DONE();
