@@ -10,17 +10,26 @@
  * Physical memory (identity mapped):
  *
  *   0          1 MiB           __image_end          heap_end          top of RAM
- *   | BIOS, MBI | kernel image | heap (malloc) ...  | pages (page_alloc) ... |
+ *   | BIOS, MBI | kernel image | heap (malloc) ...  |    ... pages (page_alloc) |
  *
  * Pages below 1 MiB are never handed out. The bitmap covers the first
  * 4 GiB, which is all the RAM a guest of this kernel is given.
+ *
+ * The heap grows up from the image and pages are taken from the top of RAM
+ * down (as Linux's memblock does), so what the boot touches lies in few
+ * 2 MiB stretches of guest memory: the image's, and the top one, where
+ * the firmware's tables already are. Under QEMU a stretch of guest RAM the
+ * guest touches for the first time is a host huge-page fault, which on a
+ * host that is itself a VM costs milliseconds (docs/PERFORMANCE.md, "How
+ * close to the floor").
  */
 #define MAX_PAGES (1ull << 20)
 #define HEAP_MAX  (256ull << 20)
 
 static uint64_t bitmap[MAX_PAGES / 64]; /* 1: used; only the first nwords are looked at */
 static uint64_t npages, nwords, nfree, ram_bytes;
-static uint64_t low_free; /* no page below this one is free: where a search starts */
+static uint64_t low_free;  /* no page below this one is free: where a search up starts */
+static uint64_t high_free; /* no page at or above this one is free: where a search down starts */
 static uint8_t *heap_start, *heap_brk, *heap_end;
 extern char __image_end[];
 #ifndef MM_IMAGE_END
@@ -49,6 +58,8 @@ static void mark(uint64_t first, uint64_t n, int used)
 	}
 	if (!used && first < low_free)
 		low_free = first;
+	if (!used && end > high_free)
+		high_free = end;
 }
 
 void mm_init(void)
@@ -70,7 +81,7 @@ void mm_init(void)
 	nwords = (npages + 63) / 64;
 	/* Everything used (the holes, and the tail of the last word), then the RAM freed. */
 	memset(bitmap, 0xff, nwords * sizeof bitmap[0]);
-	low_free = npages;
+	low_free = npages, high_free = 0;
 	for (int i = 0; i < bi->nram; i++) {
 		uint64_t first = (bi->ram[i].base + PAGE_SIZE - 1) / PAGE_SIZE;
 		uint64_t last = (bi->ram[i].base + bi->ram[i].len) / PAGE_SIZE;
@@ -143,9 +154,43 @@ static void *alloc_range(size_t n, size_t align_pages)
 	return r;
 }
 
+/* Last fit from high_free down: the highest run of n free pages that
+ * starts on a multiple of align_pages; a word with no free page is passed
+ * over whole. NULL when there is none. */
+static void *alloc_top(size_t n, size_t align_pages)
+{
+	if (!n || !align_pages || (align_pages & (align_pages - 1)))
+		return NULL;
+	uint64_t flags = irq_save();
+	void *r = NULL;
+	uint64_t end = high_free; /* a run must end at or below this page */
+	bool gap = false;         /* a page between the run and high_free may be free */
+	while (end >= n) {
+		if (bitmap[(end - 1) / 64] == ~0ull) {
+			end = (end - 1) / 64 * 64;
+			continue;
+		}
+		uint64_t i = (end - n) & ~(uint64_t)(align_pages - 1);
+		uint64_t j = free_run(i, n);
+		if (j == n) {
+			mark(i, n, 1);
+			if (!gap && i + n == end)
+				high_free = i; /* every page above the run is used */
+			r = (void *)(uintptr_t)(i * PAGE_SIZE);
+			break;
+		}
+		/* page i + j is used: no aligned run above it fits below end (i was the
+		 * highest start that did), so the next one must end at or below it */
+		gap = true;
+		end = i + j;
+	}
+	irq_restore(flags);
+	return r;
+}
+
 void *page_alloc(size_t n, size_t align_pages)
 {
-	void *r = alloc_range(n, align_pages);
+	void *r = alloc_top(n, align_pages);
 	if (r)
 		memset(r, 0, n * PAGE_SIZE);
 	return r;
