@@ -41,9 +41,10 @@ enum { E_UNDEF, E_NOTFOUND, E_ACCESS, E_DISKFULL, E_BADOP, E_BADTID, E_EXISTS, E
 #define CHUNK         (64u * 1024) /* one block-layer request */
 #define NCHUNKS       4            /* of them in flight at once, each way */
 #define MAX_BLKSIZE   65464        /* RFC 2348: the largest block a UDP datagram carries */
-#define MAX_TIMEOUT   10           /* seconds: a larger timeout option is not taken (RFC 2349 allows 255) */
-#define RETRIES       5            /* retransmissions once the client has answered */
-#define FIRST_RETRIES 1            /* before it has: a spoofed request draws two packets, no more */
+#define PKT_BYTES     (4 + MAX_BLKSIZE)
+#define MAX_TIMEOUT   10 /* seconds: a larger timeout option is not taken (RFC 2349 allows 255) */
+#define RETRIES       5  /* retransmissions once the client has answered */
+#define FIRST_RETRIES 1  /* before it has: a spoofed request draws two packets, no more */
 #define LIFETIME_NS   (30ull * 60 * 1000000000) /* a session's whole life */
 
 enum state { S_FREE, S_READING, S_WRITING, S_FINISHING };
@@ -75,7 +76,8 @@ struct session {
 	bool answered;     /* the client has sent something that moved the transfer */
 	int error;         /* first block-layer error */
 	unsigned inflight; /* requests with the disk */
-	uint8_t pkt[4 + MAX_BLKSIZE];
+	uint8_t *pkt;      /* PKT_BYTES, from the heap while the session lives: the image
+			    * stays small, and what the boot touches with it (mm.c) */
 	size_t pkt_len;    /* the last packet sent, to resend */
 	bool oack_pending; /* read: OACK sent, waiting for ACK 0 */
 	bool waiting;      /* the next packet to send waits for the disk */
@@ -124,6 +126,8 @@ static void free_session(struct session *s)
 	}
 	free(s->wbuf);
 	s->wbuf = NULL;
+	free(s->pkt);
+	s->pkt = NULL;
 	udp_unbind(s->port);
 	s->state = S_FREE;
 }
@@ -604,12 +608,15 @@ static void request(const struct udp_rx *rx, void *arg)
 	/* the disk's pre-mapped buffers where it has room (no mapping per request) */
 	for (int i = 0; ok && i < NCHUNKS; i++)
 		ok = (s->ch[i].buf = blk_buf_alloc(disk, CHUNK)) != NULL;
+	if (ok)
+		ok = (s->pkt = malloc(PKT_BYTES)) != NULL;
 	if (ok && s->writing)
 		ok = (s->wbuf = malloc(CHUNK + MAX_BLKSIZE)) != NULL; /* gathers; the chunks go to the disk */
 	if (!ok) {
 		send_error_to(rx->nif, TFTP_PORT, rx->src, rx->sport, E_UNDEF, "out of memory");
 		for (int i = 0; i < NCHUNKS; i++)
 			blk_buf_free(disk, s->ch[i].buf, CHUNK);
+		free(s->pkt);
 		free(s->wbuf);
 		if (s->port)
 			udp_unbind(s->port);
@@ -623,15 +630,15 @@ static void request(const struct udp_rx *rx, void *arg)
 		size_t n = 2;
 		s->pkt[0] = 0, s->pkt[1] = OP_OACK;
 		if (blk)
-			n += (size_t)snprintf((char *)s->pkt + n, sizeof s->pkt - n, "blksize%c%u", 0,
+			n += (size_t)snprintf((char *)s->pkt + n, PKT_BYTES - n, "blksize%c%u", 0,
 					      s->blksize) +
 			     1;
 		if (tmo)
-			n += (size_t)snprintf((char *)s->pkt + n, sizeof s->pkt - n, "timeout%c%u", 0,
+			n += (size_t)snprintf((char *)s->pkt + n, PKT_BYTES - n, "timeout%c%u", 0,
 					      s->timeout_s) +
 			     1;
 		if (tsize)
-			n += (size_t)snprintf((char *)s->pkt + n, sizeof s->pkt - n, "tsize%c%llu", 0,
+			n += (size_t)snprintf((char *)s->pkt + n, PKT_BYTES - n, "tsize%c%llu", 0,
 					      (unsigned long long)(s->writing ? tsize_v : s->size)) +
 			     1;
 		s->pkt_len = n;
