@@ -158,7 +158,9 @@ int acpi_virtio_mmio_parse(const uint8_t *aml, size_t len, struct acpi_mmio *out
 	for (const uint8_t *p = aml; end - p >= 2 && n < max; p++) {
 		uint32_t plen;
 		unsigned size;
-		if (p[0] != AML_EXT || p[1] != AML_DEVICE || pkglen(p + 2, end, &plen, &size))
+		if (!(p = memchr(p, AML_EXT, (size_t)(end - p) - 1))) /* to the next ExtOpPrefix */
+			break;
+		if (p[1] != AML_DEVICE || pkglen(p + 2, end, &plen, &size))
 			continue;
 		const uint8_t *dend = p + 2 + plen, *body = skip_name(p + 2 + size, dend);
 		const uint8_t *hid = body ? find_name(body, dend, "_HID") : NULL;
