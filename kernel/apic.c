@@ -177,21 +177,32 @@ void sleep_us(uint64_t us)
 	kwait(deadline_passed, &end, 0);
 }
 
-/* Count the timer down from the top for half a millisecond of TSC time.
- * Its rate only sets when an interrupt comes; whoever waits checks the
- * TSC again when it does (deadline_passed), so 0.3% off costs nothing. */
+/* The timer counts down from the top while the boot goes on, and its rate
+ * is the count it has done over the TSC time that passed: the calibration
+ * costs the boot no wait of its own (at least CAL_US of it, which the boot
+ * between apic_init and apic_timer_start takes many times over). Its rate
+ * only sets when an interrupt comes; whoever waits checks the TSC again
+ * when it does (deadline_passed), so a little off costs nothing. */
 #define CAL_US 500
-static uint64_t timer_calibrate(void)
+static uint64_t cal_tsc;
+
+static void timer_calibrate_start(void)
 {
 	lapic_write(LAPIC_TIMER_DCR, DCR_DIV16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
-	uint64_t t0 = rdtsc();
+	cal_tsc = rdtsc();
 	lapic_write(LAPIC_TIMER_ICR, 0xffffffff);
-	udelay(CAL_US);
+}
+
+static uint64_t timer_calibrate_end(uint64_t *us)
+{
+	uint64_t ns = tsc_to_ns(rdtsc() - cal_tsc);
+	if (ns < CAL_US * 1000ull)
+		udelay(CAL_US - ns / 1000);
 	uint32_t left = lapic_read(LAPIC_TIMER_CCR);
-	uint64_t t1 = rdtsc();
+	ns = tsc_to_ns(rdtsc() - cal_tsc);
 	lapic_write(LAPIC_TIMER_ICR, 0);
-	uint64_t ns = tsc_to_ns(t1 - t0);
+	*us = ns / 1000;
 	return ns ? (uint64_t)(0xffffffffu - left) * 1000000000ull / ns : 0;
 }
 
@@ -388,16 +399,31 @@ void apic_init(void)
 	lapic_init();
 	ioapics_init();
 
-	lapic_hz = timer_calibrate();
-	if (lapic_hz < 1000 * APIC_TICK_HZ)
-		panic("apic: local APIC timer runs at %llu Hz, too slow", (unsigned long long)lapic_hz);
 	if (irq_register(APIC_TIMER_VECTOR, timer_irq, NULL, "lapic-timer"))
 		panic("apic: timer vector 0x%x taken", APIC_TIMER_VECTOR);
+	timer_calibrate_start(); /* apic_timer_start reads how far it got */
+	irq_enable();
+
+	log_info("apic: LAPIC id %u at 0x%llx, ", my_apic_id, (unsigned long long)(uintptr_t)lapic);
+	for (int i = 0; i < nioapics; i++)
+		log_info("IOAPIC %u at 0x%llx gsi %u-%u, ", ioapics[i].id,
+			 (unsigned long long)(uintptr_t)ioapics[i].base, ioapics[i].gsi_base,
+			 ioapics[i].gsi_base + ioapics[i].count - 1);
+	log_info("8259 %s\n", pic ? "masked" : "absent");
+}
+
+void apic_timer_start(void)
+{
+	uint64_t us;
+	lapic_hz = timer_calibrate_end(&us);
+	if (lapic_hz < 1000 * APIC_TICK_HZ)
+		panic("apic: local APIC timer runs at %llu Hz, too slow", (unsigned long long)lapic_hz);
+	uint64_t flags = irq_save();
 	lapic_write(LAPIC_LVT_TIMER, APIC_TIMER_VECTOR); /* one-shot, re-armed by each interrupt */
 	uint64_t now = now_ns();
 	next_tick_ns = now + 1000000000ull / APIC_TICK_HZ;
 	timer_arm(now);
-	irq_enable();
+	irq_restore(flags);
 
 	/* Sleep in hlt only once it is known that a timer wakes us up: one
 	 * one-shot interrupt shortly, rather than the first tick 10 ms away. */
@@ -409,12 +435,6 @@ void apic_init(void)
 		poll_irqs_ready();
 	else
 		log_warn("apic: the timer does not interrupt; polling instead of hlt\n");
-
-	log_info("apic: LAPIC id %u at 0x%llx, ", my_apic_id, (unsigned long long)(uintptr_t)lapic);
-	for (int i = 0; i < nioapics; i++)
-		log_info("IOAPIC %u at 0x%llx gsi %u-%u, ", ioapics[i].id,
-			 (unsigned long long)(uintptr_t)ioapics[i].base, ioapics[i].gsi_base,
-			 ioapics[i].gsi_base + ioapics[i].count - 1);
-	log_info("timer %d Hz (%llu kHz input), 8259 %s\n", APIC_TICK_HZ,
-		 (unsigned long long)(lapic_hz / 1000), pic ? "masked" : "absent");
+	log_info("apic: timer %d Hz (%llu kHz input, counted over the %llu us since apic_init)\n",
+		 APIC_TICK_HZ, (unsigned long long)(lapic_hz / 1000), (unsigned long long)us);
 }

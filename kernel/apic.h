@@ -8,9 +8,14 @@
 #define APIC_TIMER_VECTOR   0xf0                       /* local APIC timer */
 #define ISA_IRQ_VECTOR(irq) (IRQ_VECTOR_FIRST + (irq)) /* 0x20-0x2f: ISA IRQs through the IOAPIC */
 
-/* Masks the 8259s, enables the local APIC, masks every IOAPIC entry, starts
- * the timer and then interrupts; calls poll_irqs_ready() once the timer ticks. */
+/* Masks the 8259s, enables the local APIC, masks every IOAPIC entry, sets
+ * the timer counting for its calibration, and turns interrupts on. */
 void apic_init(void);
+/* Later in the boot: the timer's rate from what it counted since apic_init
+ * (the boot's own work is the calibration's window), the periodic tick,
+ * and poll_irqs_ready() once a one-shot has interrupted. Until then waits
+ * spin on the TSC instead of sleeping in hlt. */
+void apic_timer_start(void);
 uint8_t apic_id(void);
 extern volatile uint64_t apic_ticks; /* APIC_TICK_HZ per second, since apic_init */
 uint64_t apic_timer_hz(void);        /* the local APIC timer's input clock, as calibrated */

@@ -58,6 +58,8 @@ void kmain(uint32_t magic, uint32_t info)
 	boot_phase("pci");
 	virtio_mmio_init(); /* the devices PCI cannot find: microvm's */
 	boot_phase("virtio-mmio");
+	apic_timer_start(); /* before the services, which may sleep waiting for DHCP */
+	boot_phase("timer");
 	services_start();
 	boot_phase("services");
 

@@ -19,7 +19,13 @@ def test_boot_finds_acpi_and_apic(boot, machine):
     g = boot(machine=machine)
     out = g.output
     assert re.search(r"acpi: RSDP from .* 1 CPU, 1 IOAPIC, \d+ overrides", out), out
-    assert re.search(r"apic: LAPIC id 0 at 0xfee00000, IOAPIC 0 at 0xfec00000 gsi 0-23, timer \d+ Hz", out)
+    assert re.search(r"apic: LAPIC id 0 at 0xfee00000, IOAPIC 0 at 0xfec00000 gsi 0-23, 8259 masked", out)
+    # the timer's rate, counted over the boot between apic_init and apic_timer_start (at least 500 us):
+    # QEMU's local APIC timer input is 1 GHz, 62,500 kHz after the divider of 16
+    m = re.search(r"apic: timer (\d+) Hz \((\d+) kHz input, counted over the (\d+) us since apic_init\)", out)
+    assert m, out
+    assert int(m.group(1)) == 100 and int(m.group(3)) >= 500
+    assert abs(int(m.group(2)) - 62500) <= 62500 * 0.02, m.group(0)
     assert "console: COM1 input by interrupt: yes" in out
     assert re.search(r"acpi: power button on SCI irq 9 gsi 9 \(level, active high\), S5 ready", out)
     if machine == "q35":
