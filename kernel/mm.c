@@ -20,8 +20,8 @@
  * 2 MiB stretches of guest memory: the image's, and the top one, where
  * the firmware's tables already are. Under QEMU a stretch of guest RAM the
  * guest touches for the first time is a host huge-page fault, which on a
- * host that is itself a VM costs milliseconds (docs/PERFORMANCE.md, "How
- * close to the floor").
+ * host that is itself a VM costs milliseconds (docs/PERFORMANCE.md,
+ * "Reading the numbers").
  */
 #define MAX_PAGES (1ull << 20)
 #define HEAP_MAX  (256ull << 20)

@@ -1443,12 +1443,19 @@ NOTES = """- Under TCG every guest instruction is translated, so the guest that 
   invalidation, one wait descriptor per unmap; AMD-Vi: INVALIDATE_IOMMU_PAGES and one COMPLETION_WAIT;
   virtio-iommu: a MAP and an UNMAP request each, answered during the notify) (docs/iommu.md).
 - How close to the floor, boot: the empty guest already pays QEMU's start, SeaBIOS and the multiboot
-  load; what ringside adds is the rest. Under TCG three things set it: the first run of any code is
-  translated before it runs (the first virtio device's probe pays for the virtio code, the second much
-  less: compare net0 and blk0 in `boot -v`), each rebuild of QEMU's memory map (a PCI function's
-  decoding turned off and on to size its BARs, bus mastering turned on) costs about a millisecond, and
-  every byte to the 16550 is an exit and a write(2) on the host: a narrated boot's 2 KB of lines cost
-  more than the rest of it, which is why `quiet` is measured too. The console is buffered, so the boot
+  load; what ringside adds is the rest. Under TCG four things set it: the first run of any code is
+  translated before it runs (QEMU's `info jit` at the ready line: 5,300 blocks, of which the empty
+  guest's firmware is 3,100; the guest's own instructions to the ready line are 2.7 million under
+  `-icount shift=0`, half of them the TSC calibration's wait), each rebuild of QEMU's memory map (a PCI
+  function's memory decoding turned off and on to size its BARs, bus mastering turned on: five per
+  virtio device) costs about half a millisecond, the first touch of each 2 MiB of guest RAM is a host
+  huge-page fault (QEMU backs guest RAM with transparent huge pages; on this host, itself a VM, one
+  costs 4-6 ms when the host must find fresh memory, and much less when it reuses what the last QEMU
+  freed: the "random stalls" of single boot steps), and every byte to the 16550 is an exit and a
+  write(2) on the host: a narrated boot's 2 KB of lines cost more than the rest of it, which is why
+  `quiet` is measured too. ringside's boot touches the image's 2 MiB and the top ones, where the
+  firmware's tables already are (kernel/mm.c): 7 huge-page faults in all to the ready line, the empty
+  guest 6 (the seventh: TCG's code buffer passing 2 MiB). The console is buffered, so the boot
   does not wait for the UART (boot_us), but the host sees the ready line only after the narration
   before it (`narration out`).
 - How close to the floor, requests: the floor and the full path wait for the same device (QEMU's
