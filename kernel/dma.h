@@ -96,6 +96,20 @@ static inline dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, e
 	return dma_map_slow(d, p, len, dir);
 }
 
+/* Whether all of [p, p+len) lies in the device's pool, mapped already; then
+ * *handle is p's. A driver that lends such a buffer in several segments
+ * takes each one's handle by its offset and has nothing to unmap; it counts
+ * them with dma_in_place_lent (`iommu`'s in_place), as dma_map would have. */
+static inline bool dma_in_place(const struct dma_dev *d, const void *p, size_t len, dma_addr_t *handle)
+{
+	size_t off = (size_t)((uintptr_t)p - (uintptr_t)(d ? d->inplace.base : NULL));
+	if (!d || off >= d->inplace.bytes || !len || len > d->inplace.bytes - off)
+		return false;
+	*handle = d->inplace.handle + off;
+	return true;
+}
+static inline void dma_in_place_lent(struct dma_dev *d, unsigned segments) { d->inplace.hits += segments; }
+
 static inline void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
 {
 	if (d && !d->inplace.bounces && handle - d->inplace.handle < d->inplace.bytes)

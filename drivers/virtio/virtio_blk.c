@@ -101,6 +101,8 @@ struct io {
 	int nout, nin;   /* the chain as posted */
 	int data, ndata; /* where the data segments are in sg, and how many */
 	enum dma_dir dir;
+	bool in_place;       /* the data is in the device's pool: nothing to unmap */
+	uint32_t bytes;      /* data bytes in the chain */
 	uint32_t fault_mark; /* kernel/dma_fault.c: did the device fault meanwhile? */
 	uint64_t deadline;   /* now_ns() by which the device must have completed it */
 	bool timed_out;
@@ -317,7 +319,7 @@ static int status_to_errno(struct virtio_dev *vd, struct vblk *b, uint8_t s)
 
 static void unmap_data(struct virtio_dev *vd, struct io *io)
 {
-	for (int i = io->data; i < io->data + io->ndata; i++)
+	for (int i = io->data; !io->in_place && i < io->data + io->ndata; i++)
 		dma_unmap(vd->dma, io->sg[i].addr, io->sg[i].len, io->dir);
 	io->ndata = 0;
 }
@@ -325,7 +327,8 @@ static void unmap_data(struct virtio_dev *vd, struct io *io)
 /* Map the next data segments of r for one piece, into io->sg from io->data
  * on: page-sized, as scattered pages would come, at most max_segs, and
  * ending on a logical block. A buffer from the device's pool maps at no
- * cost (kernel/dma_pool.c). Returns the bytes mapped. */
+ * cost (kernel/dma_pool.c): looked up once for the whole piece, each
+ * segment's handle is then its offset. Returns the bytes mapped. */
 static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *r, struct io *io)
 {
 	uint64_t off = (uint64_t)r->dispatched * 512, left = (uint64_t)r->count * 512 - off;
@@ -342,6 +345,8 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 	}
 	int max = (int)(io->sg_cap - io->data - 1) < (int)b->max_segs ? (int)(io->sg_cap - io->data - 1)
 								      : (int)b->max_segs;
+	dma_addr_t base = 0;
+	io->in_place = dma_in_place(vd->dma, (uint8_t *)r->buf + off, left, &base);
 	while (left && io->ndata < max) {
 		uint8_t *p = (uint8_t *)r->buf + off;
 		/* a page (a power of two) unless SIZE_MAX says less: no division then, which
@@ -355,7 +360,7 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 			uint32_t over = (uint32_t)((bytes + n) % b->bd.info.block_size);
 			n = n > over ? n - over : n + b->bd.info.block_size - over;
 		}
-		dma_addr_t h = dma_map(vd->dma, p, n, io->dir);
+		dma_addr_t h = io->in_place ? base + bytes : dma_map(vd->dma, p, n, io->dir);
 		if (h == DMA_MAPPING_ERROR)
 			break;
 		io->sg[io->data + io->ndata++] = (struct vq_sg){ h, (uint32_t)n };
@@ -368,6 +373,9 @@ static uint32_t map_data(struct virtio_dev *vd, struct vblk *b, struct blk_req *
 		unmap_data(vd, io);
 		return 0;
 	}
+	if (io->in_place)
+		dma_in_place_lent(vd->dma, (unsigned)io->ndata);
+	io->bytes = bytes;
 	return bytes;
 }
 
@@ -404,10 +412,12 @@ static int add_piece(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 			(struct vq_sg){ sh_h + offsetof(struct io_shared, range), sizeof sh->range };
 		break;
 	case BLK_GET_ID:
+		io->in_place = false;
 		io->sg[1] = (struct vq_sg){ dma_map(vd->dma, r->buf, BLK_ID_BYTES, io->dir), BLK_ID_BYTES };
 		if (io->sg[1].addr == DMA_MAPPING_ERROR)
 			return -ENOMEM;
 		io->ndata = 1;
+		io->bytes = BLK_ID_BYTES;
 		break;
 	case BLK_FLUSH:
 		break;
@@ -485,10 +495,7 @@ static void complete(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 	uint8_t status = sh->status; /* one read: the device may still write it */
 	/* §5.2.6: a read's data, then the status byte, are what the device
 	 * writes; a shorter used length means some of it never came */
-	uint32_t need = 1;
-	if (io->dir == DMA_FROM_DEVICE)
-		for (int i = io->data; i < io->data + io->ndata; i++)
-			need += io->sg[i].len;
+	uint32_t need = 1 + (io->dir == DMA_FROM_DEVICE && io->ndata ? io->bytes : 0);
 	unmap_data(vd, io);
 	int err = reset ? -EIO : status_to_errno(vd, b, status);
 	if (!reset && len < need) {
