@@ -98,6 +98,18 @@ static void test_in_place(void)
 	dma_unmap(&dev, h, 4000, DMA_FROM_DEVICE);
 	CHECK_EQ(request_maps, 0);
 	CHECK_EQ(dev.inplace.hits, 1); /* dma_map's inline path, counted for `iommu` */
+	/* a whole buffer looked up once (virtio-blk's pieces): in the window or not at all */
+	dma_addr_t whole = 0;
+	CHECK(dma_in_place(&dev, buf, 8192, &whole));
+	CHECK_EQ(whole, WINDOW_IOVA + (dma_addr_t)(buf - dev.pool->base));
+	size_t window = dev.inplace.bytes;
+	CHECK(dma_in_place(&dev, dev.pool->base + window - 1, 1, &whole));
+	CHECK(!dma_in_place(&dev, dev.pool->base + window - 1, 2, &whole)); /* runs past the end */
+	CHECK(!dma_in_place(&dev, dev.pool->base - 1, 2, &whole));          /* starts before it */
+	CHECK(!dma_in_place(&dev, buf, 0, &whole));
+	CHECK(!dma_in_place(NULL, buf, 4096, &whole));
+	dma_in_place_lent(&dev, 32);
+	CHECK_EQ(dev.inplace.hits, 33);
 	/* given back, and reused */
 	dma_pool_free(&dev, buf, 8192);
 	CHECK(dma_pool_alloc(&dev, 4096) == buf);
