@@ -84,31 +84,31 @@ void dma_free(struct dma_dev *d, void *p, size_t size, dma_addr_t handle);
 dma_addr_t dma_map_slow(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir);
 void dma_unmap_slow(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir);
 
-static inline dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir)
-{
-	if (d) {
-		size_t off = (size_t)((uintptr_t)p - (uintptr_t)d->inplace.base);
-		if (off < d->inplace.bytes && len && len <= d->inplace.bytes - off) {
-			d->inplace.hits++;
-			return d->inplace.handle + off;
-		}
-	}
-	return dma_map_slow(d, p, len, dir);
-}
-
 /* Whether all of [p, p+len) lies in the device's pool, mapped already; then
  * *handle is p's. A driver that lends such a buffer in several segments
  * takes each one's handle by its offset and has nothing to unmap; it counts
  * them with dma_in_place_lent (`iommu`'s in_place), as dma_map would have. */
 static inline bool dma_in_place(const struct dma_dev *d, const void *p, size_t len, dma_addr_t *handle)
 {
-	size_t off = (size_t)((uintptr_t)p - (uintptr_t)(d ? d->inplace.base : NULL));
-	if (!d || off >= d->inplace.bytes || !len || len > d->inplace.bytes - off)
+	if (!d)
+		return false;
+	size_t off = (size_t)((uintptr_t)p - (uintptr_t)d->inplace.base);
+	if (off >= d->inplace.bytes || !len || len > d->inplace.bytes - off)
 		return false;
 	*handle = d->inplace.handle + off;
 	return true;
 }
 static inline void dma_in_place_lent(struct dma_dev *d, unsigned segments) { d->inplace.hits += segments; }
+
+static inline dma_addr_t dma_map(struct dma_dev *d, const void *p, size_t len, enum dma_dir dir)
+{
+	dma_addr_t h;
+	if (dma_in_place(d, p, len, &h)) {
+		dma_in_place_lent(d, 1);
+		return h;
+	}
+	return dma_map_slow(d, p, len, dir);
+}
 
 static inline void dma_unmap(struct dma_dev *d, dma_addr_t handle, size_t len, enum dma_dir dir)
 {

@@ -113,7 +113,7 @@ static int bar_slots(const struct pci_dev *d, int i, uint32_t v)
 static void size_bars(struct pci_dev *d, unsigned bars, bool enable)
 {
 	int n = nbars(d);
-	unsigned todo = 0;
+	unsigned unsized = 0; /* the first slot of each asked-for BAR not sized yet */
 	uint16_t kinds = 0, off = 0;
 	for (int i = 0, s; i < n; i += s) {
 		uint32_t v = pci_read32(d, (uint16_t)(PCI_BAR0 + 4 * i));
@@ -124,7 +124,7 @@ static void size_bars(struct pci_dev *d, unsigned bars, bool enable)
 		uint16_t kind = v & 1 ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
 		kinds |= kind;
 		if ((d->bars_sized & slots) != slots)
-			todo |= 1u << i, off |= kind;
+			unsized |= 1u << i, off |= kind;
 	}
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
 	uint16_t set = enable ? (uint16_t)(PCI_COMMAND_MASTER | kinds) : 0;
@@ -132,7 +132,7 @@ static void size_bars(struct pci_dev *d, unsigned bars, bool enable)
 	if (off & cmd)
 		pci_write16(d, PCI_COMMAND, (uint16_t)(cmd & ~off));
 	for (int i = 0; i < n; i++)
-		if (todo >> i & 1) {
+		if (unsized >> i & 1) {
 			int s = size_bar(d, i);
 			d->bars_sized |= (uint8_t)(((1u << s) - 1) << i);
 		}
