@@ -80,13 +80,7 @@ static void unplug_sim(struct sim_virtio *s)
 		free_net(&s->vd);
 	else if (s->vd.drv == &virtio_blk_driver)
 		free_blk(&s->vd);
-	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
-		if (s->dev.q[q].enabled)
-			sim_detach(&s->dev.q[q].ring);
-		s->dev.q[q].enabled = false;
-		vq_destroy(s->vd.q[q].vq);
-		s->vd.q[q].vq = NULL;
-	}
+	sim_virtio_unplug(s);
 	s->vd.ops = NULL;
 }
 
