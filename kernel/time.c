@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-static uint64_t hz, tsc0;
-static uint64_t mult; /* ns = ticks * mult >> 32 */
+static uint64_t hz;
+uint64_t time_tsc0, time_mult;
 static const char *source = "none";
 
 /*
@@ -232,12 +232,10 @@ void time_init(void)
 	}
 	if (!hz && !try_lapic())
 		panic("time: no clock to calibrate the TSC against (no CPUID leaf, PM timer, HPET or PIT)");
-	mult = (1000000000ull << 32) / hz;
-	tsc0 = rdtsc();
+	time_mult = (1000000000ull << 32) / hz;
+	time_tsc0 = rdtsc();
 }
 
-uint64_t tsc_to_ns(uint64_t ticks) { return (uint64_t)(((unsigned __int128)ticks * mult) >> 32); }
-uint64_t now_ns(void) { return tsc_to_ns(rdtsc() - tsc0); }
 uint64_t tsc_hz(void) { return hz; }
 const char *time_source(void) { return source; }
 
