@@ -360,10 +360,17 @@ static int device_poll(void *arg)
 	}
 	if (vd->reset_why)
 		return recover(vd) ? 1 : 0;
-	for (unsigned q = 0; q < vd->nqueues; q++) {
-		work += virtio_poll_queue(vd, q);
-		if (vq_broken(vd->q[q].vq))
-			virtio_request_reset(vd, "it broke the rules of a ring");
+	/* Each turn of the loop comes here for every device, most of the time
+	 * to find nothing: the checks that find nothing are made here, without
+	 * a call per queue (under TCG each return is a jump QEMU looks up). */
+	for (unsigned q = 0; q < vd->nqueues; q++)
+		if (vd->q[q].pending || vd->mode == IO_MODE_POLL)
+			work += virtio_poll_queue(vd, q);
+	if (vd->breaks_seen != vq_breaks) { /* a ring broke somewhere: one of ours? */
+		vd->breaks_seen = vq_breaks;
+		for (unsigned q = 0; q < vd->nqueues; q++)
+			if (vq_broken(vd->q[q].vq))
+				virtio_request_reset(vd, "it broke the rules of a ring");
 	}
 	return work;
 }

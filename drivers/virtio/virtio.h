@@ -138,6 +138,7 @@ struct virtio_dev {
 	unsigned resets;                      /* recoveries: DEVICE_NEEDS_RESET, an IOMMU fault */
 	int config_error;                     /* a wait on the device hit its bound (the transport sets it) */
 	const char *reset_why;                /* virtio_request_reset: device_poll resets the device */
+	unsigned breaks_seen;                 /* vq_breaks when device_poll last looked for a broken ring */
 	uint64_t reset_at[RESETS_PER_WINDOW]; /* when the last resets were, by resets % N */
 	uint64_t next_tick;
 	struct virtio_dev *next;

@@ -116,6 +116,7 @@ __attribute__((format(printf, 2, 3))) static bool fail(struct virtqueue *vq, con
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	vq->broken = true;
+	vq_breaks++;
 	vq->stats.errors++;
 	log_err("virtqueue %s q%u: broken: %s\n", vq->cfg.name, vq->cfg.index, why);
 	TRACE(vq, EV_BROKEN, 0, why);
@@ -725,6 +726,7 @@ void *vq_detach_unused(struct virtqueue *vq)
 unsigned vq_num_free(const struct virtqueue *vq) { return vq->num_free; }
 unsigned vq_size(const struct virtqueue *vq) { return vq->num; }
 bool vq_broken(const struct virtqueue *vq) { return vq->broken; }
+unsigned vq_breaks;
 struct vq_stats *vq_stats(struct virtqueue *vq) { return &vq->stats; }
 const char *vq_name(const struct virtqueue *vq) { return vq->cfg.name; }
 unsigned vq_index(const struct virtqueue *vq) { return vq->cfg.index; }

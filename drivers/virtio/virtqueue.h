@@ -70,6 +70,9 @@ unsigned vq_used_ready(const struct virtqueue *vq, unsigned max);
 unsigned vq_num_free(const struct virtqueue *vq);
 unsigned vq_size(const struct virtqueue *vq);
 bool vq_broken(const struct virtqueue *vq);
+/* Rings broken so far, of every queue: a poller that saw this number last
+ * time has no broken ring to look for (no call per queue per turn). */
+extern unsigned vq_breaks;
 /* After a device reset: hand back in-flight tokens one by one (NULL when none left). */
 void *vq_detach_unused(struct virtqueue *vq);
 /* Counting done by drivers: an interrupt, a poll that found nothing. */
