@@ -37,6 +37,8 @@ static int npollers, busy, irqs_ready;
 static volatile int kicked;
 static unsigned depth;      /* completions (pollers, interrupt handlers) we are inside */
 static const char *running; /* the poller running, for the panic */
+uint64_t poll_pass_ns;      /* when this pass over the pollers began: poll_now_ns */
+bool poll_in_pass;
 static struct {
 	void (*fn)(void *);
 	void *arg;
@@ -60,6 +62,9 @@ bool in_completion(void) { return depth != 0; }
 int poll_run_once(void)
 {
 	int work = 0;
+	bool outer_pass = poll_in_pass;
+	poll_pass_ns = now_ns();
+	poll_in_pass = true;
 	for (int i = 0; i < npollers; i++) {
 		const char *outer = running;
 		running = pollers[i].name;
@@ -68,6 +73,7 @@ int poll_run_once(void)
 		depth--;
 		running = outer;
 	}
+	poll_in_pass = outer_pass;
 	return work;
 }
 

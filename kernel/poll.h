@@ -1,6 +1,7 @@
 /* poll.h - the main loop: pollers, top-level jobs, waiting with a deadline, and idling in hlt. */
 #ifndef KERNEL_POLL_H
 #define KERNEL_POLL_H
+#include "kernel/time.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,6 +34,20 @@ void poll_irqs_ready(void);
  * from inside a completion (a poller, an interrupt handler, anything they
  * call) it panics, naming its caller. */
 bool kwait(bool (*done)(void *arg), void *arg, uint64_t timeout_ns);
+
+/* The clock as a completion should read it: the time this pass over the
+ * pollers began, read once for all of them (a pass lasts microseconds; a
+ * deadline taken from it is early by at most that), and the clock itself
+ * outside a pass (the top level, or an interrupt that woke us from hlt).
+ * For deadlines that a check compares it with; never subtract a time read
+ * from now_ns() during the pass from it: the pass began before that. */
+#ifdef HOST_TEST
+static inline uint64_t poll_now_ns(void) { return now_ns(); } /* each host test's own clock */
+#else
+extern uint64_t poll_pass_ns;
+extern bool poll_in_pass;
+static inline uint64_t poll_now_ns(void) { return poll_in_pass ? poll_pass_ns : now_ns(); }
+#endif
 
 /* Completions that do not run as pollers (interrupt handlers) say so. */
 void completion_enter(void);

@@ -334,7 +334,7 @@ static int device_poll(void *arg)
 	if (vd->broken)
 		return 0;
 	if (vd->drv->tick) {
-		uint64_t now = now_ns();
+		uint64_t now = poll_now_ns();
 		if (now >= vd->next_tick) {
 			vd->next_tick = now + VIRTIO_TICK_NS;
 			vd->drv->tick(vd, now);

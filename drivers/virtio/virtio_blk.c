@@ -104,7 +104,7 @@ struct io {
 	bool in_place;       /* the data is in the device's pool: nothing to unmap */
 	uint32_t bytes;      /* data bytes in the chain */
 	uint32_t fault_mark; /* kernel/dma_fault.c: did the device fault meanwhile? */
-	uint64_t deadline;   /* now_ns() by which the device must have completed it */
+	uint64_t deadline;   /* poll_now_ns() by which the device must have completed it */
 	bool timed_out;
 	struct vq_sg inline_sg[IO_SG_INLINE];
 };
@@ -427,7 +427,7 @@ static int add_piece(struct virtio_dev *vd, struct vblk *b, unsigned qi, struct 
 	io->nout = io->dir == DMA_TO_DEVICE ? last : io->data;
 	io->nin = last + 1 - io->nout;
 	io->fault_mark = dma_fault_mark(vd->dma);
-	io->deadline = now_ns() + (uint64_t)kconfig.blk_timeout_ms * 1000000;
+	io->deadline = poll_now_ns() + (uint64_t)kconfig.blk_timeout_ms * 1000000;
 	io->timed_out = false;
 	int rc = vq_add(vd->q[qi].vq, io->sg, io->nout, io->sg + io->nout, io->nin, io);
 	if (rc) {
