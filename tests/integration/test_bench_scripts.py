@@ -14,6 +14,8 @@ from guest import ROOT
 RUN = os.path.join(ROOT, "scripts", "bench", "run.sh")
 LINUX = os.path.join(ROOT, "scripts", "bench", "linux-guest.sh")
 UDPECHO = os.path.join(ROOT, "scripts", "bench", "udpecho.c")
+AB = os.path.join(ROOT, "scripts", "bench", "ab.py")
+ELF = os.path.join(ROOT, "build", "ringside.elf")
 
 
 def sh(*args, env=None, timeout=60):
@@ -96,6 +98,29 @@ def test_tiny_ringside_only_run(tmp_path):
     assert re.search(r"^\| blk qd=4, floor \| \d+ \| 0 \|", text, re.M)  # the floor submits nothing
     assert "| vq_republish_used |" in text
     assert "full path at least 0.90 of the floor's IOPS, qd=4" in text
+
+
+def test_ab_two_builds_take_turns(tmp_path):
+    """ab.py boots each build, runs the commands, and reports each bench command per build."""
+    other = tmp_path / "b.elf"
+    other.write_bytes(open(ELF, "rb").read())
+    r = sh(AB, "--boots", "2", ELF, str(other), "--", "stats blk0",
+           "bench blk blk0 rw=randread bs=4096 qd=4 secs=1", timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    # the builds alternate: A B, then B A
+    order = re.findall(r"boot \d of 2: (\S+) done", r.stderr)
+    assert order == ["ringside.elf", "b.elf", "b.elf", "ringside.elf"], r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "bench blk blk0 rw=randread bs=4096 qd=4 secs=1", r.stdout  # stats gives no row
+    for line, elf in zip(lines[1:], (ELF, str(other))):
+        m = re.match(rf"  {re.escape(elf)}: median (\d+) \(([\d.]+)\), fastest (\d+) \(([\d.]+)\), runs (\d+) (\d+)$",
+                     line)
+        assert m and int(m.group(1)) > 0, r.stdout
+    assert " (1.000), fastest " in lines[1]
+    # a bench command that fails is an error, not a missing number
+    r = sh(AB, "--boots", "1", ELF, str(other), "--", "bench blk blk9 qd=1 secs=1", timeout=120)
+    assert r.returncode != 0 and "printed no iops=" in r.stderr, r.stderr[-2000:]
+    assert sh(AB, ELF, "--", "stats").returncode != 0  # one build is no comparison
 
 
 @pytest.fixture(scope="module")
