@@ -42,7 +42,7 @@ all: deps $(BUILD)/ringside.elf compile_commands.json
 deps:
 	$(Q)scripts/deps.sh
 
-$(NEWLIB_STAMP): scripts/newlib.sh
+$(NEWLIB_STAMP): scripts/newlib.sh | deps
 	$(Q)scripts/newlib.sh $(BUILD)
 
 # The build id changes with every commit; only files that include version.h rebuild.
