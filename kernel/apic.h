@@ -13,8 +13,9 @@
 void apic_init(void);
 /* Later in the boot: the timer's rate from what it counted since apic_init
  * (the boot's own work is the calibration's window), the periodic tick,
- * and poll_irqs_ready() once a one-shot has interrupted. Until then waits
- * spin on the TSC instead of sleeping in hlt. */
+ * and a one-shot whose interrupt calls poll_irqs_ready(); the boot does not
+ * wait for it. Until it comes, waits spin on the TSC instead of sleeping in
+ * hlt (a top-level job warns if it never does). */
 void apic_timer_start(void);
 uint8_t apic_id(void);
 extern volatile uint64_t apic_ticks; /* APIC_TICK_HZ per second, since apic_init */
