@@ -42,7 +42,6 @@ void kmain(uint32_t magic, uint32_t info)
 	acpi_init();
 	boot_phase("acpi");
 	time_init(); /* after ACPI: the PM timer and the HPET are found there */
-	log_info("time: TSC %llu kHz (%s)\n", (unsigned long long)(tsc_hz() / 1000), time_source());
 	boot_phase("time");
 	apic_init();
 	boot_phase("apic");
@@ -58,6 +57,8 @@ void kmain(uint32_t magic, uint32_t info)
 	boot_phase("pci");
 	virtio_mmio_init(); /* the devices PCI cannot find: microvm's */
 	boot_phase("virtio-mmio");
+	time_refine(); /* before the APIC timer's rate, which is counted in TSC time */
+	log_info("time: TSC %llu kHz (%s)\n", (unsigned long long)(tsc_hz() / 1000), time_source());
 	apic_timer_start(); /* before the services, which may sleep waiting for DHCP */
 	boot_phase("timer");
 	services_start();

@@ -5,19 +5,25 @@
 #include "kernel/log.h"
 #include "kernel/mm.h"
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 static uint64_t hz;
 uint64_t time_tsc0, time_mult;
 static const char *source = "none";
+static char refined[96]; /* the source, once time_refine has measured again */
 
 /*
  * Where the rate comes from, first that answers sensibly wins:
  * 1. CPUID: leaf 0x15 (TSC/crystal ratio and crystal Hz), 0x16 (base MHz),
  *    or a hypervisor's timing leaf 0x40000010 (TSC kHz). Nothing to measure.
- * 2. A clock of known rate, counted against the TSC over two windows: the
- *    ACPI PM timer (FADT), the HPET (its ACPI table), the PIT's channel 0.
- *    QEMU's microvm has none of the first two, and no PIT with pit=off.
+ * 2. A clock of known rate, counted against the TSC over two short windows:
+ *    the ACPI PM timer (FADT), the HPET (its ACPI table), the PIT's channel
+ *    0. QEMU's microvm has none of the first two, and no PIT with pit=off.
+ *    That rate is a start: the clock keeps counting, and time_refine, later
+ *    in the boot, measures again over all the time in between (tens of
+ *    milliseconds instead of a quarter of one; time_init waits for none of
+ *    it).
  * 3. Under QEMU (TCG) or KVM only: the local APIC timer, whose input both
  *    clock at 1 GHz. Said as such in the boot log: it is not a measurement
  *    of anything the platform describes.
@@ -27,7 +33,7 @@ static const char *source = "none";
  */
 #define TSC_MIN_HZ 100000000ull   /* no x86-64 CPU runs its TSC slower */
 #define TSC_MAX_HZ 20000000000ull /* nor faster */
-#define CAL_US     500            /* each of the two windows: a millisecond in all */
+#define CAL_US     250            /* each of the two windows: half a millisecond in all */
 #define AGREE_PCT  2              /* the two windows agree this closely */
 #define STUCK_TSC  2000000ull     /* TSC ticks without a change: the clock is not counting */
 #define WINDOW_TSC (1ull << 32)   /* a window longer than this: the clock is far too slow */
@@ -50,7 +56,8 @@ static bool plausible(uint64_t f) { return f >= TSC_MIN_HZ && f <= TSC_MAX_HZ; }
 /* TSC ticks per second over us microseconds of c, from one of its edges to
  * another; 0 if c does not count. Both ends are taken on an edge, so the
  * error is the time between reading c and reading the TSC (an exit under
- * QEMU: a microsecond or two, some 0.3% of a window). */
+ * QEMU: a microsecond or two, some 0.6% of a window; time_refine's window
+ * makes it a few hundredths of a percent). */
 static uint64_t measure(const struct refclock *c, unsigned us)
 {
 	uint64_t need = c->hz * us / 1000000, got = 0, t0 = 0, t = rdtsc(), now;
@@ -76,6 +83,23 @@ static uint64_t measure(const struct refclock *c, unsigned us)
 	}
 }
 
+/* The clock the rate came from, and where it and the TSC stood then. */
+static struct refclock refine_from;
+static uint32_t refine_count;
+static uint64_t refine_tsc;
+
+/* The next edge of c and the TSC just after it (as soon as it is seen to
+ * have stopped, at most STUCK_TSC ticks on). */
+static void edge(const struct refclock *c, uint32_t *count, uint64_t *tsc)
+{
+	uint64_t t0 = rdtsc();
+	uint32_t prev = c->read(), cur;
+	while ((cur = c->read()) == prev && rdtsc() - t0 < STUCK_TSC)
+		;
+	*count = cur;
+	*tsc = rdtsc();
+}
+
 /* Two windows that agree, within three tries: a window the host stalled
  * for longer than the clock takes to wrap (the PIT's 55 ms) reads short. */
 static bool try_clock(const struct refclock *c)
@@ -91,6 +115,8 @@ static bool try_clock(const struct refclock *c)
 		if (plausible(a) && plausible(b) && diff * 100 <= a * AGREE_PCT) {
 			hz = (a + b) / 2;
 			source = c->name;
+			refine_from = *c;
+			edge(c, &refine_count, &refine_tsc);
 			return true;
 		}
 	}
@@ -217,8 +243,8 @@ void time_init(void)
 		if (period && period <= HPET_MAX_PERIOD) {
 			mmio_write64(hpet + HPET_CONF, conf | HPET_ENABLE);
 			struct refclock c = { "HPET", 1000000000000000ull / period, 0xffffffffu, hpet_read };
-			try_clock(&c);
-			mmio_write64(hpet + HPET_CONF, conf);
+			if (!try_clock(&c)) /* else it counts on for time_refine, which leaves it on */
+				mmio_write64(hpet + HPET_CONF, conf);
 		} else {
 			log_warn("time: HPET period %u fs is not one; not used\n", period);
 		}
@@ -230,10 +256,43 @@ void time_init(void)
 		struct refclock c = { "PIT", PIT_HZ, 0xffffu, pit_read };
 		try_clock(&c);
 	}
-	if (!hz && !try_lapic())
+	if (!hz && !try_lapic()) /* the timer apic_init takes over: not measured again */
 		panic("time: no clock to calibrate the TSC against (no CPUID leaf, PM timer, HPET or PIT)");
 	time_mult = (1000000000ull << 32) / hz;
 	time_tsc0 = rdtsc();
+}
+
+void time_refine(void)
+{
+	const struct refclock *c = &refine_from;
+	if (!c->read)
+		return; /* from CPUID, or from the APIC timer: nothing to measure again */
+	uint32_t count;
+	uint64_t tsc;
+	edge(c, &count, &tsc);
+	uint64_t ticks = tsc - refine_tsc, got = (count - refine_count) & c->mask;
+	uint64_t expect = (uint64_t)((unsigned __int128)ticks * c->hz / hz);
+	refine_from.read = NULL;
+	if (expect > c->mask / 2 || !got) /* it may have wrapped (the PIT does every 55 ms) */
+		return;
+	uint64_t f = (uint64_t)((unsigned __int128)ticks * c->hz / got);
+	uint64_t diff = f > hz ? f - hz : hz - f;
+	if (!plausible(f) || diff * 100 > hz * AGREE_PCT) {
+		log_warn("time: the %s gave a TSC of %llu kHz, then %llu kHz over %llu us; the first kept\n",
+			 c->name, (unsigned long long)(hz / 1000), (unsigned long long)(f / 1000),
+			 (unsigned long long)(tsc_to_ns(ticks) / 1000));
+		return;
+	}
+	/* now_ns goes on from where it is, at the new rate */
+	uint64_t flags = irq_save();
+	uint64_t t = rdtsc(), ns = tsc_to_ns(t - time_tsc0);
+	hz = f;
+	time_mult = (1000000000ull << 32) / hz;
+	time_tsc0 = t - (uint64_t)(((unsigned __int128)ns << 32) / time_mult);
+	irq_restore(flags);
+	snprintf(refined, sizeof refined, "%s, again over %llu us", c->name,
+		 (unsigned long long)(tsc_to_ns(ticks) / 1000));
+	source = refined;
 }
 
 uint64_t tsc_hz(void) { return hz; }

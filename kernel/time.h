@@ -3,7 +3,8 @@
 #define KERNEL_TIME_H
 #include <stdint.h>
 
-void time_init(void); /* calibrates the TSC */
+void time_init(void);   /* calibrates the TSC */
+void time_refine(void); /* later in the boot: the rate again, over the time since time_init */
 uint64_t tsc_hz(void);
 #ifdef HOST_TEST
 uint64_t now_ns(void); /* each host test keeps its own clock */

@@ -19,13 +19,23 @@ static uint64_t host_ns(void)
 static uint32_t at_1mhz(void) { return (uint32_t)(host_ns() / 1000); }
 static uint32_t at_100mhz(void) { return (uint32_t)(host_ns() / 10); }
 static uint32_t never(void) { return 0xff; } /* a port with nothing behind it */
-/* A clock that speeds up: 1 MHz at first, twice that 10 ms later, and so on;
+/* A clock that speeds up: 1 MHz at first, twice that 1 ms later, and so on;
  * no two windows in a row agree. */
 static uint64_t drift_start;
 static uint32_t drifting(void)
 {
 	uint64_t us = (host_ns() - drift_start) / 1000;
-	return (uint32_t)(us + us * us / 20000);
+	return (uint32_t)(us + us * us / 2000);
+}
+
+/* 1 MHz until change_ns, then half as fast again. */
+static uint64_t change_ns;
+static uint32_t changing(void)
+{
+	uint64_t ns = host_ns();
+	if (!change_ns || ns < change_ns)
+		return (uint32_t)(ns / 1000);
+	return (uint32_t)(change_ns / 1000 + (ns - change_ns) * 3 / 2000);
 }
 
 static void fresh(void) { hz = 0, source = "none"; }
@@ -79,10 +89,73 @@ static void test_nonsense_is_refused(void)
 	CHECK_EQ(unit_log_lines - before, 1);
 }
 
+/* The kernel's clock, as time.h gives it outside the host tests. */
+uint64_t tsc_to_ns(uint64_t ticks) { return (uint64_t)(((unsigned __int128)ticks * time_mult) >> 32); }
+static uint64_t kernel_ns(void) { return tsc_to_ns(rdtsc() - time_tsc0); }
+
+static void start(const struct refclock *c)
+{
+	fresh();
+	CHECK(try_clock(c));
+	time_mult = (1000000000ull << 32) / hz;
+	time_tsc0 = rdtsc();
+}
+
+static void sleep_ms(unsigned ms) { nanosleep(&(struct timespec){ 0, ms * 1000000l }, NULL); }
+
+static void test_refined_over_the_time_since(void)
+{
+	struct refclock c = { "test clock", 1000000, 0xffffffffu, at_1mhz };
+	start(&c);
+	uint64_t first = hz;
+	/* short windows can be a little off: say by 1.5% (within AGREE_PCT) */
+	hz = first * 1015 / 1000;
+	time_mult = (1000000000ull << 32) / hz;
+	sleep_ms(30);
+	uint64_t before = kernel_ns();
+	time_refine();
+	uint64_t after = kernel_ns();
+	CHECK(!strncmp(source, "test clock, again over ", 23));
+	CHECK(hz > first * 995 / 1000 && hz < first * 1005 / 1000);
+	/* the clock goes on from where it was: no step back, none forward (the
+	 * new rate from time_tsc0 would be 1.5% of 30 ms, 450 us, back) */
+	CHECK(after >= before && after - before < 100000);
+	/* once only: the clock it came from is let go */
+	uint64_t now = hz;
+	sleep_ms(2);
+	time_refine();
+	CHECK_EQ(hz, now);
+}
+
+static void test_refine_keeps_the_first_rate_when_unsure(void)
+{
+	/* a 16-bit count at 1 MHz wraps every 65 ms: after longer, the count says nothing */
+	struct refclock w = { "wrapping clock", 1000000, 0xffffu, at_1mhz };
+	start(&w);
+	uint64_t first = hz;
+	sleep_ms(40);
+	time_refine();
+	CHECK_EQ(hz, first);
+	CHECK(!strcmp(source, "wrapping clock"));
+	/* a clock whose rate has changed since: warned of, the first rate kept */
+	struct refclock d = { "changing clock", 1000000, 0xffffffffu, changing };
+	change_ns = 0;
+	start(&d);
+	first = hz;
+	change_ns = host_ns();
+	sleep_ms(50);
+	int before = unit_log_lines;
+	time_refine();
+	CHECK_EQ(hz, first);
+	CHECK_EQ(unit_log_lines - before, 1);
+}
+
 int main(void)
 {
 	RUN(test_a_clock_that_counts);
 	RUN(test_a_clock_that_does_not_count);
 	RUN(test_nonsense_is_refused);
+	RUN(test_refined_over_the_time_since);
+	RUN(test_refine_keeps_the_first_rate_when_unsure);
 	UNIT_DONE();
 }
