@@ -79,18 +79,30 @@ struct netif *netif_find(const char *name)
 	return 0;
 }
 
-void netif_set_addr(struct netif *nif, uint32_t ip, int prefix, uint32_t gw)
+void netif_config(struct netif *nif, uint32_t ip, int prefix, uint32_t gw)
 {
 	nif->ip = ip;
 	nif->netmask = prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~0u << (32 - prefix);
 	nif->gw = gw;
-	if (!ip)
+	if (ip)
+		log_info("net %s: ip %u.%u.%u.%u/%d gw %u.%u.%u.%u\n", nif->name, ip >> 24, (ip >> 16) & 255,
+			 (ip >> 8) & 255, ip & 255, prefix, gw >> 24, (gw >> 16) & 255, (gw >> 8) & 255,
+			 gw & 255);
+}
+
+void netif_announce(struct netif *nif)
+{
+	if (!nif->ip)
 		return;
-	log_info("net %s: ip %u.%u.%u.%u/%d gw %u.%u.%u.%u\n", nif->name, ip >> 24, (ip >> 16) & 255,
-		 (ip >> 8) & 255, ip & 255, prefix, gw >> 24, (gw >> 16) & 255, (gw >> 8) & 255, gw & 255);
 	arp_announce(nif);
-	if (gw)
-		arp_request(nif, gw); /* so the first packet off the subnet need not wait */
+	if (nif->gw)
+		arp_request(nif, nif->gw); /* so the first packet off the subnet need not wait */
+}
+
+void netif_set_addr(struct netif *nif, uint32_t ip, int prefix, uint32_t gw)
+{
+	netif_config(nif, ip, prefix, gw);
+	netif_announce(nif);
 }
 
 int netif_prefix(const struct netif *nif) { return __builtin_popcount(nif->netmask); }

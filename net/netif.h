@@ -113,7 +113,11 @@ void netif_add(struct netif *nif);    /* the first one added is the default */
 void netif_remove(struct netif *nif); /* frees what it holds */
 struct netif *netif_default(void);
 struct netif *netif_find(const char *name);
-/* ip=A.B.C.D/N gw=A.B.C.D; announces the address and resolves the gateway. */
+/* ip=A.B.C.D/N gw=A.B.C.D (ip 0: none), said in the boot log. */
+void netif_config(struct netif *nif, uint32_t ip, int prefix, uint32_t gw);
+/* The address announced (RFC 5227 §2.3) and the gateway's asked for: two frames sent, nothing waited for. */
+void netif_announce(struct netif *nif);
+/* Both. */
 void netif_set_addr(struct netif *nif, uint32_t ip, int prefix, uint32_t gw);
 int netif_prefix(const struct netif *nif);
 uint64_t netif_drops(const struct netif *nif); /* every reason added up */
