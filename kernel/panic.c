@@ -1,10 +1,10 @@
-/* panic.c - kprintf, safe in any context, and panic. */
+/* panic.c - kprintf, safe in any context (lib/fmt.c formats, nothing allocates), and panic. */
 #include "kernel/console.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/trap.h"
+#include "lib/fmt.h"
 #include <stdarg.h>
-#include <stdio.h>
 
 int log_quiet;
 
@@ -13,7 +13,7 @@ int kprintf(const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	int n = kvsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return n;
@@ -28,7 +28,7 @@ void panic(const char *fmt, ...)
 	irq_disable();
 	console_sync(); /* what was queued, then this, straight to the UART */
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	kvsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	kprintf("\npanic: %s\n", buf);
 	/* start at our caller: its frame, and where it called us from */

@@ -4,8 +4,8 @@
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/mm.h"
+#include "lib/fmt.h"
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 static uint64_t hz;
@@ -293,8 +293,8 @@ void time_refine(void)
 	time_mult = (1000000000ull << 32) / hz;
 	time_tsc0 = t - (uint64_t)(((unsigned __int128)ns << 32) / time_mult);
 	irq_restore(flags);
-	snprintf(refined, sizeof refined, "%s, again over %llu us", c->name,
-		 (unsigned long long)(tsc_to_ns(ticks) / 1000));
+	ksnprintf(refined, sizeof refined, "%s, again over %llu us", c->name,
+		  (unsigned long long)(tsc_to_ns(ticks) / 1000));
 	source = refined;
 }
 

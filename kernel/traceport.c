@@ -2,6 +2,7 @@
 #include "kernel/traceport.h"
 #include "kernel/console.h"
 #include "kernel/io.h"
+#include "lib/fmt.h"
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -58,10 +59,10 @@ void traceport_printf(const char *fmt, ...)
 	uint64_t flags = irq_save(); /* one record whole, and numbered in the order it goes out */
 	if (chan == CHAN_UNPROBED)
 		chan = probe();
-	int n = snprintf(line, sizeof line, "rt %u ", seq++);
+	int n = ksnprintf(line, sizeof line, "rt %u ", seq++);
 	va_list ap;
 	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	n += kvsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
 	va_end(ap);
 	if (n > (int)sizeof line - 2)
 		n = (int)sizeof line - 2;

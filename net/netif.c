@@ -2,6 +2,7 @@
 #include "net/netif.h"
 #include "kernel/log.h"
 #include "kernel/time.h"
+#include "lib/fmt.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -120,7 +121,7 @@ int netif_format(const struct netif *nif, char *buf, size_t size)
 {
 	const uint8_t *m = nif->mac;
 	uint32_t ip = nif->ip, gw = nif->gw;
-	return snprintf(
+	return ksnprintf(
 		buf, size,
 		"%s mac=%02x:%02x:%02x:%02x:%02x:%02x link=%s ip=%u.%u.%u.%u/%d gw=%u.%u.%u.%u mtu=%u "
 		"rx=%llu tx=%llu drops=%llu",
@@ -137,13 +138,13 @@ int netif_format_drops(const struct netif *nif, char *buf, size_t size)
 	for (int i = 1; i < NET_DROP_COUNT; i++) {
 		if (!nif->stats.drops[i])
 			continue;
-		int k = snprintf(buf + n, size - n, "%s%s=%llu", n ? " " : "", net_drop_names[i],
-				 (unsigned long long)nif->stats.drops[i]);
+		int k = ksnprintf(buf + n, size - n, "%s%s=%llu", n ? " " : "", net_drop_names[i],
+				  (unsigned long long)nif->stats.drops[i]);
 		if (k < 0 || (size_t)k >= size - n)
 			return n; /* what fitted */
 		n += k;
 	}
-	return n ? n : snprintf(buf, size, "none");
+	return n ? n : ksnprintf(buf, size, "none");
 }
 
 static const uint8_t eth_bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };

@@ -12,6 +12,7 @@
 #include "kernel/poll.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
+#include "lib/fmt.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -468,7 +469,7 @@ int amd_vi_pci_probe(struct pci_dev *d)
 		    u->iv->devid != (uint16_t)(d->bus << 8 | d->dev << 3 | d->fn))
 			continue;
 		static char owners[MAX_UNITS][16];
-		snprintf(owners[i], sizeof owners[i], "amdvi%u", (unsigned)i % 10);
+		ksnprintf(owners[i], sizeof owners[i], "amdvi%u", (unsigned)i % 10);
 		int v = irq_alloc_vector();
 		if (v < 0 || irq_register(v, event_irq, u, owners[i]) || pci_msi_enable(d, v)) {
 			log_warn("iommu: amdvi%d: no MSI for events; polling the log instead\n", i);

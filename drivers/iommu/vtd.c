@@ -12,6 +12,7 @@
 #include "kernel/poll.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
+#include "lib/fmt.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,7 +463,7 @@ static void fault_irq_setup(struct unit *u)
 {
 	static char owners[MAX_UNITS][8];
 	int v = irq_alloc_vector();
-	snprintf(owners[u->idx], sizeof owners[u->idx], "dmar%d", u->idx);
+	ksnprintf(owners[u->idx], sizeof owners[u->idx], "dmar%d", u->idx);
 	if (v < 0 || irq_register(v, fault_irq, u, owners[u->idx])) {
 		log_warn("iommu: dmar%d: no vector for fault events; polling the status instead\n", u->idx);
 		return;

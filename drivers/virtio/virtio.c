@@ -7,6 +7,7 @@
 #include "kernel/log.h"
 #include "kernel/poll.h"
 #include "kernel/time.h"
+#include "lib/fmt.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,8 +61,8 @@ void virtio_format_features(const struct virtio_dev *vd, uint64_t f, char *buf, 
 		if (!(f & BIT(bit)))
 			continue;
 		const char *name = virtio_feature_name(vd, bit);
-		int w = name ? snprintf(buf + n, len - n, "%s%s", n ? "," : "", name)
-			     : snprintf(buf + n, len - n, "%sbit%u", n ? "," : "", bit);
+		int w = name ? ksnprintf(buf + n, len - n, "%s%s", n ? "," : "", name)
+			     : ksnprintf(buf + n, len - n, "%sbit%u", n ? "," : "", bit);
 		if (w < 0)
 			break;
 		n += (size_t)w;
@@ -548,7 +549,7 @@ int virtio_probe(struct virtio_dev *vd, uint16_t device_id)
 	if (i == (int)(sizeof drivers / sizeof drivers[0]))
 		return -ENODEV;
 	vd->drv = drivers[i];
-	snprintf(vd->name, sizeof vd->name, "%s%d", vd->drv->prefix, counts[i]);
+	ksnprintf(vd->name, sizeof vd->name, "%s%d", vd->drv->prefix, counts[i]);
 	vd->mode = kconfig.mode;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		vd->q[q] = (struct virtio_queue){ 0 };

@@ -8,6 +8,7 @@
 #include "kernel/mm.h"
 #include "kernel/poll.h"
 #include "kernel/time.h"
+#include "lib/fmt.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -277,7 +278,7 @@ static int blk_probe(struct virtio_dev *vd)
 	 * may be left pointing at it */
 	if ((r = virtio_config_error(vd)))
 		goto fail;
-	snprintf(b->bd.name, sizeof b->bd.name, "%s", vd->name);
+	ksnprintf(b->bd.name, sizeof b->bd.name, "%s", vd->name);
 	b->bd.ops = &vblk_ops;
 	b->bd.dma = vd->dma;
 	blkdev_register(&b->bd); /* once: a reset keeps it, and what callers hold */

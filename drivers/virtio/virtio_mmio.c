@@ -7,6 +7,7 @@
 #include "kernel/mm.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
+#include "lib/fmt.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -285,7 +286,7 @@ static int setup_irqs(struct virtio_dev *vd, unsigned nqueues)
 
 static void location(struct virtio_dev *vd, char *buf, size_t len)
 {
-	snprintf(buf, len, "mmio@0x%llx", (unsigned long long)((struct vm *)vd->transport)->where.base);
+	ksnprintf(buf, len, "mmio@0x%llx", (unsigned long long)((struct vm *)vd->transport)->where.base);
 }
 
 #define OPS(p, n, leg)                                                                                     \

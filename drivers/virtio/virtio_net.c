@@ -3,6 +3,7 @@
 #include "kernel/acct.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
+#include "lib/fmt.h"
 #include "net/netif.h"
 #include <errno.h>
 #include <stddef.h>
@@ -160,7 +161,7 @@ static int net_probe(struct virtio_dev *vd)
 
 	struct netif *nif = &n->nif;
 	if (!again) {
-		snprintf(nif->name, sizeof nif->name, "%s", vd->name);
+		ksnprintf(nif->name, sizeof nif->name, "%s", vd->name);
 		static const uint8_t zero[6];
 		bool own = !virtio_has(vd, VIRTIO_NET_F_MAC);
 		if (!own) {

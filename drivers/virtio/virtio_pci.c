@@ -5,6 +5,7 @@
 #include "kernel/log.h"
 #include "kernel/time.h"
 #include "kernel/trap.h"
+#include "lib/fmt.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -475,7 +476,7 @@ static void mask_queue_irq(struct virtio_dev *vd, unsigned q, bool mask)
 static void location(struct virtio_dev *vd, char *buf, size_t len)
 {
 	struct pci_dev *d = ((struct vp *)vd->transport)->pci;
-	snprintf(buf, len, "%02x:%02x.%x", d->bus, d->dev, d->fn);
+	ksnprintf(buf, len, "%02x:%02x.%x", d->bus, d->dev, d->fn);
 }
 
 #define OPS(p, n, leg)                                                                                     \

@@ -6,6 +6,7 @@
 #include "kernel/io.h"
 #include "kernel/log.h"
 #include "kernel/traceport.h"
+#include "lib/fmt.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ __attribute__((format(printf, 2, 3))) static bool fail(struct virtqueue *vq, con
 	char why[112];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	kvsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	vq->broken = true;
 	vq_breaks++;
@@ -741,8 +742,8 @@ void vq_irq(struct virtqueue *vq)
 
 static const char *flag_names(uint16_t f, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s", (f & VRING_DESC_F_NEXT) ? "N" : "-",
-		 (f & VRING_DESC_F_WRITE) ? "W" : "-", (f & VRING_DESC_F_INDIRECT) ? "I" : "-");
+	ksnprintf(buf, size, "%s%s%s", (f & VRING_DESC_F_NEXT) ? "N" : "-",
+		  (f & VRING_DESC_F_WRITE) ? "W" : "-", (f & VRING_DESC_F_INDIRECT) ? "I" : "-");
 	return buf;
 }
 
@@ -1020,7 +1021,7 @@ const char *vq_trace(unsigned what, const char *dev)
 	bool start = (what & VQ_TRACE_RING) && !(tracing & VQ_TRACE_RING);
 	if (!(what & VQ_TRACE_RING) && (tracing & VQ_TRACE_RING))
 		traceport_printf("- - stop");
-	snprintf(trace_dev, sizeof trace_dev, "%s", dev ? dev : "");
+	ksnprintf(trace_dev, sizeof trace_dev, "%s", dev ? dev : "");
 	tracing = what;
 	if (start) { /* every queue as it is now; what follows redraws it */
 		traceport_printf("- - start dev=%s", dev ? dev : "*");
