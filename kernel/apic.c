@@ -419,11 +419,14 @@ static bool timer_interrupted(void *arg)
 	return timer_irqs != 0;
 }
 
-/* A top-level job: until a timer interrupt comes, the main loop polls
- * instead of sleeping in hlt, which nothing might wake it from. */
+/* A top-level job, the first after the ready line: a one-shot interrupt
+ * shortly, rather than the first tick 10 ms away, whose handler turns hlt
+ * on (poll_irqs_ready); until one comes, the main loop polls instead of
+ * sleeping in hlt, which nothing might wake it from. */
 static void timer_check(void *arg)
 {
 	(void)arg;
+	apic_timer_wake_at(now_ns() + 20000);
 	if (!kwait(timer_interrupted, NULL, 500000000ull))
 		log_warn("apic: the timer does not interrupt; polling instead of hlt\n");
 }
@@ -441,13 +444,12 @@ void apic_timer_start(void)
 	timer_arm(now);
 	irq_restore(flags);
 
-	/* Sleep in hlt only once it is known that a timer wakes us up: one
-	 * one-shot interrupt shortly, rather than the first tick 10 ms away,
-	 * and its handler says so (poll_irqs_ready). The boot goes on
-	 * meanwhile: waiting for it here cost 0.4-1.5 ms under TCG, where a
-	 * vCPU that spins keeps QEMU's timer thread off its host CPU. Whether
-	 * it came is checked once the boot is done. */
-	apic_timer_wake_at(now_ns() + 20000);
+	/* Sleep in hlt only once it is known that a timer wakes us up: the
+	 * first timer interrupt says so. The boot neither waits for one nor
+	 * asks for one early: under TCG a vCPU that spins keeps QEMU's timer
+	 * thread off its host CPU (0.4-1.5 ms of waiting), and a one-shot
+	 * that fires during the boot hands that thread the CPU at once (0.3
+	 * ms). timer_check asks, once the boot is done. */
 	poll_toplevel(timer_check, NULL);
 	log_info("apic: timer %d Hz (%llu kHz input, counted over the %llu us since apic_init)\n",
 		 APIC_TICK_HZ, (unsigned long long)(lapic_hz / 1000), (unsigned long long)us);
