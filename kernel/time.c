@@ -11,7 +11,7 @@
 static uint64_t hz;
 uint64_t time_tsc0, time_mult;
 static const char *source = "none";
-static char refined[96]; /* the source, once time_refine has measured again */
+static uint64_t refined_us; /* over how long time_refine measured again (0: it did not) */
 
 /*
  * Where the rate comes from, first that answers sensibly wins:
@@ -293,13 +293,19 @@ void time_refine(void)
 	time_mult = (1000000000ull << 32) / hz;
 	time_tsc0 = t - (uint64_t)(((unsigned __int128)ns << 32) / time_mult);
 	irq_restore(flags);
-	ksnprintf(refined, sizeof refined, "%s, again over %llu us", c->name,
-		  (unsigned long long)(tsc_to_ns(ticks) / 1000));
-	source = refined;
+	refined_us = tsc_to_ns(ticks) / 1000;
 }
 
 uint64_t tsc_hz(void) { return hz; }
-const char *time_source(void) { return source; }
+/* Formatted when asked for (the boot log asks only when it is not quiet). */
+const char *time_source(void)
+{
+	static char buf[96];
+	if (!refined_us)
+		return source;
+	ksnprintf(buf, sizeof buf, "%s, again over %llu us", source, (unsigned long long)refined_us);
+	return buf;
+}
 
 void udelay(uint64_t us)
 {
