@@ -3,6 +3,7 @@
 #include "kernel/apic.h"
 #include "kernel/io.h"
 #include "kernel/log.h"
+#include "kernel/mm.h"
 #include "kernel/poll.h"
 
 #define COM1           0x3f8
@@ -32,9 +33,9 @@ static int irq_mode;
  * (console_sync), with interrupts off or not.
  */
 #define TX_SIZE   65536u
-#define TX_BUDGET 256 /* bytes per turn of the main loop */
-static char tx_buf[TX_SIZE];
-static uint64_t tx_head, tx_tail; /* free-running; written with interrupts off */
+#define TX_BUDGET 256               /* bytes per turn of the main loop */
+static char tx_buf[TX_SIZE] NOINIT; /* bytes between tx_tail and tx_head only */
+static uint64_t tx_head, tx_tail;   /* free-running; written with interrupts off */
 static bool tx_sync;
 static uint64_t tx_tsc; /* TSC ticks spent feeding the UART */
 

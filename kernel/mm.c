@@ -26,7 +26,7 @@
 #define MAX_PAGES (1ull << 20)
 #define HEAP_MAX  (256ull << 20)
 
-static uint64_t bitmap[MAX_PAGES / 64]; /* 1: used; only the first nwords are looked at */
+static uint64_t bitmap[MAX_PAGES / 64] NOINIT; /* 1: used; the first nwords set by mm_init */
 static uint64_t npages, nwords, nfree, ram_bytes;
 static uint64_t low_free;  /* no page below this one is free: where a search up starts */
 static uint64_t high_free; /* no page at or above this one is free: where a search down starts */
