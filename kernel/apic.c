@@ -445,11 +445,14 @@ void apic_timer_start(void)
 	irq_restore(flags);
 
 	/* Sleep in hlt only once it is known that a timer wakes us up: the
-	 * first timer interrupt says so. The boot neither waits for one nor
-	 * asks for one early: under TCG a vCPU that spins keeps QEMU's timer
-	 * thread off its host CPU (0.4-1.5 ms of waiting), and a one-shot
-	 * that fires during the boot hands that thread the CPU at once (0.3
-	 * ms). timer_check asks, once the boot is done. */
+	 * first timer interrupt says so. The boot does not wait for one, and
+	 * asks for one 2 ms on, not at once: under TCG a vCPU that spins keeps
+	 * QEMU's timer thread off its host CPU (0.4-1.5 ms of waiting), and a
+	 * one-shot that fires during the boot hands that thread the CPU then
+	 * (0.3 ms). 2 ms is after the last steps of a boot with a static
+	 * address, and early in a wait for DHCP, which then sleeps in hlt.
+	 * timer_check asks again, at once, when the boot is done. */
+	apic_timer_wake_at(now + 2000000);
 	poll_toplevel(timer_check, NULL);
 	log_info("apic: timer %d Hz (%llu kHz input, counted over the %llu us since apic_init)\n",
 		 APIC_TICK_HZ, (unsigned long long)(lapic_hz / 1000), (unsigned long long)us);

@@ -13,10 +13,10 @@
 void apic_init(void);
 /* Later in the boot: the timer's rate from what it counted since apic_init
  * (the boot's own work is the calibration's window), the periodic tick,
- * and a top-level job that, once the boot is done, asks for a one-shot
- * interrupt, whose handler calls poll_irqs_ready() (the first tick would
- * too). Until then waits spin on the TSC instead of sleeping in hlt (the
- * job warns if no interrupt comes). */
+ * and a one-shot 2 ms on (and again from a top-level job once the boot is
+ * done) whose interrupt calls poll_irqs_ready(). Until then waits spin on
+ * the TSC instead of sleeping in hlt (the job warns if no interrupt
+ * comes). */
 void apic_timer_start(void);
 uint8_t apic_id(void);
 extern volatile uint64_t apic_ticks; /* APIC_TICK_HZ per second, since apic_init */
