@@ -35,8 +35,9 @@ static const void *rsdp_scan(uint64_t start, uint64_t end)
 	memcpy(&sig, "RSD PTR ", 8);
 	for (uint64_t a = start & ~15ull; a + 20 <= end; a += 16) {
 		const uint8_t *p = (const uint8_t *)(uintptr_t)a;
-		/* one 8-byte load and compare per slot: 8192 slots in the BIOS area */
-		if (*(const uint64_t *)p == sig && acpi_checksum_ok(p, 20))
+		uint64_t v; /* one 8-byte load and compare per slot: 8192 slots in the BIOS area */
+		memcpy(&v, p, 8);
+		if (v == sig && acpi_checksum_ok(p, 20))
 			return p;
 	}
 	return NULL;

@@ -1,4 +1,5 @@
 /* acpi_aml.c - virtio-mmio devices in the DSDT: a bounded walk over AML bytes, not an interpreter. */
+#define _GNU_SOURCE /* memmem */
 #include "kernel/acpi.h"
 #include <errno.h>
 #include <stdbool.h>
@@ -151,19 +152,6 @@ static int parse_crs(const uint8_t *p, const uint8_t *end, struct acpi_mmio *m)
 	return mem && irq && m->size ? 0 : -ENOENT;
 }
 
-/* Whether the n bytes at needle occur in the len at p: memchr to each
- * candidate first byte, as acpi_s5_parse goes from '_' to '_'. */
-static bool occurs(const uint8_t *p, size_t len, const char *needle, size_t n)
-{
-	const uint8_t *end = p + len;
-	while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p) - n + 1))) {
-		if (!memcmp(p, needle, n))
-			return true;
-		p++;
-	}
-	return false;
-}
-
 int acpi_virtio_mmio_parse(const uint8_t *aml, size_t len, struct acpi_mmio *out, int max)
 {
 	const uint8_t *end = aml + len;
@@ -171,7 +159,7 @@ int acpi_virtio_mmio_parse(const uint8_t *aml, size_t len, struct acpi_mmio *out
 	/* No "LNRO0005" anywhere, no such device: a q35 DSDT of 8 KiB has none,
 	 * and the walk below looks into every device's bytes for a _HID
 	 * (a quarter of a millisecond under TCG). */
-	if (!occurs(aml, len, VIRTIO_HID, sizeof VIRTIO_HID))
+	if (!memmem(aml, len, VIRTIO_HID, sizeof VIRTIO_HID))
 		return 0;
 	for (const uint8_t *p = aml; end - p >= 2 && n < max; p++) {
 		uint32_t plen;

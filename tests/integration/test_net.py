@@ -109,6 +109,20 @@ def test_ping_from_host(boot, tap, image):
     assert "2 sent, 2 received" in out, out
 
 
+def test_static_address_announced_after_ready(boot, tap, image):
+    """With a static address the guest asks for its gateway (and announces itself) on its own, just after
+    the ready line: the host learns the guest's MAC before it has sent the guest anything."""
+    g = tap_guest(boot, tap, image[0])
+    mac = re.search(r"mac=([0-9a-f:]{17})", g.cmd("net")).group(1).encode()
+    deadline = time.monotonic() + 10
+    while True:  # the host's neighbour table, until the entry shows or 10 s pass
+        seen = in_ns(tap, "ip", "neigh", "show", GUEST_IP).stdout.lower()
+        if mac in seen or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert mac in seen, seen
+
+
 def test_udp_echo(boot, tap, image):
     tap_guest(boot, tap, image[0])
     code = ("import socket,sys\n"

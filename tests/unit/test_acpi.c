@@ -1,4 +1,5 @@
 /* test_acpi.c - ACPI table checks, the RSDT/XSDT walk, MADT, MCFG, FADT, HPET, and the AML byte parsers (\_S5, virtio-mmio). */
+#define _GNU_SOURCE /* memmem, which kernel/acpi_aml.c uses: before unit.h includes <string.h> */
 #include "unit.h"
 
 #include "kernel/acpi_aml.c"

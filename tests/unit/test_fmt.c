@@ -52,7 +52,8 @@ static void test_flags_width_precision(void)
 	SAME("[%#x] [%#X] [%#o] [%#o] [%#x] [%#08x]", 255u, 255u, 8u, 0u, 0u, 255u);
 	SAME("[%*d] [%-*d] [%*d] [%.*d] [%.*d]", 6, 1, 6, 1, -6, 1, 4, 3, -1, 3);
 	SAME("[%10s] [%-10s] [%.2s] [%.*s] [%5.1s]", "abc", "abc", "abc", 3, "abcdef", "xyz");
-	SAME("[%.4s]", "FACPxxxx"); /* an ACPI signature, not NUL-terminated after 4 */
+	static const char sig[4] = { 'F', 'A', 'C', 'P' }; /* an ACPI signature: no NUL after it */
+	SAME("[%.4s] [%-6.4s] [%.2s]", sig, sig, sig);
 	SAME("[%c] [%3c] [%-3c]", 'a', 'b', 'c');
 	SAME("100%% and %s", "more");
 	SAME("%s", "");
