@@ -61,7 +61,7 @@ _start:
 	mov %eax, boot_tsc
 	mov %edx, boot_tsc + 4
 
-	/* Clear .bss (the stack and page tables are in it): GRUB and QEMU
+	/* Clear .bss (the boot page tables are in it): GRUB and QEMU
 	 * both zero it, but do not rely on that. Both ends are page aligned
 	 * (linker.ld): 4 bytes a step, where TCG runs each step of a rep on
 	 * its own. */
@@ -185,7 +185,9 @@ boot_info:	.long 0
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
-	.align 16
+
+	/* Not cleared (linker.ld's .noinit): a stack is written before it is read. */
+	.section .bss.noinit, "aw", @nobits
 	.global boot_stack, boot_stack_top
 	.balign 4096
 	.global boot_stack_guard

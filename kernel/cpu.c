@@ -1,5 +1,6 @@
 /* cpu.c - GDT, TSS and IDT for one CPU in long mode. */
 #include "kernel/cpu.h"
+#include "kernel/mm.h"
 #include <string.h>
 
 /* Intel SDM vol. 3 §7.7: the 64-bit task state segment. */
@@ -36,8 +37,9 @@ struct desc_ptr {
 static uint64_t gdt[5];
 static struct tss tss;
 static struct idt_gate idt[256];
-/* Each IST stack has a guard page below it that kernel/paging.c leaves unmapped. */
-static struct {
+/* Each IST stack has a guard page below it that kernel/paging.c leaves
+ * unmapped. Not cleared at boot: a stack is written before it is read. */
+static NOINIT struct {
 	uint8_t guard[4096];
 	uint8_t stack[IST_SIZE];
 } ist_stacks[3] __attribute__((aligned(4096)));

@@ -38,7 +38,7 @@ void *heap_sbrk(intptr_t incr);
 /* Storage that boot.S does not clear: buffers whose every byte is written
  * before it is read. Clearing .bss costs the boot about a nanosecond a byte
  * under TCG (each step of a rep runs on its own); the page bitmap (set by
- * mm_init) and the console's ring (written before it is sent) are 192 KiB
- * of its 380. */
+ * mm_init), the console's ring (written before it is sent) and the stacks
+ * (boot.S's and the IST ones, kernel/cpu.c) are 292 KiB of its 380. */
 #define NOINIT __attribute__((section(".bss.noinit")))
 #endif
