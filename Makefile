@@ -56,12 +56,18 @@ $(BUILD)/version.h: FORCE
 	printf '#define RINGSIDE_VERSION "%s"\n#define RINGSIDE_BUILD_ID "%s"\n' '$(VERSION)' "$$id" > $@.tmp; \
 	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/obj/%.o: %.c $(NEWLIB_STAMP) | $(BUILD)/version.h
+# The compiler and its flags: a change to them rebuilds every object, as a
+# changed header rebuilds those that include it.
+$(BUILD)/kcflags: FORCE
+	$(Q)mkdir -p $(BUILD)
+	$(Q)printf '%s\n' '$(CC) $(KCFLAGS)' > $@.tmp; cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/%.o: %.c $(NEWLIB_STAMP) $(BUILD)/kcflags | $(BUILD)/version.h
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -include $(BUILD)/version.h -c $< -o $@
 
-$(BUILD)/obj/%.o: %.S $(NEWLIB_STAMP)
+$(BUILD)/obj/%.o: %.S $(NEWLIB_STAMP) $(BUILD)/kcflags
 	$(call say,AS,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
