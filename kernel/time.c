@@ -88,16 +88,32 @@ static struct refclock refine_from;
 static uint32_t refine_count;
 static uint64_t refine_tsc;
 
-/* The next edge of c and the TSC just after it (as soon as it is seen to
- * have stopped, at most STUCK_TSC ticks on). */
+/* An edge of c and the TSC just after it: the edge fell between the read
+ * before and the read that saw it, so the TSC is only as close to it as the
+ * two reads were to each other. An edge whose reads the host held apart (a
+ * stall between them: under TCG, tens of microseconds) is passed over for
+ * the next, EDGE_TRIES times at most; a clock that stops is given up on
+ * after STUCK_TSC ticks. hz must be known: the bound is EDGE_US of it. */
+#define EDGE_US    20
+#define EDGE_TRIES 50
 static void edge(const struct refclock *c, uint32_t *count, uint64_t *tsc)
 {
-	uint64_t t0 = rdtsc();
+	uint64_t start = rdtsc(), before = start, after;
+	uint64_t close = hz * EDGE_US / 1000000;
 	uint32_t prev = c->read(), cur;
-	while ((cur = c->read()) == prev && rdtsc() - t0 < STUCK_TSC)
-		;
+	for (int edges = 0;; prev = cur, before = after) {
+		cur = c->read();
+		after = rdtsc();
+		if (cur == prev) {
+			if (after - start >= STUCK_TSC)
+				break;
+			continue;
+		}
+		if (after - before <= close || ++edges == EDGE_TRIES)
+			break;
+	}
 	*count = cur;
-	*tsc = rdtsc();
+	*tsc = after;
 }
 
 /* Two windows that agree, within three tries: a window the host stalled
